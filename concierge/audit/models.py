@@ -1,0 +1,36 @@
+from django.db import models
+
+from concierge.db.functions import CurrentTimestamp
+from concierge.db.models import UUIDModel
+
+
+class AuditAction(models.TextChoices):
+    INSERT = "INSERT", "Insert"
+    UPDATE = "UPDATE", "Update"
+    DELETE = "DELETE", "Delete"
+
+
+class AuditLog(UUIDModel):
+    """One change to one row: the seed's `audit_logs` table."""
+
+    table_name = models.CharField(max_length=50)
+    record_id = models.UUIDField()
+    action = models.CharField(max_length=10, choices=AuditAction.choices)
+    old_values = models.JSONField(null=True, blank=True)
+    new_values = models.JSONField(null=True, blank=True)
+    # A bare UUID, as in the seed: audit rows outlive the staff accounts they name.
+    user_id = models.UUIDField(null=True, blank=True)
+    timestamp = models.DateTimeField(db_default=CurrentTimestamp())
+
+    class Meta:
+        db_table = "audit_logs"
+        ordering = ["-timestamp"]
+        indexes = [
+            models.Index(fields=["table_name", "record_id", "timestamp"], name="audit_logs_table_record_ts_idx")
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(action__in=AuditAction.values), name="audit_logs_action_check"),
+        ]
+
+    def __str__(self):
+        return f"{self.action} {self.table_name} {self.record_id}"

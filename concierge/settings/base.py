@@ -1,0 +1,193 @@
+"""Settings shared by every environment. Every value a deployment may change comes from the
+environment (or `.env`); `.env.example` lists them all. `var/local.env` is written by
+`make services` and only fills in DATABASE_URL / REDIS_URL for the embedded servers."""
+
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+env = environ.Env()
+# Real environment first, then .env, then the embedded services' file: read_env never overrides.
+environ.Env.read_env(BASE_DIR / ".env")
+environ.Env.read_env(BASE_DIR / "var" / "local.env")
+
+SECRET_KEY = env("SECRET_KEY", default="")
+DEBUG = env.bool("DEBUG", default=False)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "django_filters",
+    "pgtrigger",
+    "concierge.accounts",
+    "concierge.audit",
+    "concierge.workflows",
+    "clients",
+    "fleet",
+    "servicing",
+    "notifications",
+    "reports",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "concierge.urls"
+WSGI_APPLICATION = "concierge.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def _database_config(var_name):
+    """Parse a postgres URL, with one clear message when it is missing or malformed."""
+    url = env(var_name, default="")
+    if not url:
+        raise ImproperlyConfigured(
+            f"{var_name} is not set: run `make services` for the embedded PostgreSQL, "
+            f"or set {var_name}=postgres://user:password@host:5432/dbname"
+        )
+    scheme = urlsplit(url).scheme
+    if scheme not in ("postgres", "postgresql", "pgsql", "postgis"):
+        raise ImproperlyConfigured(
+            f"{var_name} must be a postgres:// URL (got scheme {scheme!r}); "
+            "for example postgres://user:password@host:5432/dbname"
+        )
+    try:
+        config = env.db_url_config(url)
+    except Exception as exc:  # django-environ raises several types for bad URLs
+        raise ImproperlyConfigured(f"{var_name} is malformed ({exc}); expected postgres://user:password@host:5432/dbname") from None
+    # libpq's URL form for a unix socket percent-encodes the directory in the host part.
+    config["HOST"] = unquote(config.get("HOST") or "")
+    if not config.get("NAME"):
+        raise ImproperlyConfigured(f"{var_name} names no database; expected postgres://user:password@host:5432/dbname")
+    # Our backend keeps the seed's TIMESTAMP (without time zone) columns, holding UTC.
+    config["ENGINE"] = "concierge.db.backend"
+    config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+DATABASES = {"default": _database_config("DATABASE_URL")}
+
+AUTH_USER_MODEL = "accounts.User"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "admin:login"
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("sw", "Kiswahili")]
+TIME_ZONE = "Africa/Nairobi"
+USE_I18N = True
+USE_TZ = True
+LOCALE_PATHS = [BASE_DIR / "locale"]
+
+STATIC_URL = "static/"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
+STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else []
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CURRENCY = "KES"
+SHOP_NAME = env("SHOP_NAME", default="Ndegwa Auto Concierge")
+
+
+def _redis_url():
+    url = env("REDIS_URL", default="")
+    if not url:
+        raise ImproperlyConfigured(
+            "REDIS_URL is not set: run `make services` for the embedded Redis, "
+            "or set REDIS_URL=redis://host:6379/0"
+        )
+    scheme = urlsplit(url).scheme
+    if scheme not in ("redis", "rediss", "unix"):
+        raise ImproperlyConfigured(
+            f"REDIS_URL must be a redis://, rediss:// or unix:// URL (got scheme {scheme!r}); "
+            "for example redis://localhost:6379/0"
+        )
+    return url
+
+
+REDIS_URL = _redis_url()
+
+
+def _celery_url(url):
+    # Celery (kombu) spells a unix-socket Redis as redis+socket://; redis-py spells it unix://.
+    return "redis+socket://" + url[len("unix://"):] if url.startswith("unix://") else url
+
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="concierge"),
+    }
+}
+
+CELERY_BROKER_URL = _celery_url(REDIS_URL)
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_ENABLE_UTC = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+# Delivery guarantees: a task is acknowledged only once it has run, and requeued if its worker dies.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Must exceed the longest retry countdown, or Redis would redeliver a task that is only waiting.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_BEAT_SCHEDULE = {}
+
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Ndegwa Auto Concierge <no-reply@ndegwa.example>")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+}

@@ -1,0 +1,38 @@
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+from django.db.models.functions import ExtractYear
+
+from concierge.db.functions import CurrentDate
+from concierge.db.models import TimestampedModel, set_updated_at_trigger
+
+
+class Vehicle(TimestampedModel):
+    """A client's car: the seed's `vehicles` table."""
+
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="vehicles")
+    make = models.CharField(max_length=50)
+    model = models.CharField(max_length=50)
+    year = models.IntegerField(null=True, blank=True)
+    vin = models.CharField("VIN", max_length=17, unique=True)
+    license_plate = models.CharField(max_length=20, unique=True, null=True, blank=True)
+    mileage = models.IntegerField(default=0, db_default=0)
+    metadata = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        db_table = "vehicles"
+        ordering = ["license_plate"]
+        indexes = [
+            models.Index(fields=["make", "model"], name="vehicles_make_model_idx"),
+            GinIndex(fields=["metadata"], name="vehicles_metadata_gin"),
+        ]
+        constraints = [
+            # The seed's CHECK, to the letter: EXTRACT(YEAR FROM CURRENT_DATE) + 1.
+            models.CheckConstraint(
+                condition=models.Q(year__gte=1900) & models.Q(year__lte=ExtractYear(CurrentDate()) + 1),
+                name="vehicles_year_check",
+            ),
+        ]
+        triggers = [set_updated_at_trigger()]
+
+    def __str__(self):
+        return f"{self.license_plate or self.vin} ({self.make} {self.model})"

@@ -1,0 +1,19 @@
+import factory
+
+from clients.tests.factories import ClientFactory
+from fleet.models import Vehicle
+
+
+class VehicleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Vehicle
+
+    client = factory.SubFactory(ClientFactory)
+    make = "Toyota"
+    model = factory.Iterator(["Fielder", "Probox", "Premio", "Axio"])
+    year = 2014
+    # 17 characters from the ISO 3779 alphabet (no I, O, Q).
+    vin = factory.Sequence(lambda n: f"JTDBT923{n:09d}")
+    license_plate = factory.Sequence(lambda n: f"KD{chr(65 + n // 26000 % 26)} {n % 1000:03d}{chr(65 + n // 1000 % 26)}")
+    mileage = 85000
+    metadata = factory.LazyFunction(lambda: {"colour": "silver", "fuel": "petrol"})

@@ -1,0 +1,50 @@
+from decimal import Decimal
+
+from django.db import models
+
+from concierge.db.fields import PgEnumField
+from concierge.db.models import TimestampedModel, set_updated_at_trigger
+
+
+class ServiceStatus(models.TextChoices):
+    """The seed's `service_status` ENUM."""
+
+    PENDING = "pending", "Pending"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Service(TimestampedModel):
+    """A service job on a vehicle: the seed's `services` table."""
+
+    vehicle = models.ForeignKey("fleet.Vehicle", on_delete=models.CASCADE, related_name="services")
+    service_type = models.CharField(max_length=100)
+    description = models.TextField(null=True, blank=True)
+    status = PgEnumField(
+        enum_name="service_status", choices=ServiceStatus.choices,
+        default=ServiceStatus.PENDING, db_default=ServiceStatus.PENDING,
+    )
+    scheduled_date = models.DateField(null=True, blank=True)
+    completed_date = models.DateField(null=True, blank=True)
+    cost = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0.00"), db_default=Decimal("0.00"))
+    technician = models.CharField(max_length=100, null=True, blank=True)
+    notes = models.TextField("internal notes", null=True, blank=True)
+
+    class Meta:
+        db_table = "services"
+        ordering = ["-scheduled_date", "-created_at"]
+        indexes = [
+            models.Index(fields=["status", "scheduled_date"], name="services_status_sched_idx"),
+            models.Index(fields=["service_type"], name="services_service_type_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(completed_date__gte=models.F("scheduled_date")) | models.Q(completed_date__isnull=True),
+                name="services_completed_after_scheduled",
+            ),
+        ]
+        triggers = [set_updated_at_trigger()]
+
+    def __str__(self):
+        return f"{self.service_type} · {self.vehicle}"
