@@ -1,0 +1,45 @@
+"""Writes to service jobs. Views, admin actions, tasks and commands call these, never .save() on status."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from .lifecycle import InvalidTransition, check_transition
+from .models import Service, ServiceStatus
+
+
+@transaction.atomic
+def service_change_status(*, service, status, by=None, completed_date=None):
+    """Move one job along its lifecycle, under a row lock so two people cannot race each other.
+
+    Raises InvalidTransition (nothing written) when the lifecycle forbids the change. Completing a
+    job sets completed_date to today (Nairobi) unless one is given.
+    """
+    locked = Service.objects.select_for_update().get(pk=service.pk)
+    check_transition(locked.status, status)
+    locked.status = ServiceStatus(status)
+    update_fields = ["status"]
+    if locked.status == ServiceStatus.COMPLETED:
+        locked.completed_date = completed_date or timezone.localdate()
+        if locked.scheduled_date and locked.completed_date < locked.scheduled_date:
+            raise InvalidTransition(
+                f"Completed on {locked.completed_date:%d %b %Y} is before the scheduled date "
+                f"{locked.scheduled_date:%d %b %Y}."
+            )
+        update_fields.append("completed_date")
+    locked.save(update_fields=update_fields)
+    service.status, service.completed_date = locked.status, locked.completed_date
+    return locked
+
+
+def service_start(*, service, by=None):
+    return service_change_status(service=service, status=ServiceStatus.IN_PROGRESS, by=by)
+
+
+def service_complete(*, service, by=None, completed_date: datetime.date | None = None):
+    return service_change_status(service=service, status=ServiceStatus.COMPLETED, by=by, completed_date=completed_date)
+
+
+def service_cancel(*, service, by=None):
+    return service_change_status(service=service, status=ServiceStatus.CANCELLED, by=by)
