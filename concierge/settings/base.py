@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "concierge.accounts",
     "concierge.audit",
     "concierge.workflows",
+    "concierge.demo",
     "clients",
     "fleet",
     "servicing",

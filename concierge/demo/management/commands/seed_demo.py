@@ -1,0 +1,24 @@
+from django.core.management.base import BaseCommand
+
+from clients.models import Client
+from concierge.demo.builder import build_demo_shop
+
+
+class Command(BaseCommand):
+    help = "Load the demo shop (Nairobi clients, cars and a year and a half of jobs) into an empty database. Safe to run again."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--clients", type=int, default=120, help="how many demo clients (default 120)")
+
+    def handle(self, *args, clients, **options):
+        if clients < 1:
+            from django.core.management.base import CommandError
+
+            raise CommandError("--clients must be at least 1")
+        if Client.objects.exists():
+            self.stdout.write("Demo data: the database already has clients; nothing loaded.")
+            return
+        counts = build_demo_shop(clients=clients)
+        self.stdout.write(self.style.SUCCESS(
+            "Demo data loaded: " + ", ".join(f"{n} {what}" for what, n in counts.items())
+        ))
