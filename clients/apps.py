@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class ClientsConfig(AppConfig):
     name = "clients"
     verbose_name = "Clients"
+
+    def ready(self):
+        # The client portal (clients/portal/) registers its admin and its one signal receiver here.
+        from clients.portal import admin as portal_admin  # noqa: F401
+        from clients.portal import signals as portal_signals
+
+        portal_signals.connect()

@@ -28,3 +28,7 @@ class Client(TimestampedModel):
     @property
     def full_name(self):
         return f"{self.first_name} {self.last_name}"
+
+
+# The client portal's tables live in clients/portal/models.py; importing them here registers them.
+from clients.portal.models import PortalInboxRead, PortalToken  # noqa: E402,F401

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 admin.site.site_header = "Ndegwa Auto Concierge"
 admin.site.site_title = "Ndegwa Auto Concierge"
@@ -7,4 +7,5 @@ admin.site.index_title = "Shop"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("portal/", include("clients.portal.urls")),
 ]

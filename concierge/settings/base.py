@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -29,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_filters",
+    "csp",
     "pgtrigger",
     "concierge.accounts",
     "concierge.audit",
@@ -50,6 +52,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "concierge.urls"
@@ -66,6 +69,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # The client portal's filters (status words, KES), kept inside clients/portal/.
+            "libraries": {"portal": "clients.portal.templatetags"},
         },
     },
 ]
@@ -126,6 +131,34 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CURRENCY = "KES"
 SHOP_NAME = env("SHOP_NAME", default="Ndegwa Auto Concierge")
+
+
+# --- Content Security Policy (django-csp) and the client portal -------------------------------
+# Same-origin scripts, styles and images only: no inline <script>/<style> and no style="" anywhere,
+# so an injected tag cannot run. Forms post only to ourselves; nothing may frame our pages.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# How long a portal sign-in lasts (the client's session, not staff's).
+PORTAL_SESSION_DAYS = env.int("PORTAL_SESSION_DAYS", default=14)
+# Sign-in link requests allowed per window, per typed address and per client IP.
+PORTAL_SIGN_IN_LIMIT_PER_ADDRESS = env.int("PORTAL_SIGN_IN_LIMIT_PER_ADDRESS", default=5)
+PORTAL_SIGN_IN_LIMIT_PER_IP = env.int("PORTAL_SIGN_IN_LIMIT_PER_IP", default=20)
+PORTAL_SIGN_IN_LIMIT_WINDOW_MINUTES = env.int("PORTAL_SIGN_IN_LIMIT_WINDOW_MINUTES", default=15)
+# Absolute origin put in front of links sent by SMS/email from jobs that have no request
+# (status links); sign-in links use the origin of the request that asked for them.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
 
 def _redis_url():

@@ -1,0 +1,129 @@
+"""Every read the portal does, through one scope: a signed-in client's, or one status link's service.
+
+Views never build their own querysets; they ask a PortalScope, so no page can forget the filter. An
+id outside the scope is simply not found (404), whether it exists or not.
+"""
+
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from concierge.audit.models import AuditLog
+from fleet.models import Vehicle
+from notifications.models import Notification, NotificationType
+from servicing.models import Service, ServiceStatus
+
+from .models import PortalInboxRead
+
+OPEN_STATUSES = (ServiceStatus.PENDING, ServiceStatus.IN_PROGRESS)
+
+
+class PortalScope:
+    """What one client may see. `service` narrows it to a single job (a status link)."""
+
+    def __init__(self, *, client, service=None):
+        self.client = client
+        self.service = service
+
+    # --- base querysets: the only place the client filter is written -------------------------
+    def vehicles(self):
+        qs = Vehicle.objects.filter(client=self.client)
+        if self.service is not None:
+            qs = qs.filter(pk=self.service.vehicle_id)
+        return qs
+
+    def services(self):
+        qs = Service.objects.filter(vehicle__client=self.client)
+        if self.service is not None:
+            qs = qs.filter(pk=self.service.pk)
+        return qs
+
+    def notifications(self):
+        qs = Notification.objects.filter(client=self.client)
+        if self.service is not None:
+            qs = qs.filter(service=self.service)
+        return qs
+
+    # --- pages -------------------------------------------------------------------------------
+    def vehicle_list(self):
+        """Each vehicle with its current job, next scheduled service and last mileage, in 2 queries."""
+        today = timezone.localdate()
+        services = self.services().filter(vehicle=OuterRef("pk"))
+        current = services.filter(status__in=OPEN_STATUSES).order_by(
+            # A job in the workshop is more "current" than one still waiting.
+            F("status").desc(), "scheduled_date", "created_at"
+        )
+        upcoming = services.filter(status=ServiceStatus.PENDING, scheduled_date__gte=today).order_by("scheduled_date")
+        return self.vehicles().annotate(
+            current_status=Subquery(current.values("status")[:1]),
+            current_service_type=Subquery(current.values("service_type")[:1]),
+            next_service_date=Subquery(upcoming.values("scheduled_date")[:1]),
+            next_service_type=Subquery(upcoming.values("service_type")[:1]),
+        ).order_by("license_plate", "vin")
+
+    def vehicle(self, vehicle_id):
+        return _get(self.vehicles(), vehicle_id)
+
+    def vehicle_history(self, vehicle):
+        return self.services().filter(vehicle=vehicle).order_by(
+            F("scheduled_date").desc(nulls_last=True), "-created_at"
+        )
+
+    def service_detail(self, service_id):
+        return _get(self.services().select_related("vehicle"), service_id)
+
+    def service_messages(self, service):
+        return self.notifications().filter(service=service).order_by(F("sent_at").asc(nulls_last=True))
+
+    def inbox(self):
+        return (
+            self.notifications().filter(channel=NotificationType.IN_APP)
+            .annotate(is_read=Exists(PortalInboxRead.objects.filter(notification=OuterRef("pk"))))
+            .select_related("service", "vehicle")
+            .order_by(F("sent_at").desc(nulls_last=True))
+        )
+
+    def unread_count(self):
+        return self.notifications().filter(channel=NotificationType.IN_APP).exclude(
+            Exists(PortalInboxRead.objects.filter(notification=OuterRef("pk")))
+        ).count()
+
+
+def _get(queryset, pk):
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def service_timeline(service):
+    """[(status, when)] from the audit trail's status changes; created/updated times when it has none.
+
+    The database triggers write one audit_logs row per change to `services`; a row is a status step
+    when it is the INSERT or when new_values.status differs from old_values.status.
+    """
+    rows = (
+        AuditLog.objects.filter(table_name="services", record_id=service.pk)
+        .filter(Q(action="INSERT") | ~Q(old_values__status=F("new_values__status")) | Q(old_values__isnull=True))
+        .exclude(new_values__status=None)
+        .order_by("timestamp")
+        .values_list("new_values__status", "timestamp")
+    )
+    steps = []
+    for status, when in rows:
+        if not steps or steps[-1][0] != status:
+            steps.append((status, when))
+    if not steps:
+        steps.append((ServiceStatus.PENDING.value, service.created_at))
+        if service.status != ServiceStatus.PENDING:
+            steps.append((service.status, service.updated_at))
+    return [{"status": s, "label": ServiceStatus(s).label, "at": when} for s, when in steps]
+
+
+def service_closed_at(service):
+    """When the job was completed or cancelled (the last timeline step), or None while open."""
+    if service.status not in (ServiceStatus.COMPLETED, ServiceStatus.CANCELLED):
+        return None
+    return service_timeline(service)[-1]["at"]
+
+

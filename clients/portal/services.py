@@ -1,0 +1,47 @@
+"""The portal's writes: issuing links, and marking the inbox read (the one write a client causes)."""
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications.models import NotificationType
+
+from .delivery import send_sign_in_link, send_status_link
+from .lookup import ContactKind, normalise_contact
+from .models import PortalInboxRead
+from .tokens import sign_in_token_issue, status_link_token_issue
+
+
+@transaction.atomic
+def sign_in_link_send(*, client, typed_contact, origin):
+    """Issue a 10-minute sign-in link and send it to the address the client typed."""
+    kind, _ = normalise_contact(typed_contact)
+    raw = sign_in_token_issue(client=client)
+    url = origin + reverse("portal:sign_in_confirm", kwargs={"token": raw})
+    channel = NotificationType.EMAIL if kind == ContactKind.EMAIL else NotificationType.SMS
+    return send_sign_in_link(client=client, channel=channel, url=url)
+
+
+def status_link_url(*, service):
+    """A new status link for one service, as an absolute URL (for a message, or for staff to copy)."""
+    raw = status_link_token_issue(service=service)
+    return settings.PORTAL_BASE_URL.rstrip("/") + reverse("portal:status_link", kwargs={"token": raw})
+
+
+@transaction.atomic
+def status_link_send(*, service, channel=NotificationType.SMS):
+    """Issue a status link and send it to the service's owner (staff's "resend")."""
+    return send_status_link(service=service, channel=channel, url=status_link_url(service=service))
+
+
+def status_links_revoke(*, tokens):
+    """Revoke the given PortalToken queryset; returns how many were still live."""
+    return tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def inbox_mark_read(*, notification_ids):
+    PortalInboxRead.objects.bulk_create(
+        [PortalInboxRead(notification_id=pk) for pk in notification_ids], ignore_conflicts=True
+    )
+

@@ -1,0 +1,38 @@
+"""Template filters for the portal (registered as the `portal` library in settings.TEMPLATES)."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+from servicing.models import ServiceStatus
+
+register = template.Library()
+
+# The portal's own words for the statuses: a client books a job, the shop's "pending".
+STATUS_LABELS = {
+    ServiceStatus.PENDING: _("Booked"),
+    ServiceStatus.IN_PROGRESS: _("In progress"),
+    ServiceStatus.COMPLETED: _("Completed"),
+    ServiceStatus.CANCELLED: _("Cancelled"),
+}
+
+
+@register.filter
+def status_label(status):
+    return STATUS_LABELS.get(status, status or "")
+
+
+@register.filter
+def kes(amount):
+    """KES 12,500 (cents shown only when there are any), the way Kenyan invoices write it."""
+    if amount is None:
+        return ""
+    amount = Decimal(amount)
+    text = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
+    return f"KES {text}"
+
+
+@register.filter
+def first_name(full_name):
+    return (full_name or "").split(" ")[0]

@@ -1,0 +1,102 @@
+"""Portal link tokens: 256 random bits from `secrets`, kept only as their SHA-256.
+
+Issuing returns the raw token once, for the message; the database never sees it. Redeeming looks the
+hash up, so a tampered token is simply one that matches no row.
+"""
+
+import datetime
+import hashlib
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+
+from servicing.models import ServiceStatus
+
+from .models import PortalToken, TokenPurpose
+
+SIGN_IN_LIFETIME = datetime.timedelta(minutes=10)
+STATUS_LINK_GRACE = datetime.timedelta(days=30)
+CLOSED_STATUSES = (ServiceStatus.COMPLETED, ServiceStatus.CANCELLED)
+
+
+class InvalidToken(Exception):
+    """The link is unknown, tampered with, expired, used or revoked: the page says only that."""
+
+
+def token_hash(raw):
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _new_raw_token():
+    return secrets.token_urlsafe(32)  # 32 bytes = 256 bits
+
+
+def sign_in_token_issue(*, client):
+    raw = _new_raw_token()
+    PortalToken.objects.create(
+        token_hash=token_hash(raw), client=client, purpose=TokenPurpose.SIGN_IN,
+        expires_at=timezone.now() + SIGN_IN_LIFETIME,
+    )
+    return raw
+
+
+def status_link_token_issue(*, service):
+    raw = _new_raw_token()
+    PortalToken.objects.create(
+        token_hash=token_hash(raw), client=service.vehicle.client, purpose=TokenPurpose.STATUS_LINK, service=service,
+    )
+    return raw
+
+
+def _live(queryset, raw, now):
+    if not raw or len(raw) > 128:
+        raise InvalidToken
+    token = queryset.filter(token_hash=token_hash(raw), revoked_at__isnull=True).first()
+    if token is None:
+        raise InvalidToken
+    if token.expires_at is not None and token.expires_at <= now:
+        raise InvalidToken
+    return token
+
+
+def sign_in_token_check(raw):
+    """The client a sign-in link would sign in, without using it up (for the confirm page)."""
+    token = _live(PortalToken.objects.select_related("client"), raw, timezone.now())
+    if token.purpose != TokenPurpose.SIGN_IN or token.used_at is not None:
+        raise InvalidToken
+    return token.client
+
+
+@transaction.atomic
+def sign_in_token_redeem(raw):
+    """Use a sign-in link up and return its client. The row lock makes two clicks race to one winner."""
+    now = timezone.now()
+    token = _live(
+        PortalToken.objects.select_for_update(of=("self",)).select_related("client")
+        .filter(purpose=TokenPurpose.SIGN_IN, used_at__isnull=True),
+        raw, now,
+    )
+    token.used_at = now
+    token.save(update_fields=["used_at"])
+    return token.client
+
+
+def status_link_expires_at(service, closed_at):
+    """30 days after the job closed; None while it is still open (the link works meanwhile)."""
+    if service.status not in CLOSED_STATUSES or closed_at is None:
+        return None
+    return closed_at + STATUS_LINK_GRACE
+
+
+def status_link_service(raw, *, closed_at_for):
+    """The one service a status link opens. `closed_at_for(service)` says when the job was closed."""
+    token = _live(
+        PortalToken.objects.select_related("service__vehicle__client").filter(purpose=TokenPurpose.STATUS_LINK),
+        raw, timezone.now(),
+    )
+    service = token.service
+    expires_at = status_link_expires_at(service, closed_at_for(service))
+    if expires_at is not None and expires_at <= timezone.now():
+        raise InvalidToken
+    return service

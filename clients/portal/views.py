@@ -1,0 +1,153 @@
+"""The client portal: read-only pages for car owners, reached by a link, made for a phone."""
+
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.generic import FormView, TemplateView
+
+from .auth import portal_client, portal_sign_in, portal_sign_out
+from .forms import SignInRequestForm
+from .lookup import client_for_contact
+from .ratelimit import sign_in_request_allowed
+from .selectors import PortalScope, service_closed_at, service_timeline
+from .services import inbox_mark_read, sign_in_link_send
+from .tokens import InvalidToken, sign_in_token_check, sign_in_token_redeem, status_link_service
+
+
+@method_decorator(never_cache, name="dispatch")
+class PortalPageMixin:
+    """Every signed-in page: no client, no page; `self.scope` is the only way to read data."""
+
+    def dispatch(self, request, *args, **kwargs):
+        client = portal_client(request)
+        if client is None:
+            return redirect("portal:sign_in")
+        self.scope = PortalScope(client=client)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            portal_client=self.scope.client, unread_count=self.scope.unread_count(), **kwargs
+        )
+
+
+class VehicleListView(PortalPageMixin, TemplateView):
+    template_name = "portal/vehicles.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(vehicles=list(self.scope.vehicle_list()), **kwargs)
+
+
+class VehicleDetailView(PortalPageMixin, TemplateView):
+    template_name = "portal/vehicle.html"
+
+    def get_context_data(self, **kwargs):
+        vehicle = self.scope.vehicle(self.kwargs["pk"])
+        return super().get_context_data(vehicle=vehicle, services=self.scope.vehicle_history(vehicle), **kwargs)
+
+
+def _service_context(scope, service):
+    return {
+        "service": service,
+        "vehicle": service.vehicle,
+        "timeline": service_timeline(service),
+        "messages_sent": scope.service_messages(service),
+    }
+
+
+class ServiceDetailView(PortalPageMixin, TemplateView):
+    template_name = "portal/service.html"
+
+    def get_context_data(self, **kwargs):
+        service = self.scope.service_detail(self.kwargs["pk"])
+        return super().get_context_data(**_service_context(self.scope, service), **kwargs)
+
+
+class InboxView(PortalPageMixin, TemplateView):
+    template_name = "portal/inbox.html"
+
+    def get_context_data(self, **kwargs):
+        # Rendered as they were before this visit (unread ones marked), then marked read.
+        notifications = list(self.scope.inbox())
+        inbox_mark_read(notification_ids=[n.pk for n in notifications if not n.is_read])
+        return super().get_context_data(notifications=notifications, **kwargs)
+
+
+@method_decorator(never_cache, name="dispatch")
+class SignInView(FormView):
+    template_name = "portal/sign_in.html"
+    form_class = SignInRequestForm
+
+    def get(self, request, *args, **kwargs):
+        if portal_client(request) is not None:
+            return redirect("portal:vehicles")
+        return super().get(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        request = self.request
+        if not sign_in_request_allowed(address=form.normalised_contact, ip=request.META.get("REMOTE_ADDR")):
+            form.add_error(None, _(
+                "Too many sign-in requests. Please wait 15 minutes before asking for another link."
+            ))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        client = client_for_contact(form.cleaned_data["contact"])
+        if client is not None:
+            sign_in_link_send(
+                client=client, typed_contact=form.cleaned_data["contact"],
+                origin=request.build_absolute_uri("/").rstrip("/"),
+            )
+        # The same answer whether or not the contact matched a client.
+        return redirect("portal:sign_in_sent")
+
+
+class SignInSentView(TemplateView):
+    template_name = "portal/sign_in_sent.html"
+
+
+def _link_invalid(request):
+    return TemplateResponse(request, "portal/link_invalid.html", status=410)
+
+
+@method_decorator(never_cache, name="dispatch")
+class SignInConfirmView(View):
+    """GET shows a button, POST uses the link: link previewers that GET a URL do not burn it."""
+
+    def get(self, request, token):
+        try:
+            client = sign_in_token_check(token)
+        except InvalidToken:
+            return _link_invalid(request)
+        return TemplateResponse(request, "portal/sign_in_confirm.html", {"first_name": client.first_name})
+
+    def post(self, request, token):
+        try:
+            client = sign_in_token_redeem(token)
+        except InvalidToken:
+            return _link_invalid(request)
+        portal_sign_in(request, client)
+        return redirect("portal:vehicles")
+
+
+class SignOutView(View):
+    def post(self, request):
+        portal_sign_out(request)
+        return HttpResponseRedirect(reverse("portal:sign_in") + "?signed_out=1")
+
+
+@method_decorator(never_cache, name="dispatch")
+class StatusLinkView(View):
+    """One service, read-only, for whoever holds its link; no session is created."""
+
+    def get(self, request, token):
+        try:
+            service = status_link_service(token, closed_at_for=service_closed_at)
+        except InvalidToken:
+            return _link_invalid(request)
+        scope = PortalScope(client=service.vehicle.client, service=service)
+        context = _service_context(scope, scope.service_detail(service.pk))
+        return TemplateResponse(request, "portal/service.html", {**context, "status_link": True})
