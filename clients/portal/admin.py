@@ -1,9 +1,17 @@
-"""Staff's view of portal links: who holds one, for what, and a Revoke action. Raw tokens are never shown."""
+"""Staff's side of portal links: the list (who holds one, for what) with a Revoke action, and a page
+to copy or resend a service's status link. Raw tokens are shown once, when made, and never stored."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
-from .models import PortalToken
-from .services import status_links_revoke
+from notifications.models import NotificationType
+from servicing.models import Service
+
+from .models import PortalToken, TokenPurpose
+from .services import status_link_send, status_link_url, status_links_revoke
 
 
 @admin.register(PortalToken)
@@ -12,15 +20,49 @@ class PortalTokenAdmin(admin.ModelAdmin):
     list_filter = ("purpose", ("revoked_at", admin.EmptyFieldListFilter))
     list_select_related = ("client", "service__vehicle")
     search_fields = ("client__first_name", "client__last_name", "service__vehicle__license_plate")
-    raw_id_fields = ("client", "service")
     readonly_fields = ("client", "purpose", "service", "created_at", "expires_at", "used_at", "revoked_at")
     fields = readonly_fields
     actions = ["revoke"]
 
     def has_add_permission(self, request):
-        return False  # links are issued by the portal and by the status-link service, with a raw token to send
+        return False  # links are made with a raw token to hand over: see status_link_view
 
     @admin.action(description="Revoke the selected links", permissions=["change"])
     def revoke(self, request, queryset):
         count = status_links_revoke(tokens=queryset)
         self.message_user(request, f"Revoked {count} link(s).", messages.SUCCESS)
+
+    def get_urls(self):
+        return [
+            path("status-link/<uuid:service_id>/", self.admin_site.admin_view(self.status_link_view),
+                 name="clients_portaltoken_status_link"),
+        ] + super().get_urls()
+
+    def status_link_view(self, request, service_id):
+        """GET: the service's links so far. POST `make`: a new link to copy; POST `send`: text or email it."""
+        if not request.user.has_perm("servicing.change_service"):
+            raise PermissionDenied
+        service = get_object_or_404(Service.objects.select_related("vehicle__client"), pk=service_id)
+        new_url = None
+        if request.method == "POST":
+            if "send" in request.POST:
+                channel = NotificationType.EMAIL if request.POST["send"] == "email" else NotificationType.SMS
+                status_link_send(service=service, channel=channel)
+                self.message_user(request, f"Status link queued by {channel.label} to {service.vehicle.client.first_name}.",
+                                  messages.SUCCESS)
+                return redirect(request.path)
+            if "revoke_all" in request.POST:
+                count = status_links_revoke(tokens=PortalToken.objects.filter(service=service))
+                self.message_user(request, f"Revoked {count} link(s) to this service.", messages.SUCCESS)
+                return redirect(request.path)
+            new_url = status_link_url(service=service)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Status link: {service}",
+            "service": service,
+            "new_url": new_url,
+            "links": PortalToken.objects.filter(service=service, purpose=TokenPurpose.STATUS_LINK),
+            "service_change_url": reverse("admin:servicing_service_change", args=[service.pk]),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "portal/admin_status_link.html", context)

@@ -38,7 +38,7 @@ def test_my_vehicles_show_current_job_next_service_and_last_mileage(signed_in):
     assert "KDA 123A" in page
     assert "In progress</span> Brake pads" in page
     assert f"{(today + datetime.timedelta(days=9)):%-d %b %Y} · Wheel alignment" in page
-    assert "123456 km" in page
+    assert "123,456 km" in page
 
 
 def test_my_vehicles_page_costs_a_fixed_number_of_queries(signed_in, django_assert_max_num_queries):

@@ -1,0 +1,55 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from clients.portal.models import PortalToken
+from concierge.accounts.tests.factories import UserFactory
+from notifications.models import Notification, NotificationType
+from servicing.tests.factories import ServiceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _status_link_page(service):
+    return reverse("admin:clients_portaltoken_status_link", args=[service.pk])
+
+
+def test_staff_make_a_status_link_to_copy_and_it_opens_the_service(client, superuser):
+    job = ServiceFactory(service_type="Gearbox overhaul")
+    client.force_login(superuser)
+
+    page = client.post(_status_link_page(job), {"make": "1"}).content.decode()
+
+    url = re.search(r'value="(https?://[^"]+/portal/s/[^"]+/)"', page)[1]
+    client.logout()
+    assert "Gearbox overhaul" in client.get("/" + url.split("/", 3)[3]).content.decode()
+
+
+def test_staff_resend_a_status_link_by_sms(client, superuser):
+    job = ServiceFactory()
+    client.force_login(superuser)
+
+    client.post(_status_link_page(job), {"send": "sms"})
+
+    notification = Notification.objects.get(service=job)
+    assert notification.channel == NotificationType.SMS and "/portal/s/" in notification.message
+
+
+def test_revoking_from_the_admin_closes_the_link(client, superuser):
+    job = ServiceFactory()
+    client.force_login(superuser)
+    page = client.post(_status_link_page(job), {"make": "1"}).content.decode()
+    path = "/" + re.search(r'value="(https?://[^"]+/portal/s/[^"]+/)"', page)[1].split("/", 3)[3]
+
+    client.post(reverse("admin:clients_portaltoken_changelist"),
+                {"action": "revoke", "_selected_action": [str(t.pk) for t in PortalToken.objects.all()]})
+
+    assert PortalToken.objects.filter(revoked_at__isnull=True).count() == 0
+    assert client.get(path).status_code == 410
+
+
+def test_staff_without_the_right_to_change_services_cannot_make_links(client):
+    client.force_login(UserFactory())  # staff, no permissions
+
+    assert client.get(_status_link_page(ServiceFactory())).status_code == 403
