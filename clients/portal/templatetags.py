@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from notifications.models import NotificationType
 from servicing.models import ServiceStatus
 
 register = template.Library()
@@ -16,6 +17,18 @@ STATUS_LABELS = {
     ServiceStatus.COMPLETED: _("Completed"),
     ServiceStatus.CANCELLED: _("Cancelled"),
 }
+
+
+CHANNEL_LABELS = {
+    NotificationType.SMS: _("SMS"),
+    NotificationType.EMAIL: _("Email"),
+    NotificationType.IN_APP: _("In the portal"),
+}
+
+
+@register.filter
+def channel_label(channel):
+    return CHANNEL_LABELS.get(channel, channel or "")
 
 
 @register.filter

@@ -61,3 +61,12 @@ def test_check_deploy_is_clean_with_the_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_portal_pages_are_not_kept_by_caches_or_the_back_button_of_a_shared_phone(signed_in):
+    owner = ClientFactory()
+    job = ServiceFactory(vehicle=VehicleFactory(client=owner))
+    http = signed_in(owner)
+    for url in [reverse("portal:vehicles"), reverse("portal:service", args=[job.pk]), reverse("portal:inbox")]:
+        cache_control = http.get(url)["Cache-Control"]
+        assert "no-store" in cache_control and "private" in cache_control, url

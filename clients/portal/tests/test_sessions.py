@@ -5,7 +5,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from clients.portal.auth import PORTAL_CLIENT_KEY
+from clients.portal.auth import PORTAL_CLIENT_KEY, PORTAL_EXPIRES_KEY
 from clients.portal.tests.conftest import portal_sign_in_as
 from clients.tests.factories import ClientFactory
 from fleet.tests.factories import VehicleFactory
@@ -33,6 +33,16 @@ def test_a_staff_session_does_not_open_the_portal(client, superuser):
     response = client.get(reverse("portal:vehicles"))
 
     assert response.status_code == 302 and response["Location"] == reverse("portal:sign_in")
+
+
+def test_a_session_carrying_a_staff_login_is_refused_even_with_a_portal_client_in_it(client, superuser):
+    client.force_login(superuser)
+    session = client.session
+    session[PORTAL_CLIENT_KEY] = str(ClientFactory().pk)
+    session[PORTAL_EXPIRES_KEY] = (timezone.now() + datetime.timedelta(days=1)).timestamp()
+    session.save()
+
+    assert client.get(reverse("portal:vehicles")).status_code == 302
 
 
 def test_a_staff_login_in_the_same_browser_drops_the_portal_session(signed_in, superuser, staff_password):
