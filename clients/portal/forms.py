@@ -9,7 +9,7 @@ class SignInRequestForm(forms.Form):
     contact = forms.CharField(
         label=_("Email or phone number"), max_length=254,
         help_text=_("The one the shop has for you, e.g. wanjiru@example.co.ke or 0712 345 678."),
-        widget=forms.TextInput(attrs={"autocomplete": "username", "inputmode": "email", "autofocus": True}),
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none", "autofocus": True}),
     )
 
     def clean_contact(self):

@@ -53,3 +53,15 @@ def test_staff_without_the_right_to_change_services_cannot_make_links(client):
     client.force_login(UserFactory())  # staff, no permissions
 
     assert client.get(_status_link_page(ServiceFactory())).status_code == 403
+
+
+def test_the_links_list_shows_who_holds_links_but_never_a_raw_token(client, superuser):
+    from clients.portal.services import status_link_url
+
+    url = status_link_url(service=ServiceFactory())
+    client.force_login(superuser)
+
+    page = client.get(reverse("admin:clients_portaltoken_changelist")).content.decode()
+
+    assert "Service status link" in page
+    assert url.rstrip("/").rsplit("/", 1)[1] not in page
