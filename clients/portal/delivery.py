@@ -8,6 +8,7 @@ exists (issue #4 adds it); until then the pending row is the whole delivery, and
 import importlib
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -35,7 +36,7 @@ def send_sign_in_link(*, client, channel, url):
     notification = Notification.objects.create(
         client=client, channel=channel, status=NotificationStatus.PENDING, sent_at=None,
         message=_("Your sign-in link for %(shop)s, valid for 10 minutes and once: %(url)s")
-        % {"shop": _shop_name(), "url": url},
+        % {"shop": settings.SHOP_NAME, "url": url},
     )
     _deliver_on_commit(notification)
     return notification
@@ -53,8 +54,3 @@ def send_status_link(*, service, channel, url):
     _deliver_on_commit(notification)
     return notification
 
-
-def _shop_name():
-    from django.conf import settings
-
-    return settings.SHOP_NAME
