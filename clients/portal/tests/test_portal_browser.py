@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from clients.tests.factories import ClientFactory
@@ -47,8 +46,9 @@ def _the_shop():
                    scheduled_date=datetime.date(2026, 3, 2), completed_date=datetime.date(2026, 3, 2),
                    cost=Decimal("4500"), technician="Peter Mwangi")
     job = ServiceFactory(vehicle=car, service_type="Brake pads and discs", status=ServiceStatus.IN_PROGRESS,
-                         scheduled_date=timezone.localdate(), cost=Decimal("18750"), technician="Faith Njeri")
-    now = timezone.now()
+                         scheduled_date=datetime.date(2026, 11, 20), cost=Decimal("18750"), technician="Faith Njeri")
+    # Fixed times, so the screenshots come out the same on every run and leave git clean.
+    now = datetime.datetime(2026, 11, 20, 12, 0, tzinfo=datetime.timezone.utc)
     AuditLog.objects.create(table_name="services", record_id=job.pk, action="INSERT",
                             new_values={"status": "pending"}, timestamp=now - datetime.timedelta(days=3))
     AuditLog.objects.create(table_name="services", record_id=job.pk, action="UPDATE", old_values={"status": "pending"},
