@@ -1,20 +1,98 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
+from fleet.forms import VehicleForm
 from fleet.models import Vehicle
 
+from .forms import ClientForm
 from .models import Client
+from .phones import format_phone_for_display
+from .selectors import client_search_filter, client_service_history
 
 
 class VehicleInline(admin.TabularInline):
+    """The client's cars; a new row here adds a vehicle without leaving the client page."""
+
     model = Vehicle
+    form = VehicleForm
     extra = 0
-    fields = ("license_plate", "make", "model", "year", "vin", "mileage")
+    fields = ("license_plate", "make", "model", "year", "vin", "mileage", "colour")
     show_change_link = True
 
 
 @admin.register(Client)
 class ClientAdmin(admin.ModelAdmin):
-    list_display = ("last_name", "first_name", "email", "phone", "consent_gdpr", "created_at")
-    list_filter = ("consent_gdpr",)
-    search_fields = ("first_name", "last_name", "email", "phone")
+    form = ClientForm
+    list_display = ("last_name", "first_name", "email", "phone_display", "vehicle_count", "consent_gdpr", "created_at")
+    list_display_links = ("last_name", "first_name")
+    list_filter = ("consent_gdpr", ("created_at", admin.DateFieldListFilter))
+    search_fields = ("first_name", "last_name", "email")
+    search_help_text = "Name, email, or phone typed any usual way (0712 345 678, +254712345678, 712345678)."
     inlines = [VehicleInline]
+    readonly_fields = ("add_vehicle", "service_history")
+    fieldsets = (
+        (None, {"fields": ("first_name", "last_name", "email", "phone", "address", "consent_gdpr")}),
+        ("Service history", {"fields": ("add_vehicle", "service_history")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(vehicle_count=Count("vehicles"))
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        phone_match = client_search_filter(search_term)
+        if phone_match is not None:
+            results = results | queryset.filter(phone_match)
+        return results, may_have_duplicates
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:  # a client being added has no history yet
+            return self.fieldsets[:1]
+        history = ("add_vehicle", "service_history") if request.user.has_perm("fleet.add_vehicle") else ("service_history",)
+        return (self.fieldsets[0], ("Service history", {"fields": history}))
+
+    @admin.display(description="phone", ordering="phone")
+    def phone_display(self, client):
+        return format_phone_for_display(client.phone)
+
+    @admin.display(description="vehicles", ordering="vehicle_count")
+    def vehicle_count(self, client):
+        return client.vehicle_count
+
+    @admin.display(description="")
+    def add_vehicle(self, client):
+        url = reverse("admin:fleet_vehicle_add") + f"?client={client.pk}"
+        return format_html('<a class="addlink" href="{}">Add a vehicle with all its details</a>', url)
+
+    @admin.display(description="services")
+    def service_history(self, client):
+        services = list(client_service_history(client=client))
+        if not services:
+            return "No services yet."
+        rows = format_html_join(
+            "",
+            '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
+            '<td style="text-align:right">{}</td></tr>',
+            (
+                (
+                    reverse("admin:servicing_service_change", args=[s.pk]), s.service_type,
+                    s.vehicle.license_plate or s.vehicle.vin, s.get_status_display(),
+                    s.scheduled_date or "—", s.completed_date or "—", s.technician or "—", f"{s.cost:,.2f}",
+                )
+                for s in services
+            ),
+        )
+        return format_html(
+            '<table class="service-history"><thead><tr><th>Service</th><th>Vehicle</th><th>Status</th>'
+            "<th>Scheduled</th><th>Completed</th><th>Technician</th><th>Cost (KES)</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            rows,
+        )
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        for inline_form in formset.forms:
+            for warning in getattr(inline_form, "warnings", []):
+                messages.warning(request, warning)

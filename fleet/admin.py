@@ -1,22 +1,67 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
 
+from clients.selectors import client_search_filter
 from servicing.models import Service
 
+from .forms import VehicleForm
 from .models import Vehicle
+from .selectors import vehicle_search_filter
 
 
 class ServiceInline(admin.TabularInline):
+    """The car's jobs, read-only: status changes go through the lifecycle on the service's own page."""
+
     model = Service
     extra = 0
     fields = ("service_type", "status", "scheduled_date", "completed_date", "cost", "technician")
+    readonly_fields = fields
     show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Vehicle)
 class VehicleAdmin(admin.ModelAdmin):
+    form = VehicleForm
     list_display = ("license_plate", "make", "model", "year", "client", "mileage")
-    list_filter = ("make",)
+    list_filter = ("make", "year")
     list_select_related = ("client",)
-    search_fields = ("license_plate", "vin", "make", "model", "client__last_name")
+    search_fields = ("license_plate", "vin", "make", "model", "client__first_name", "client__last_name")
+    search_help_text = "Plate (with or without the space), VIN, make, model, or the owner's name or phone."
     autocomplete_fields = ("client",)
     inlines = [ServiceInline]
+    readonly_fields = ("book_service",)
+    fieldsets = (
+        (None, {"fields": ("client", "license_plate", "vin", "make", "model", "year")}),
+        ("Odometer", {"fields": ("mileage", "mileage_correction")}),
+        ("Details", {"fields": ("colour", "engine", "transmission", "fuel", "body_type")}),
+    )
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None or not request.user.has_perm("servicing.add_service"):
+            return self.fieldsets
+        return ((None, {"fields": ("book_service",)}),) + self.fieldsets
+
+    @admin.display(description="")
+    def book_service(self, vehicle):
+        url = reverse("admin:servicing_service_add") + f"?vehicle={vehicle.pk}"
+        return format_html('<a class="addlink" href="{}">Book a service for this car</a>', url)
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        extra = vehicle_search_filter(search_term)
+        phone_match = client_search_filter(search_term, prefix="client__")
+        if phone_match is not None:
+            extra = extra | phone_match if extra is not None else phone_match
+        if extra is not None:
+            results = results | queryset.filter(extra)
+        return results, may_have_duplicates
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        for warning in form.warnings:
+            messages.warning(request, warning)

@@ -1,9 +1,12 @@
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
-from django.db.models.functions import ExtractYear
+from django.core.validators import MinValueValidator
+from django.db.models.functions import ExtractYear, Replace, Upper
 
 from concierge.db.functions import CurrentDate
 from concierge.db.models import TimestampedModel, set_updated_at_trigger
+
+from .validators import validate_year
 
 
 class Vehicle(TimestampedModel):
@@ -12,10 +15,10 @@ class Vehicle(TimestampedModel):
     client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="vehicles")
     make = models.CharField(max_length=50)
     model = models.CharField(max_length=50)
-    year = models.IntegerField(null=True, blank=True)
+    year = models.IntegerField(null=True, blank=True, validators=[validate_year])
     vin = models.CharField("VIN", max_length=17, unique=True)
     license_plate = models.CharField(max_length=20, unique=True, null=True, blank=True)
-    mileage = models.IntegerField(default=0, db_default=0)
+    mileage = models.IntegerField(default=0, db_default=0, validators=[MinValueValidator(0)])
     metadata = models.JSONField(null=True, blank=True)
 
     class Meta:
@@ -30,6 +33,13 @@ class Vehicle(TimestampedModel):
             models.CheckConstraint(
                 condition=models.Q(year__gte=1900) & models.Q(year__lte=ExtractYear(CurrentDate()) + 1),
                 name="vehicles_year_check",
+            ),
+            models.CheckConstraint(condition=models.Q(mileage__gte=0), name="vehicles_mileage_not_negative"),
+            # `KDA 123A` and `kda123a` are one car even when a raw import skips normalise_plate.
+            models.UniqueConstraint(
+                Upper(Replace("license_plate", models.Value(" "), models.Value(""))),
+                name="vehicles_plate_compact_uniq",
+                violation_error_message="A vehicle with this number plate already exists.",
             ),
         ]
         triggers = [set_updated_at_trigger()]

@@ -1,13 +1,190 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.views.decorators.http import require_POST
 
-from .models import Service
+from clients.selectors import client_search_filter
+from fleet.selectors import vehicle_search_filter
+
+from .forms import ServiceForm
+from .lifecycle import InvalidTransition, next_status
+from .models import Service, ServiceStatus
+from .selectors import board_columns, overdue_q
+from .services import BulkTransitionRefused, service_change_status, service_change_status_bulk
+
+# The wall screen reloads itself this often (a <meta> refresh: no script needed).
+BOARD_REFRESH_SECONDS = 60
+
+# What a user who may change jobs but not book them (a technician) may still edit.
+BOOKING_FIELDS = ("vehicle", "service_type", "description", "scheduled_date")
+
+
+class DueFilter(admin.SimpleListFilter):
+    title = "due"
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [("today", "Today"), ("overdue", "Overdue")]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "today":
+            return queryset.filter(scheduled_date=today)
+        if self.value() == "overdue":
+            return queryset.filter(overdue_q(today=today))
+        return queryset
 
 
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
-    list_display = ("service_type", "vehicle", "status", "scheduled_date", "completed_date", "technician", "cost")
-    list_filter = ("status", "service_type")
-    list_select_related = ("vehicle",)
-    search_fields = ("service_type", "vehicle__license_plate")
+    form = ServiceForm
+    list_display = ("service_type", "plate", "client", "status", "scheduled_date", "completed_date", "technician", "cost")
+    list_filter = ("status", DueFilter, "service_type", "technician", "scheduled_date")
+    list_select_related = ("vehicle__client",)
+    search_fields = ("service_type", "vehicle__license_plate", "vehicle__client__first_name", "vehicle__client__last_name")
+    search_help_text = "Plate (with or without the space), client name or phone, or service type."
     autocomplete_fields = ("vehicle",)
     date_hierarchy = "scheduled_date"
+    actions = ("start_selected", "complete_selected", "cancel_selected")
+    fieldsets = (
+        ("Booking", {"fields": ("vehicle", "service_type", "description", "scheduled_date", "technician", "cost")}),
+        ("Progress", {"fields": ("status", "completed_date", "notes")}),
+    )
+
+    @admin.display(description="plate", ordering="vehicle__license_plate")
+    def plate(self, service):
+        return service.vehicle.license_plate or service.vehicle.vin
+
+    @admin.display(description="client", ordering="vehicle__client__last_name")
+    def client(self, service):
+        return service.vehicle.client
+
+    # Roles. Permission rows say who may change a job at all; these say which parts of it.
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.has_perm("servicing.change_service_price"):
+            readonly.append("cost")
+        if obj is not None and not request.user.has_perm("servicing.add_service"):
+            readonly.extend(BOOKING_FIELDS)
+        return readonly
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        extra = vehicle_search_filter(search_term, prefix="vehicle__")
+        phone_match = client_search_filter(search_term, prefix="vehicle__client__")
+        if phone_match is not None:
+            extra = extra | phone_match if extra is not None else phone_match
+        if extra is not None:
+            results = results | queryset.filter(extra)
+        return results, may_have_duplicates
+
+    def save_model(self, request, obj, form, change):
+        """Save the other fields, then hand a status change to the lifecycle (row lock, completed_date)."""
+        stored = form.stored_status() if change else None
+        wanted = obj.status
+        if stored is None or wanted == stored:
+            return super().save_model(request, obj, form, change)
+        obj.status = stored
+        completed_date = obj.completed_date
+        obj.completed_date = Service.objects.filter(pk=obj.pk).values_list("completed_date", flat=True).first()
+        super().save_model(request, obj, form, change)
+        # Checked by the form already; a refusal here means someone else moved the job meanwhile. The
+        # admin's change view is atomic, so the exception also undoes the fields saved just above.
+        service_change_status(service=obj, status=wanted, by=request.user, completed_date=completed_date)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except InvalidTransition as error:
+            self.message_user(request, f"Nothing saved: {error}", messages.ERROR)
+            return redirect(request.get_full_path())
+
+    # Bulk actions: all or nothing, each refused row named.
+    def _change_selected(self, request, queryset, status, verb):
+        services = list(queryset.select_related("vehicle").order_by("scheduled_date", "created_at"))
+        try:
+            changed = service_change_status_bulk(services=services, status=status, by=request.user)
+        except BulkTransitionRefused as refused:
+            self.message_user(
+                request,
+                format_html(
+                    "Nothing changed: {} of the {} selected jobs cannot be {}.<ul>{}</ul>",
+                    len(refused.refused), len(services), verb,
+                    format_html_join("", "<li>{} ({}): {}</li>",
+                                     ((s.service_type, s.vehicle.license_plate or s.vehicle.vin, reason)
+                                      for s, reason in refused.refused)),
+                ),
+                messages.ERROR,
+            )
+            return
+        self.message_user(request, f"{changed} job(s) {verb}.", messages.SUCCESS)
+
+    @admin.action(description="Start selected jobs", permissions=["change"])
+    def start_selected(self, request, queryset):
+        self._change_selected(request, queryset, ServiceStatus.IN_PROGRESS, "started")
+
+    @admin.action(description="Complete selected jobs (completed today)", permissions=["change"])
+    def complete_selected(self, request, queryset):
+        self._change_selected(request, queryset, ServiceStatus.COMPLETED, "completed")
+
+    @admin.action(description="Cancel selected jobs", permissions=["change"])
+    def cancel_selected(self, request, queryset):
+        self._change_selected(request, queryset, ServiceStatus.CANCELLED, "cancelled")
+
+    # The job board.
+    def get_urls(self):
+        return [
+            path("board/", self.admin_site.admin_view(self.board_view), name="servicing_service_board"),
+            path("<uuid:object_id>/advance/", self.admin_site.admin_view(self.advance_view),
+                 name="servicing_service_advance"),
+            *super().get_urls(),
+        ]
+
+    def board_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        today = timezone.localdate()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Job board · {today:%A %d %B %Y}",
+            "columns": board_columns(today=today),
+            "now": timezone.now(),
+            "can_move": self.has_change_permission(request),
+            "refresh_seconds": BOARD_REFRESH_SECONDS,
+            "opts": self.opts,
+        }
+        return TemplateResponse(request, "admin/servicing/board.html", context)
+
+    def advance_view(self, request, object_id):
+        return _advance(self, request, object_id)
+
+
+@require_POST
+def _advance(model_admin, request, object_id):
+    """Move one card to its next column. The form posts the status the card showed, so a stale wall
+    screen cannot push a job two steps: the lifecycle refuses if someone moved it meanwhile."""
+    if not model_admin.has_change_permission(request):
+        raise PermissionDenied
+    service = get_object_or_404(Service.objects.select_related("vehicle"), pk=object_id)
+    shown = request.POST.get("from_status")
+    target = next_status(shown) if shown in ServiceStatus.values else None
+    if target is None:
+        model_admin.message_user(request, "That job has no next step.", messages.ERROR)
+    else:
+        try:
+            with transaction.atomic():
+                service_change_status(service=service, status=target, by=request.user)
+        except InvalidTransition as error:
+            model_admin.message_user(request, f"{service.vehicle.license_plate}: {error}", messages.ERROR)
+        else:
+            model_admin.message_user(
+                request, f"{service.vehicle.license_plate} · {service.service_type}: {target.label.lower()}.",
+                messages.SUCCESS,
+            )
+    return redirect(reverse("admin:servicing_service_board"))
+

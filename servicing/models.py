@@ -5,6 +5,8 @@ from django.db import models
 from concierge.db.fields import PgEnumField
 from concierge.db.models import TimestampedModel, set_updated_at_trigger
 
+from .validators import validate_cost
+
 
 class ServiceStatus(models.TextChoices):
     """The seed's `service_status` ENUM."""
@@ -27,7 +29,9 @@ class Service(TimestampedModel):
     )
     scheduled_date = models.DateField(null=True, blank=True)
     completed_date = models.DateField(null=True, blank=True)
-    cost = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0.00"), db_default=Decimal("0.00"))
+    cost = models.DecimalField(
+        max_digits=10, decimal_places=2, default=Decimal("0.00"), db_default=Decimal("0.00"), validators=[validate_cost],
+    )
     technician = models.CharField(max_length=100, null=True, blank=True)
     notes = models.TextField("internal notes", null=True, blank=True)
 
@@ -43,7 +47,9 @@ class Service(TimestampedModel):
                 condition=models.Q(completed_date__gte=models.F("scheduled_date")) | models.Q(completed_date__isnull=True),
                 name="services_completed_after_scheduled",
             ),
+            models.CheckConstraint(condition=models.Q(cost__gte=0), name="services_cost_not_negative"),
         ]
+        permissions = [("change_service_price", "Can change the price of a service job")]
         triggers = [set_updated_at_trigger()]
 
     def __str__(self):

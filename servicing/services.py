@@ -43,3 +43,32 @@ def service_complete(*, service, by=None, completed_date: datetime.date | None =
 
 def service_cancel(*, service, by=None):
     return service_change_status(service=service, status=ServiceStatus.CANCELLED, by=by)
+
+
+class BulkTransitionRefused(Exception):
+    """Some selected jobs cannot make the change; `refused` lists (service, reason). Nothing was written."""
+
+    def __init__(self, refused):
+        self.refused = refused
+        super().__init__(f"{len(refused)} job(s) refused")
+
+
+@transaction.atomic
+def service_change_status_bulk(*, services, status, by=None):
+    """All or nothing: change every job, or, if any one is refused, none of them.
+
+    Every job is tried so that staff hear about each refused row at once, not one per attempt.
+    Returns the number of jobs changed.
+    """
+    refused = []
+    changed = 0
+    for service in services:
+        try:
+            # A savepoint per job: a refusal never leaves the outer transaction unusable.
+            service_change_status(service=service, status=status, by=by)
+            changed += 1
+        except InvalidTransition as error:
+            refused.append((service, str(error)))
+    if refused:  # raising out of the atomic block rolls back the jobs already changed
+        raise BulkTransitionRefused(refused)
+    return changed

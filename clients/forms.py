@@ -1,0 +1,20 @@
+from django import forms
+
+from .models import Client
+from .phones import normalise_phone
+
+
+class ClientForm(forms.ModelForm):
+    """The admin's client form: phone stored as E.164 whatever way it was typed, email lower-cased."""
+
+    class Meta:
+        model = Client
+        fields = ("first_name", "last_name", "email", "phone", "address", "consent_gdpr")
+        help_texts = {"phone": "Any usual form: 0712 345 678, +254 712 345 678, 712345678. Stored as +254…"}
+
+    def clean_phone(self):
+        raw = self.cleaned_data.get("phone")
+        return normalise_phone(raw) if raw and raw.strip() else None
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()

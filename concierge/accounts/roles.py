@@ -1,0 +1,76 @@
+"""The shop's roles: which permission each staff group holds.
+
+A data migration creates the groups; `roles_apply` also runs after every `migrate` (post_migrate), so
+permissions of apps that land later (reports, workflows' own) are granted as soon as they exist.
+It only adds: a permission a manager granted by hand is never taken away.
+
+Permission rows decide what a role may open; the admin adds field-level limits on top
+(servicing.admin: a user without `change_service_price` sees the cost read-only; one without
+`add_service` cannot re-book a job's car, type or date).
+"""
+
+FRONT_DESK = "Front desk"
+TECHNICIAN = "Technician"
+MANAGER = "Manager"
+
+
+def _crud(app_label, model, *verbs):
+    return [f"{app_label}.{verb}_{model}" for verb in verbs or ("add", "change", "delete", "view")]
+
+
+ROLE_PERMISSIONS = {
+    # Takes cars in: clients, their vehicles, bookings and prices. Deleting clients (data protection
+    # requests) is a manager's decision.
+    FRONT_DESK: [
+        *_crud("clients", "client", "add", "change", "view"),
+        *_crud("fleet", "vehicle", "add", "change", "view"),
+        *_crud("servicing", "service", "add", "change", "view"),
+        "servicing.change_service_price",
+        "notifications.view_notification",
+    ],
+    # Moves jobs along and writes notes; sees who the car belongs to but edits no client, car or price.
+    TECHNICIAN: [
+        "clients.view_client",
+        "fleet.view_vehicle",
+        "servicing.view_service",
+        "servicing.change_service",
+    ],
+    MANAGER: [
+        *_crud("clients", "client"),
+        *_crud("fleet", "vehicle"),
+        *_crud("servicing", "service"),
+        "servicing.change_service_price",
+        *_crud("notifications", "notification"),
+        *_crud("workflows", "workflow"),
+        "audit.view_auditlog",
+        "reports.view_reports",
+        "accounts.view_user",
+    ],
+}
+
+
+def roles_apply(*, apps=None, using="default"):
+    """Create the groups and grant each its permissions that exist so far. Idempotent; returns the
+    codenames not granted yet (their app has not been migrated)."""
+    if apps is None:
+        from django.apps import apps
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    missing = []
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.using(using).get_or_create(name=role)
+        wanted = {tuple(name.split(".", 1)) for name in names}
+        found = Permission.objects.using(using).filter(
+            content_type__app_label__in={app for app, _ in wanted}, codename__in={code for _, code in wanted}
+        ).select_related("content_type")
+        granted = [p for p in found if (p.content_type.app_label, p.codename) in wanted]
+        group.permissions.add(*granted)
+        have = {(p.content_type.app_label, p.codename) for p in granted}
+        missing.extend(f"{role}: {app}.{code}" for app, code in sorted(wanted - have))
+    return missing
+
+
+def roles_apply_after_migrate(sender, using="default", **kwargs):
+    """post_migrate receiver. Runs after each app's permissions are created (auth's receiver is
+    connected first), so the last app's signal sees every permission."""
+    roles_apply(using=using)

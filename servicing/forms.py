@@ -1,0 +1,47 @@
+from django import forms
+
+from .lifecycle import InvalidTransition, check_transition
+from .models import Service, ServiceStatus
+
+
+class ServiceForm(forms.ModelForm):
+    """The admin's job form. A status edit is checked by the lifecycle here, beside the field, and then
+    applied by ServiceAdmin through service_change_status, never by saving the field directly."""
+
+    class Meta:
+        model = Service
+        fields = ("vehicle", "service_type", "description", "scheduled_date", "technician", "cost",
+                  "status", "completed_date", "notes")
+
+    def stored_status(self):
+        if not self.instance.pk:
+            return None
+        return Service.objects.filter(pk=self.instance.pk).values_list("status", flat=True).first()
+
+    def clean_status(self):
+        status = self.cleaned_data.get("status")
+        stored = self.stored_status()
+        if stored is None:
+            if status and status != ServiceStatus.PENDING:
+                raise forms.ValidationError(
+                    "A new job starts as pending; start it from the job board or the list once the car is in."
+                )
+            return ServiceStatus.PENDING
+        if status and status != stored:
+            try:
+                check_transition(stored, status)
+            except InvalidTransition as error:
+                raise forms.ValidationError(str(error)) from None
+        return status
+
+    def clean(self):
+        cleaned = super().clean()
+        status, completed = cleaned.get("status"), cleaned.get("completed_date")
+        # A technician's form has no scheduled_date field (read-only for them): use the stored one.
+        scheduled = cleaned.get("scheduled_date") if "scheduled_date" in self.fields else self.instance.scheduled_date
+        if "completed_date" in self.fields:
+            if completed and status and status != ServiceStatus.COMPLETED:
+                self.add_error("completed_date", "Only a completed job has a completion date.")
+            elif completed and scheduled and completed < scheduled:
+                self.add_error("completed_date", f"Completed on {completed:%d %b %Y} is before the scheduled date.")
+        return cleaned

@@ -1,0 +1,29 @@
+"""The staff home page's tiles, rendered inside the admin index without replacing the AdminSite."""
+
+from django import template
+from django.urls import reverse
+
+from servicing.selectors import dashboard_counts
+
+register = template.Library()
+
+
+@register.inclusion_tag("admin/servicing/dashboard.html", takes_context=True)
+def staff_dashboard(context):
+    user = context["request"].user
+    if not user.has_perm("servicing.view_service"):
+        return {"tiles": []}
+    counts = dashboard_counts()
+    services = reverse("admin:servicing_service_changelist")
+    tiles = [
+        ("Scheduled today", counts["today"], f"{services}?due=today", False),
+        ("In progress", counts["in_progress"], f"{services}?status__exact=in_progress", False),
+        ("Overdue", counts["overdue"], f"{services}?due=overdue", counts["overdue"] > 0),
+    ]
+    if user.has_perm("notifications.view_notification"):
+        tiles.append((
+            "Failed notifications", counts["failed_notifications"],
+            reverse("admin:notifications_notification_changelist") + "?status__exact=failed",
+            counts["failed_notifications"] > 0,
+        ))
+    return {"tiles": tiles, "board_url": reverse("admin:servicing_service_board")}
