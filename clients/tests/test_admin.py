@@ -1,0 +1,105 @@
+import pytest
+from django.urls import reverse
+
+from clients.models import Client
+from clients.tests.factories import ClientFactory
+from fleet.models import Vehicle
+from fleet.tests.factories import VehicleFactory
+from servicing.models import ServiceStatus
+from servicing.tests.factories import ServiceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def client_post(**overrides):
+    data = {
+        "first_name": "Wanjiru", "last_name": "Kamau", "email": "Wanjiru@Example.co.ke", "phone": "0712 345 678",
+        "address": "Kilimani", "consent_gdpr": "on",
+        "vehicles-TOTAL_FORMS": "0", "vehicles-INITIAL_FORMS": "0",
+        "vehicles-MIN_NUM_FORMS": "0", "vehicles-MAX_NUM_FORMS": "1000",
+    }
+    data.update(overrides)
+    return data
+
+
+def vehicle_row(index=0, **overrides):
+    row = {"license_plate": "kda123a", "make": "Toyota", "model": "Fielder", "year": "2014",
+           "vin": "jtdbt923501234567", "mileage": "85000", "colour": "silver"}
+    row.update(overrides)
+    return {f"vehicles-{index}-{key}": value for key, value in row.items()}
+
+
+@pytest.fixture
+def admin_browser(client, superuser):
+    client.force_login(superuser)
+    return client
+
+
+def test_phone_typed_locally_is_stored_as_e164(admin_browser):
+    response = admin_browser.post(reverse("admin:clients_client_add"), client_post())
+    assert response.status_code == 302
+    saved = Client.objects.get()
+    assert saved.phone == "+254712345678"
+    assert saved.email == "wanjiru@example.co.ke"
+
+
+def test_invalid_phone_is_a_form_error_beside_the_field_and_nothing_is_saved(admin_browser):
+    response = admin_browser.post(reverse("admin:clients_client_add"), client_post(phone="0712 34"))
+    assert response.status_code == 200
+    assert "valid phone number" in str(response.context["adminform"].form.errors["phone"])
+    assert not Client.objects.exists()
+
+
+def test_vehicle_added_from_the_client_page_gets_a_normalised_plate_and_vin(admin_browser):
+    data = client_post(**{"vehicles-TOTAL_FORMS": "1"}, **vehicle_row())
+    response = admin_browser.post(reverse("admin:clients_client_add"), data)
+    assert response.status_code == 302
+    vehicle = Vehicle.objects.get()
+    assert (vehicle.license_plate, vehicle.vin) == ("KDA 123A", "JTDBT923501234567")
+    assert vehicle.metadata == {"colour": "silver"}
+
+
+def test_a_plate_typed_differently_is_still_a_duplicate(admin_browser):
+    VehicleFactory(license_plate="KDA 123A")
+    data = client_post(**{"vehicles-TOTAL_FORMS": "1"}, **vehicle_row(license_plate="kda-123a"))
+    response = admin_browser.post(reverse("admin:clients_client_add"), data)
+    assert response.status_code == 200
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert "already exists" in str(formset.forms[0].errors["license_plate"])
+    assert not Client.objects.filter(email="wanjiru@example.co.ke").exists()  # nothing half-written
+
+
+@pytest.mark.parametrize("term", ["0712 345 678", "+254712345678", "712345678", "254 712 345678"])
+def test_search_finds_a_client_by_phone_typed_any_usual_way(admin_browser, term):
+    wanted = ClientFactory(phone="+254712345678", last_name="Kamau")
+    ClientFactory(phone="+254712345679", last_name="Otieno")
+    response = admin_browser.get(reverse("admin:clients_client_changelist"), {"q": term})
+    assert list(response.context["cl"].result_list) == [wanted]
+
+
+def test_search_by_name_and_email_still_works(admin_browser):
+    wanted = ClientFactory(first_name="Achieng", last_name="Odhiambo", email="achieng@example.co.ke")
+    ClientFactory(first_name="Kamau", last_name="Ruto")
+    for term in ("achieng", "Odhiambo", "achieng@example"):
+        response = admin_browser.get(reverse("admin:clients_client_changelist"), {"q": term})
+        assert list(response.context["cl"].result_list) == [wanted]
+
+
+def test_client_page_shows_vehicles_and_service_history_with_status_and_cost(admin_browser):
+    owner = ClientFactory()
+    vehicle = VehicleFactory(client=owner, license_plate="KDB 777C")
+    ServiceFactory(vehicle=vehicle, service_type="Brake Repair", status=ServiceStatus.IN_PROGRESS, cost="12500.00")
+    response = admin_browser.get(reverse("admin:clients_client_change", args=[owner.pk]))
+    html = response.content.decode()
+    assert 'value="KDB 777C"' in html
+    assert "Brake Repair" in html and "In progress" in html and "12,500.00" in html
+    assert reverse("admin:fleet_vehicle_add") + f"?client={owner.pk}" in html
+
+
+def test_consent_and_created_filters_are_offered(admin_browser):
+    ClientFactory(consent_gdpr=True)
+    ClientFactory(consent_gdpr=False)
+    response = admin_browser.get(reverse("admin:clients_client_changelist"), {"consent_gdpr__exact": "0"})
+    assert response.context["cl"].result_count == 1
+    response = admin_browser.get(reverse("admin:clients_client_changelist"), {"created_at__gte": "2000-01-01"})
+    assert response.context["cl"].result_count == 2
