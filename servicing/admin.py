@@ -1,12 +1,11 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.views.decorators.http import require_POST
 
 from clients.selectors import client_search_filter
 from fleet.selectors import vehicle_search_filter
@@ -161,30 +160,26 @@ class ServiceAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/servicing/board.html", context)
 
     def advance_view(self, request, object_id):
-        return _advance(self, request, object_id)
-
-
-@require_POST
-def _advance(model_admin, request, object_id):
-    """Move one card to its next column. The form posts the status the card showed, so a stale wall
-    screen cannot push a job two steps: the lifecycle refuses if someone moved it meanwhile."""
-    if not model_admin.has_change_permission(request):
-        raise PermissionDenied
-    service = get_object_or_404(Service.objects.select_related("vehicle"), pk=object_id)
-    shown = request.POST.get("from_status")
-    target = next_status(shown) if shown in ServiceStatus.values else None
-    if target is None:
-        model_admin.message_user(request, "That job has no next step.", messages.ERROR)
-    else:
+        """Move one card to its next column. The form posts the status the card showed, so a stale wall
+        screen cannot push a job two steps: the lifecycle refuses if someone moved it meanwhile."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        service = get_object_or_404(Service.objects.select_related("vehicle"), pk=object_id)
+        shown = request.POST.get("from_status")
+        target = next_status(shown) if shown in ServiceStatus.values else None
+        if target is None:
+            self.message_user(request, "That job has no next step.", messages.ERROR)
+            return redirect(reverse("admin:servicing_service_board"))
         try:
-            with transaction.atomic():
-                service_change_status(service=service, status=target, by=request.user)
+            service_change_status(service=service, status=target, by=request.user)
         except InvalidTransition as error:
-            model_admin.message_user(request, f"{service.vehicle.license_plate}: {error}", messages.ERROR)
+            self.message_user(request, f"{service.vehicle.license_plate}: {error}", messages.ERROR)
         else:
-            model_admin.message_user(
+            self.message_user(
                 request, f"{service.vehicle.license_plate} · {service.service_type}: {target.label.lower()}.",
                 messages.SUCCESS,
             )
-    return redirect(reverse("admin:servicing_service_board"))
+        return redirect(reverse("admin:servicing_service_board"))
 
