@@ -21,6 +21,9 @@ class VehicleInline(admin.TabularInline):
     fields = ("license_plate", "make", "model", "year", "vin", "mileage", "colour")
     show_change_link = True
 
+    class Media:
+        css = {"all": ["clients/admin.css"]}
+
 
 @admin.register(Client)
 class ClientAdmin(admin.ModelAdmin):
@@ -61,10 +64,10 @@ class ClientAdmin(admin.ModelAdmin):
     def vehicle_count(self, client):
         return client.vehicle_count
 
-    @admin.display(description="")
+    @admin.display(description="New vehicle")
     def add_vehicle(self, client):
         url = reverse("admin:fleet_vehicle_add") + f"?client={client.pk}"
-        return format_html('<a class="addlink" href="{}">Add a vehicle with all its details</a>', url)
+        return format_html('<a class="addlink" href="{}">Add a vehicle with all its details (colour, engine, fuel…)</a>', url)
 
     @admin.display(description="services")
     def service_history(self, client):

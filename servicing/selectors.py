@@ -36,8 +36,8 @@ class BoardColumn:
 def board_columns(*, today=None, now=None):
     """Today's jobs and the overdue ones, one column per status, in one query.
 
-    A card's waiting time runs from when the job was booked (or from the morning of its scheduled day,
-    if that is later); once in progress, from the last change to the job.
+    A card's waiting time runs from the shop's opening on the scheduled day (or from the booking, if the
+    job was booked later that day); once in progress, from the last change to the job.
     """
     today = today or timezone.localdate()
     now = now or timezone.now()
@@ -55,20 +55,25 @@ def board_columns(*, today=None, now=None):
                 service=service,
                 overdue=bool(service.scheduled_date and service.scheduled_date < today
                              and service.status in OPEN_STATUSES),
-                waiting_since=_waiting_since(service),
+                waiting_since=_waiting_since(service, today=today),
                 next_status=next_status(service.status),
             )
         )
     return list(columns.values())
 
 
-def _waiting_since(service):
+SHOP_OPENS = datetime.time(8)
+
+
+def _waiting_since(service, *, today):
     if service.status == ServiceStatus.IN_PROGRESS:
         return service.updated_at
-    if service.scheduled_date:
-        morning = timezone.make_aware(datetime.datetime.combine(service.scheduled_date, datetime.time(8)))
-        return max(service.created_at, morning) if service.created_at else morning
-    return service.created_at
+    if not service.scheduled_date:
+        return service.created_at
+    opening = timezone.make_aware(datetime.datetime.combine(service.scheduled_date, SHOP_OPENS))
+    if service.scheduled_date < today:
+        return opening
+    return max(service.created_at, opening)
 
 
 def dashboard_counts(*, today=None):
