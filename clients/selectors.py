@@ -5,6 +5,7 @@ from django.db.models import Q
 
 from servicing.models import Service
 
+from .models import Client
 from .phones import phone_or_none
 
 
@@ -18,6 +19,11 @@ def client_search_filter(term, *, prefix=""):
     if e164 is None:
         return None
     return Q(**{f"{prefix}phone": e164})
+
+
+def client_by_email(email):
+    """The client with this email (stored lower-case), or None. Issue 5 will look this up by keyed hash."""
+    return Client.objects.filter(email=email.strip().lower()).first()
 
 
 def client_service_history(*, client):

@@ -158,3 +158,12 @@ def test_due_filter_finds_overdue_jobs(admin_browser):
     ServiceFactory(scheduled_date=today)
     response = admin_browser.get(reverse(CHANGELIST), {"due": "overdue"})
     assert list(response.context["cl"].result_list) == [late]
+
+
+def test_service_search_by_client_phone(admin_browser):
+    from clients.tests.factories import ClientFactory
+
+    wanted = ServiceFactory(vehicle=VehicleFactory(client=ClientFactory(phone="+254733123456")))
+    ServiceFactory()
+    response = admin_browser.get(reverse(CHANGELIST), {"q": "0733 123 456"})
+    assert list(response.context["cl"].result_list) == [wanted]
