@@ -69,6 +69,6 @@ def validate_mileage(mileage, *, previous=None, correction=False):
     if previous is not None and mileage < previous and not correction:
         raise ValidationError(
             f"Mileage {mileage:,} km is lower than the last recorded {previous:,} km. "
-            "Tick “correct the mileage” if the last reading was wrong.",
+            "Tick “Correct the mileage” on the vehicle’s page if the last reading was wrong.",
             code="mileage_lower",
         )

@@ -1,7 +1,10 @@
 """No N+1 on the staff lists: each runs a fixed number of queries whatever the number of rows shown."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from clients.tests.factories import ClientFactory
 from fleet.tests.factories import VehicleFactory
@@ -27,3 +30,17 @@ def test_changelist_query_count_does_not_grow_with_rows(client, superuser, djang
     with django_assert_max_num_queries(max_queries):
         response = client.get(reverse(page))
     assert len(response.context["cl"].result_list) == rows
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+@pytest.mark.parametrize(("page", "max_queries"), [("admin:servicing_service_board", 3), ("admin:index", 5)])
+def test_board_and_home_page_query_count_does_not_grow_with_jobs(
+    client, superuser, django_assert_max_num_queries, page, max_queries, rows
+):
+    today = timezone.localdate()
+    ServiceFactory.create_batch(rows, scheduled_date=today)
+    ServiceFactory.create_batch(rows, scheduled_date=today - datetime.timedelta(days=2), status="in_progress")
+    client.force_login(superuser)
+    with django_assert_max_num_queries(max_queries):
+        response = client.get(reverse(page))
+    assert response.status_code == 200
