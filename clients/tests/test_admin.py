@@ -101,5 +101,5 @@ def test_consent_and_created_filters_are_offered(admin_browser):
     ClientFactory(consent_gdpr=False)
     response = admin_browser.get(reverse("admin:clients_client_changelist"), {"consent_gdpr__exact": "0"})
     assert response.context["cl"].result_count == 1
-    response = admin_browser.get(reverse("admin:clients_client_changelist"), {"created_at__gte": "2000-01-01"})
+    response = admin_browser.get(reverse("admin:clients_client_changelist"), {"created_at__gte": "2000-01-01 00:00:00+03:00"})
     assert response.context["cl"].result_count == 2
