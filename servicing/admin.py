@@ -53,6 +53,7 @@ class ServiceAdmin(admin.ModelAdmin):
     fieldsets = (
         ("Booking", {"fields": ("vehicle", "service_type", "description", "scheduled_date", "technician", "cost")}),
         ("Progress", {"fields": ("status", "completed_date", "notes")}),
+        ("Client portal", {"fields": ("portal_status_link",)}),
     )
 
     @admin.display(description="plate", ordering="vehicle__license_plate")
@@ -63,9 +64,18 @@ class ServiceAdmin(admin.ModelAdmin):
     def client(self, service):
         return service.vehicle.client
 
+    @admin.display(description="status link")
+    def portal_status_link(self, service):
+        if not service.pk:
+            return "Save the job first."
+        return format_html(
+            '<a href="{}">Copy, send or revoke the client\'s status link</a>',
+            reverse("admin:clients_portaltoken_status_link", args=[service.pk]),
+        )
+
     # Roles. Permission rows say who may change a job at all; these say which parts of it.
     def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
+        readonly = list(super().get_readonly_fields(request, obj)) + ["portal_status_link"]
         if not request.user.has_perm("servicing.change_service_price"):
             readonly.append("cost")
         if obj is not None and not request.user.has_perm("servicing.add_service"):
