@@ -3,6 +3,7 @@ from django.db import models
 from django.core.validators import MinValueValidator
 from django.db.models.functions import ExtractYear, Replace, Upper
 
+from concierge.audit.triggers import audit_trigger
 from concierge.db.functions import CurrentDate
 from concierge.db.models import TimestampedModel, set_updated_at_trigger
 
@@ -42,7 +43,7 @@ class Vehicle(TimestampedModel):
                 violation_error_message="A vehicle with this number plate already exists.",
             ),
         ]
-        triggers = [set_updated_at_trigger()]
+        triggers = [set_updated_at_trigger(), audit_trigger()]
 
     def __str__(self):
         return f"{self.license_plate or self.vin} ({self.make} {self.model})"

@@ -1,5 +1,6 @@
 from django.db import models
 
+from concierge.audit.triggers import audit_trigger
 from concierge.db.fields import PgEnumField
 from concierge.db.functions import CurrentTimestamp
 from concierge.db.models import UUIDModel
@@ -49,6 +50,7 @@ class Notification(UUIDModel):
                 condition=models.Q(status__in=NotificationStatus.values), name="notifications_status_check"
             ),
         ]
+        triggers = [audit_trigger()]
 
     def __str__(self):
         return f"{self.get_channel_display()} to {self.client or 'nobody'} ({self.status})"

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django.db import models
 
+from concierge.audit.triggers import audit_trigger
 from concierge.db.fields import PgEnumField
 from concierge.db.models import TimestampedModel, set_updated_at_trigger
 
@@ -50,7 +51,7 @@ class Service(TimestampedModel):
             models.CheckConstraint(condition=models.Q(cost__gte=0), name="services_cost_not_negative"),
         ]
         permissions = [("change_service_price", "Can change the price of a service job")]
-        triggers = [set_updated_at_trigger()]
+        triggers = [set_updated_at_trigger(), audit_trigger()]
 
     def __str__(self):
         return f"{self.service_type} · {self.vehicle}"

@@ -1,15 +1,58 @@
-"""Who is acting: passed to the database's audit triggers as a transaction-local setting."""
+"""Who is acting: passed to the database's audit triggers as transaction-local settings.
 
-from django.db import connection
+`set_config(..., true)` lasts until the transaction ends, so nothing leaks into the next request or
+task that reuses the same (persistent) connection.
+"""
+
+import contextlib
+
+from django.db import connection, transaction
 
 ACTING_USER_SETTING = "concierge.acting_user_id"
+# Opens the gate of the trigger protecting audit_logs: only erasure and retention set it.
+ERASURE_SETTING = "concierge.audit_erasure"
+
+
+def _require_transaction(what):
+    if not connection.in_atomic_block:
+        raise RuntimeError(f"{what} needs a transaction: outside one the setting would last one statement")
 
 
 def set_acting_user(user_id):
     """Name the staff user behind the writes of the current transaction (None for system jobs).
 
-    `set_config(..., true)` lasts until the transaction ends, so call it inside `transaction.atomic()`
-    (or ATOMIC_REQUESTS); outside one it would last only for the statement itself.
+    Call it inside `transaction.atomic()`; `acting_as` below does both.
     """
+    _require_transaction("set_acting_user")
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config(%s, %s, true)", [ACTING_USER_SETTING, str(user_id) if user_id else ""])
+
+
+def _user_id(user):
+    if user is None:
+        return None
+    return getattr(user, "pk", user)
+
+
+@contextlib.contextmanager
+def acting_as(user):
+    """For tasks and management commands: one transaction whose writes are audited as `user`.
+
+    `user` is a User, a user id, or None for a system job (audit rows then have no user_id).
+    """
+    with transaction.atomic():
+        set_acting_user(_user_id(user))
+        yield
+
+
+@contextlib.contextmanager
+def audit_erasure():
+    """A transaction (or savepoint) allowed to UPDATE/DELETE audit rows. For erasure and retention only.
+
+    The gate is closed again on the way out: when this block is nested in a larger transaction, a
+    transaction-local setting would otherwise stay open until that outer transaction ends.
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, 'on', true)", [ERASURE_SETTING])
+        yield
+        cursor.execute("SELECT set_config(%s, '', true)", [ERASURE_SETTING])

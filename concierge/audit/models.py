@@ -3,6 +3,8 @@ from django.db import models
 from concierge.db.functions import CurrentTimestamp
 from concierge.db.models import UUIDModel
 
+from .triggers import protect_audit_logs_trigger
+
 
 class AuditAction(models.TextChoices):
     INSERT = "INSERT", "Insert"
@@ -31,6 +33,7 @@ class AuditLog(UUIDModel):
         constraints = [
             models.CheckConstraint(condition=models.Q(action__in=AuditAction.values), name="audit_logs_action_check"),
         ]
+        triggers = [protect_audit_logs_trigger()]
 
     def __str__(self):
         return f"{self.action} {self.table_name} {self.record_id}"

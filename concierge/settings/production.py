@@ -1,11 +1,19 @@
 """Production settings: everything secret or host-specific must come from the environment."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F401,F403
 from .base import env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")  # no default: a deployment without a key must not start
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+# No defaults: without its own keys a deployment would either fail on the first client or, worse,
+# run on the development keys from the repository.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")
+FIELD_HASH_KEY = env("FIELD_HASH_KEY")
+if not FIELD_ENCRYPTION_KEYS or len(FIELD_HASH_KEY) < 32:
+    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS and FIELD_HASH_KEY (32+ characters) must be set in production")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SESSION_COOKIE_SECURE = True

@@ -14,3 +14,6 @@ CACHES = {
         "KEY_PREFIX": "concierge-test",
     }
 }
+# Test-only keys for personal-data encryption and lookup hashes.
+FIELD_ENCRYPTION_KEYS = ["qSh3AwbzwyY4tC3ieQQsO499JS2eEuSUCCJEyYRe_zY="]
+FIELD_HASH_KEY = "test-only-hash-key-nHWfp1RJaC3Unq3rKfRIyXsZwt3Ib2zweQskCqlqVP0"

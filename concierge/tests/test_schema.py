@@ -9,6 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.utils import DataError
 
 from clients.tests.factories import ClientFactory
+from concierge.crypto import keys
 from fleet.models import Vehicle
 from fleet.tests.factories import VehicleFactory
 from notifications.models import Notification
@@ -24,7 +25,8 @@ SEED_COLUMNS = {
     ("clients", "first_name"): ("character varying", 100, "NO"),
     ("clients", "last_name"): ("character varying", 100, "NO"),
     ("clients", "email"): ("character varying", 255, "NO"),
-    ("clients", "phone"): ("character varying", 20, "YES"),
+    # Widened from the seed's 20: the column holds a Fernet token (docs/audit-and-privacy.md).
+    ("clients", "phone"): ("character varying", 255, "YES"),
     ("clients", "address"): ("text", None, "YES"),
     ("clients", "consent_gdpr"): ("boolean", None, "NO"),
     ("clients", "created_at"): ("timestamp without time zone", None, "NO"),
@@ -172,9 +174,11 @@ def test_foreign_keys_cascade_in_the_database(table, column, referenced):
 
 class TestDatabaseDefaults:
     def test_raw_insert_gets_the_seed_defaults(self):
+        # email is stored encrypted, beside its keyed hash (docs/audit-and-privacy.md).
         client_id = fetch(
-            "INSERT INTO clients (first_name, last_name, email) VALUES ('Amina', 'Hassan', 'amina@example.co.ke') "
-            "RETURNING id"
+            "INSERT INTO clients (first_name, last_name, email, email_hash) VALUES ('Amina', 'Hassan', %s, %s) "
+            "RETURNING id",
+            [keys.encrypt("amina@example.co.ke"), keys.keyed_hash("amina@example.co.ke")],
         )[0][0]
         assert isinstance(client_id, uuid.UUID)
         consent, created, updated = fetch(
@@ -304,8 +308,10 @@ class TestRejectedRows:
         first = ClientFactory()
         with pytest.raises(IntegrityError), transaction.atomic():
             ClientFactory(email=first.email)
+        # A fresh ciphertext of the same address: the keyed hash is what stays equal.
         rejects(
-            "INSERT INTO clients (first_name, last_name, email) VALUES ('A', 'B', %s)", [first.email]
+            "INSERT INTO clients (first_name, last_name, email, email_hash) VALUES ('A', 'B', %s, %s)",
+            [keys.encrypt(first.email), keys.keyed_hash(first.email)],
         )
 
 

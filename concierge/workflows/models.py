@@ -1,5 +1,6 @@
 from django.db import models
 
+from concierge.audit.triggers import audit_trigger
 from concierge.db.functions import CurrentTimestamp
 from concierge.db.models import UUIDModel
 
@@ -17,6 +18,7 @@ class Workflow(UUIDModel):
         db_table = "workflows"
         ordering = ["trigger_event", "name"]
         indexes = [models.Index(fields=["trigger_event", "active"], name="workflows_trigger_active_idx")]
+        triggers = [audit_trigger()]
 
     def __str__(self):
         return self.name
