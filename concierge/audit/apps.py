@@ -5,3 +5,6 @@ class AuditConfig(AppConfig):
     name = "concierge.audit"
     label = "audit"
     verbose_name = "Audit trail"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the key checks)
