@@ -3,6 +3,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from concierge.audit.admin_mixins import AuditHistoryMixin, PersonalDataAdminMixin
 from fleet.forms import VehicleForm
 from fleet.models import Vehicle
 
@@ -26,7 +27,7 @@ class VehicleInline(admin.TabularInline):
 
 
 @admin.register(Client)
-class ClientAdmin(admin.ModelAdmin):
+class ClientAdmin(PersonalDataAdminMixin, AuditHistoryMixin, admin.ModelAdmin):
     form = ClientForm
     list_display = ("last_name", "first_name", "email", "phone_display", "vehicle_count", "consent_gdpr", "created_at")
     list_display_links = ("last_name", "first_name")

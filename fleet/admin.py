@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from clients.selectors import client_search_filter
+from concierge.audit.admin_mixins import AuditHistoryMixin
 from servicing.models import Service
 
 from .forms import VehicleForm
@@ -25,7 +26,7 @@ class ServiceInline(admin.TabularInline):
 
 
 @admin.register(Vehicle)
-class VehicleAdmin(admin.ModelAdmin):
+class VehicleAdmin(AuditHistoryMixin, admin.ModelAdmin):
     form = VehicleForm
     list_display = ("license_plate", "make", "model", "year", "client", "mileage")
     list_filter = ("make", "year")

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from clients.selectors import client_search_filter
+from concierge.audit.admin_mixins import AuditHistoryMixin
 from fleet.selectors import vehicle_search_filter
 
 from .forms import ServiceForm
@@ -40,7 +41,7 @@ class DueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(AuditHistoryMixin, admin.ModelAdmin):
     form = ServiceForm
     list_display = ("service_type", "plate", "client", "status", "scheduled_date", "completed_date", "technician", "cost")
     list_filter = ("status", DueFilter, "service_type", "technician", "scheduled_date")

@@ -34,6 +34,10 @@ class AuditLog(UUIDModel):
             models.CheckConstraint(condition=models.Q(action__in=AuditAction.values), name="audit_logs_action_check"),
         ]
         triggers = [protect_audit_logs_trigger()]
+        permissions = [
+            ("export_personal_data", "Can export a client's personal data (access request)"),
+            ("erase_personal_data", "Can erase a client's personal data (erasure request)"),
+        ]
 
     def __str__(self):
         return f"{self.action} {self.table_name} {self.record_id}"

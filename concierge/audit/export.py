@@ -1,0 +1,21 @@
+"""A client's data as the documents handed over on an access request: JSON, and a page a person can read."""
+
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.template.loader import render_to_string
+
+from .selectors import client_personal_data
+
+
+def client_export_json(*, client):
+    return json.dumps(client_personal_data(client=client), cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
+
+
+def client_export_html(*, client, json_url=None):
+    data = client_personal_data(client=client)
+    sections = [
+        ("Vehicles", data["vehicles"]), ("Services", data["services"]),
+        ("Notifications", data["notifications"]), ("Audit trail", data["audit_trail"]),
+    ]
+    return render_to_string("audit/client_export.html", {"data": data, "client": client, "sections": sections, "json_url": json_url})

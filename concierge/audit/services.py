@@ -1,0 +1,107 @@
+"""Writes of the data-protection duties: erasure on request, and retention of old rows."""
+
+import contextlib
+import datetime
+
+import pgtrigger
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .context import audit_erasure, set_acting_user
+from .models import AuditAction, AuditLog
+from .selectors import client_record_ids
+
+ERASED = "[erased]"
+# Keys of audit JSON holding personal data, by table. Vehicles and services keep their values:
+# the shop's service records and costs survive an erasure (DPA 2019 s.40 lets records be kept
+# where another law or a legitimate need requires; the link to the person is what goes).
+PERSONAL_KEYS = {
+    "clients": ["first_name", "last_name", "email", "phone", "address"],
+    "notifications": ["message"],
+}
+ERASED_MESSAGE = "[message erased on the client's request]"
+
+
+def _scrub_audit_rows(*, table, record_ids, keys):
+    with connection.cursor() as cursor:
+        for column in ("old_values", "new_values"):
+            cursor.execute(
+                f"""
+                UPDATE audit_logs SET {column} = (
+                    SELECT jsonb_object_agg(
+                        key, CASE WHEN key = ANY(%s) AND jsonb_typeof(value) <> 'null' THEN to_jsonb(%s::text) ELSE value END)
+                    FROM jsonb_each({column}))
+                WHERE table_name = %s AND record_id = ANY(%s) AND {column} ?| %s
+                """,
+                [keys, ERASED, table, list(record_ids), keys],
+            )
+
+
+@transaction.atomic
+def client_erase(*, client, by):
+    """Anonymise a client on their request; their vehicles' service records and costs stay.
+
+    Names, email, phone and address are replaced, notification texts erased, and the same values
+    scrubbed from audit_logs. One audit row records that the erasure happened, by whom.
+    """
+    from clients.models import Client
+    from notifications.models import Notification
+
+    set_acting_user(by.pk if by else None)
+    ids = client_record_ids(client_id=client.pk)
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    client.first_name, client.last_name = "Erased", "client"
+    # Unique and required: a placeholder that can never be anyone's address (.invalid, RFC 2606).
+    client.email = f"erased-{client.pk}@erased.invalid"
+    client.phone = None
+    client.address = None
+    client.consent_gdpr = False
+    client.save()
+    Notification.objects.filter(pk__in=ids["notifications"]).update(message=ERASED_MESSAGE)
+    with audit_erasure():
+        for table, keys in PERSONAL_KEYS.items():
+            _scrub_audit_rows(table=table, record_ids=ids[table], keys=keys)
+    AuditLog.objects.create(
+        table_name="clients", record_id=client.pk, action=AuditAction.UPDATE,
+        new_values={"erasure": "personal data erased on the client's request"},
+        user_id=by.pk if by else None,
+    )
+    return client
+
+
+def _delete_in_batches(*, table, column, before, batch_size, gate):
+    deleted = 0
+    while True:
+        # A bounded batch per short transaction: no long lock, and the purge can stop anywhere.
+        with gate(), connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {table} WHERE id IN (SELECT id FROM {table} WHERE {column} < %s LIMIT %s)",
+                [before, batch_size],
+            )
+            count = cursor.rowcount
+        deleted += count
+        if count < batch_size:
+            return deleted
+
+
+@contextlib.contextmanager
+def _unaudited_notifications():
+    # A retention purge is policy, not a change anyone made: auditing each deleted notification
+    # would copy its message into audit_logs for another retention period.
+    with transaction.atomic(), pgtrigger.ignore("notifications.Notification:audit"):
+        yield
+
+
+def retention_purge(*, months, batch_size=1000, now=None):
+    """Delete notifications and audit rows older than `months` months, in batches. Returns counts."""
+    now = now or timezone.now()
+    before = timezone.make_naive(now - datetime.timedelta(days=round(months * 365.25 / 12)), datetime.timezone.utc)
+    return {
+        "notifications": _delete_in_batches(
+            table="notifications", column="sent_at", before=before, batch_size=batch_size,
+            gate=_unaudited_notifications,
+        ),
+        "audit_logs": _delete_in_batches(
+            table="audit_logs", column="timestamp", before=before, batch_size=batch_size, gate=audit_erasure,
+        ),
+    }
