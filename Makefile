@@ -14,13 +14,14 @@ STAMP := $(VENV)/.requirements.stamp
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help venv services stop status run test migrate check clean
+.PHONY: help venv services stop status run test migrate check clean bench-audit
 
 help:
 	@echo "make run [PORT=8000]   venv + services + migrate + demo data + web/worker/beat (Ctrl-C stops)"
 	@echo "make test [PYTEST_ARGS=...]   run the test suite against the embedded services"
 	@echo "make services | stop | status   manage the embedded PostgreSQL and Redis under var/"
 	@echo "make migrate | check | venv | clean"
+	@echo "make bench-audit [BENCH_ARGS=...]   cost of the audit trigger: service updates with/without it, as a ratio"
 
 venv: $(STAMP)
 
@@ -64,6 +65,9 @@ run: services
 
 test: services
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench-audit: migrate
+	$(BIN)/python bench/audit_triggers.py $(BENCH_ARGS)
 
 clean: stop
 	@# Without .venv, `stop` cannot run: end any servers left by their pid files before deleting their data.
