@@ -32,7 +32,8 @@ class ClientAdmin(PersonalDataAdminMixin, AuditHistoryMixin, admin.ModelAdmin):
     list_display = ("last_name", "first_name", "email", "phone_display", "vehicle_count", "consent_gdpr", "created_at")
     list_display_links = ("last_name", "first_name")
     list_filter = ("consent_gdpr", ("created_at", admin.DateFieldListFilter))
-    search_fields = ("first_name", "last_name", "email")
+    # Email and phone are encrypted: get_search_results matches them exactly through their hashes.
+    search_fields = ("first_name", "last_name")
     search_help_text = "Name, email, or phone typed any usual way (0712 345 678, +254712345678, 712345678)."
     inlines = [VehicleInline]
     readonly_fields = ("add_vehicle", "service_history")
@@ -46,9 +47,9 @@ class ClientAdmin(PersonalDataAdminMixin, AuditHistoryMixin, admin.ModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        phone_match = client_search_filter(search_term)
-        if phone_match is not None:
-            results = results | queryset.filter(phone_match)
+        contact_match = client_search_filter(search_term)
+        if contact_match is not None:
+            results = results | queryset.filter(contact_match)
         return results, may_have_duplicates
 
     def get_fieldsets(self, request, obj=None):

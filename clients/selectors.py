@@ -1,5 +1,5 @@
-"""Reads about clients. The admin's search goes through here so the phone lookup can change in one place:
-issue 5 moves phone/email into encrypted columns and will match on their keyed hashes instead."""
+"""Reads about clients. The admin's search goes through here: email and phone are encrypted at rest,
+so they are matched exactly through their keyed hashes (docs/audit-and-privacy.md), never by ILIKE."""
 
 from django.db.models import Q
 
@@ -10,20 +10,24 @@ from .phones import phone_or_none
 
 
 def client_search_filter(term, *, prefix=""):
-    """A Q matching clients whose stored phone equals `term` read as a Kenyan number; None when it isn't one.
+    """A Q matching clients whose email is `term` (any case) or whose phone is `term` read as a Kenyan
+    number; None when it is neither.
 
     `prefix` lets other models search through their relation (`client__` on vehicles, `vehicle__client__`
     on services).
     """
+    term = term.strip()
+    if "@" in term:
+        return Q(**{f"{prefix}email_hash": Client._meta.get_field("email_hash").hash_of(term)})
     e164 = phone_or_none(term)
     if e164 is None:
         return None
-    return Q(**{f"{prefix}phone": e164})
+    return Q(**{f"{prefix}phone_hash": Client._meta.get_field("phone_hash").hash_of(e164)})
 
 
 def client_by_email(email):
-    """The client with this email (stored lower-case), or None. Issue 5 will look this up by keyed hash."""
-    return Client.objects.filter(email=email.strip().lower()).first()
+    """The client with this email (any case), or None."""
+    return Client.objects.by_email(email).first()
 
 
 def client_service_history(*, client):

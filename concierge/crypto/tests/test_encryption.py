@@ -132,3 +132,27 @@ def test_production_settings_refuse_to_start_without_field_keys():
     )
     assert result.returncode != 0
     assert "FIELD_ENCRYPTION_KEYS" in result.stderr
+
+
+def test_admin_search_finds_a_client_by_exact_email_or_phone(client, superuser):
+    from django.urls import reverse
+
+    wanted = ClientFactory(email="njeri@example.co.ke", phone="+254733111222")
+    ClientFactory()
+    client.force_login(superuser)
+    url = reverse("admin:clients_client_changelist")
+    for term in ("NJERI@example.co.ke", "0733 111 222"):
+        assert list(client.get(url, {"q": term}).context["cl"].result_list) == [wanted], term
+
+
+def test_admin_form_reports_a_taken_email_beside_the_field(client, superuser):
+    from django.urls import reverse
+
+    ClientFactory(email="njeri@example.co.ke")
+    client.force_login(superuser)
+    response = client.post(reverse("admin:clients_client_add"), {
+        "first_name": "Njeri", "last_name": "Maina", "email": "Njeri@example.co.ke", "phone": "",
+        "address": "", "vehicles-TOTAL_FORMS": "0", "vehicles-INITIAL_FORMS": "0",
+    })
+    assert response.status_code == 200
+    assert "A client with this email address already exists." in response.context["adminform"].form.errors["email"]
