@@ -4,6 +4,8 @@ import contextlib
 import datetime
 
 import pgtrigger
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -58,6 +60,10 @@ def client_erase(*, client, by):
     client.consent_gdpr = False
     client.save()
     Notification.objects.filter(pk__in=ids["notifications"]).update(message=ERASED_MESSAGE)
+    # The admin's own change log keeps the name it showed at the time (object_repr).
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Client), object_id=str(client.pk)
+    ).update(object_repr=str(client))
     with audit_erasure():
         for table, keys in PERSONAL_KEYS.items():
             _scrub_audit_rows(table=table, record_ids=ids[table], keys=keys)

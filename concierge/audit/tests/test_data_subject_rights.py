@@ -3,6 +3,8 @@
 import json
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.db import connection
 
@@ -36,6 +38,10 @@ def history():
         service_start(service=service)
         client.address = "22 Ngong Road, Karen"
         client.save()
+    # What the admin's own change log keeps when staff edit a client there.
+    LogEntry.objects.create(user=staff, content_type=ContentType.objects.get_for_model(Client),
+                            object_id=str(client.pk), object_repr=str(client), action_flag=CHANGE,
+                            change_message='[{"changed": {"fields": ["Address"]}}]')
     return {"staff": staff, "client": client, "service": service, "notification": notification,
             "vehicles": [car, van], "personal": ["Zawadi", "Mwakilema", "zawadi.m@example.co.ke", "+254711222333",
                                                 "0711222333", "711222333", "Riverside Drive", "22 Ngong Road"]}
