@@ -1,0 +1,41 @@
+"""Clients written before encryption existed are encrypted and hashed by the migration that adds it."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from clients.models import Client
+from concierge.audit.models import AuditLog
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+BEFORE, AFTER = [("clients", "0003_portal_cascade_deletes")], [("clients", "0004_encrypted_contacts")]
+
+
+def migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+
+
+def test_existing_plaintext_contacts_are_encrypted_and_hashed():
+    migrate(BEFORE)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO clients (first_name, last_name, email, phone) "
+                "VALUES ('Halima', 'Abdi', 'Halima.Abdi@example.co.ke', '0722 123 456'), "
+                "('Kevin', 'Korir', 'kevin@example.co.ke', NULL)"
+            )
+    finally:
+        migrate(AFTER)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT email, phone FROM clients")
+        stored = " ".join(value or "" for row in cursor.fetchall() for value in row)
+    assert "example.co.ke" not in stored and "123 456" not in stored
+    halima = Client.objects.by_email("halima.abdi@example.co.ke").get()
+    assert (halima.email, halima.phone) == ("Halima.Abdi@example.co.ke", "0722 123 456")
+    assert list(Client.objects.by_phone("+254722123456")) == [halima]
+    assert Client.objects.by_email("kevin@example.co.ke").get().phone is None
+    # The trigger came after the data step: no audit row holds the plaintext.
+    assert not AuditLog.objects.filter(table_name="clients").exists()
