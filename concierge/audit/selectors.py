@@ -42,7 +42,11 @@ def user_names(user_ids):
 def changes_of(row):
     old, new = row.old_values or {}, row.new_values or {}
     fields = [key for key in {**old, **new} if key not in HIDDEN_IN_HISTORY]
-    return [Change(field, old.get(field), new.get(field)) for field in fields]
+    # A created or deleted row lists only the values it had: "notes: — → —" tells nobody anything.
+    return [
+        Change(field, old.get(field), new.get(field)) for field in fields
+        if old.get(field) is not None or new.get(field) is not None
+    ]
 
 
 def record_history(*, table, record_id):

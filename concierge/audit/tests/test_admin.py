@@ -8,6 +8,7 @@ from clients.models import Client
 from clients.tests.factories import ClientFactory
 from concierge.accounts.tests.factories import UserFactory
 from concierge.audit.context import acting_as
+from concierge.audit.models import AuditLog
 from servicing.services import service_start
 from servicing.tests.factories import ServiceFactory
 
@@ -100,3 +101,21 @@ def test_export_action_opens_the_readable_page_and_offers_json(staff_client):
     download = staff_client.get(json_url)
     assert download["Content-Type"] == "application/json"
     assert download.json()["client"]["email"] == "zawadi@example.co.ke"
+
+
+def test_history_of_a_new_record_lists_only_the_values_it_has(staff_client):
+    service = ServiceFactory(notes=None, service_type="Wheel Alignment")
+    body = staff_client.get(reverse("admin:servicing_service_history", args=[service.pk])).content.decode()
+    assert "service_type: — → Wheel Alignment" in body
+    assert "notes:" not in body
+
+
+def test_an_audit_row_opens_read_only_with_its_changes_in_words(staff_client, superuser):
+    service = ServiceFactory()
+    with acting_as(superuser):
+        service_start(service=service)
+    row = AuditLog.objects.get(table_name="services", record_id=service.pk, action="UPDATE")
+    body = staff_client.get(reverse("admin:audit_auditlog_change", args=[row.pk])).content.decode()
+    assert "status: pending → in_progress" in body
+    assert "Grace Wairimu" in body
+    assert 'name="_save"' not in body
