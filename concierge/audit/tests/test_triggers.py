@@ -92,6 +92,9 @@ def test_database_cascade_delete_audits_every_removed_row():
                       ("notifications", notification.pk)]:
         [row] = rows(table, pk, "DELETE")
         assert row.user_id == user.pk, table
+    [client_row] = rows("clients", client.pk, "DELETE")
+    assert client_row.old_values["email"] == "[encrypted]"
+    assert client_row.old_values["first_name"] == client.first_name
 
 
 def test_system_jobs_leave_no_user():
@@ -159,3 +162,15 @@ def test_erasure_gate_opens_only_inside_its_block():
     ServiceFactory()
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditLog.objects.all().delete()
+
+
+def test_a_column_added_to_an_audited_table_is_audited_without_changing_the_trigger():
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE notifications ADD COLUMN attempts integer NOT NULL DEFAULT 0")
+    notification = NotificationFactory()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE notifications SET attempts = 2 WHERE id = %s", [notification.pk])
+    [insert] = rows("notifications", notification.pk, "INSERT")
+    assert insert.new_values["attempts"] == 0
+    [update] = rows("notifications", notification.pk, "UPDATE")
+    assert (update.old_values, update.new_values) == ({"attempts": 0}, {"attempts": 2})
