@@ -1,7 +1,7 @@
 """The one place a typed email or phone number is matched to a client.
 
-Issue #5 (encrypted contact columns) replaces the body of client_for_contact with a lookup on the
-HMAC hash of the normalised value; callers keep calling it the same way.
+The contact columns are encrypted, so the match goes through their keyed (HMAC) hashes:
+Client.objects.by_email / by_phone (docs/audit-and-privacy.md).
 """
 
 import phonenumbers
@@ -40,5 +40,5 @@ def client_for_contact(value):
     except ValidationError:
         return None
     if kind == ContactKind.EMAIL:
-        return Client.objects.filter(email__iexact=normalised).first()
-    return Client.objects.filter(phone=normalised).first()
+        return Client.objects.by_email(normalised).first()
+    return Client.objects.by_phone(normalised).first()

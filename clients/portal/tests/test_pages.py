@@ -2,6 +2,7 @@ import datetime
 import re
 from decimal import Decimal
 
+import pgtrigger
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -98,7 +99,9 @@ def test_service_timeline_takes_its_times_from_the_audit_trail(signed_in):
 
 def test_service_timeline_falls_back_to_created_and_updated_times_without_audit_rows(signed_in):
     owner = ClientFactory()
-    job = ServiceFactory(vehicle=VehicleFactory(client=owner), status=ServiceStatus.IN_PROGRESS)
+    # A job from before the audit trail existed: its INSERT went unrecorded.
+    with pgtrigger.ignore("servicing.Service:audit"):
+        job = ServiceFactory(vehicle=VehicleFactory(client=owner), status=ServiceStatus.IN_PROGRESS)
 
     page = _text(signed_in(owner).get(reverse("portal:service", args=[job.pk])))
 
