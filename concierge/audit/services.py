@@ -43,10 +43,11 @@ def _scrub_audit_rows(*, table, record_ids, keys):
 def client_erase(*, client, by):
     """Anonymise a client on their request; their vehicles' service records and costs stay.
 
-    Names, email, phone and address are replaced, notification texts erased, and the same values
-    scrubbed from audit_logs. One audit row records that the erasure happened, by whom.
+    Names, email, phone and address are replaced, notification texts erased, portal links deleted,
+    and the same values scrubbed from audit_logs. One audit row records that the erasure happened, by whom.
     """
     from clients.models import Client
+    from clients.portal.models import PortalToken
     from notifications.models import Notification
 
     set_acting_user(by.pk if by else None)
@@ -60,6 +61,8 @@ def client_erase(*, client, by):
     client.consent_gdpr = False
     client.save()
     Notification.objects.filter(pk__in=ids["notifications"]).update(message=ERASED_MESSAGE)
+    # Sign-in and status links stop working: the person they were sent to is no longer on file.
+    PortalToken.objects.filter(client=client).delete()
     # The admin's own change log keeps the name it showed at the time (object_repr).
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Client), object_id=str(client.pk)

@@ -126,3 +126,13 @@ def test_erase_command_refuses_without_confirmation(history):
     call_command("erase_client", "--client", str(client.pk), "--by", history["staff"].email,
                  "--confirm", str(client.pk), stdout=open("/dev/null", "w"))
     assert Client.objects.get(pk=client.pk).first_name == "Erased"
+
+
+def test_erasure_ends_the_clients_portal_links(history):
+    from clients.portal.models import PortalToken
+    from clients.portal.services import status_link_url
+
+    status_link_url(service=history["service"])
+    assert PortalToken.objects.filter(client=history["client"]).exists()
+    client_erase(client=history["client"], by=history["staff"])
+    assert not PortalToken.objects.filter(client=history["client"]).exists()
