@@ -28,7 +28,9 @@ class AuditLog(UUIDModel):
         db_table = "audit_logs"
         ordering = ["-timestamp"]
         indexes = [
-            models.Index(fields=["table_name", "record_id", "timestamp"], name="audit_logs_table_record_ts_idx")
+            models.Index(fields=["table_name", "record_id", "timestamp"], name="audit_logs_table_record_ts_idx"),
+            # Beyond the seed: the admin lists newest first and the retention purge cuts by age.
+            models.Index(fields=["timestamp"], name="audit_logs_timestamp_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(action__in=AuditAction.values), name="audit_logs_action_check"),

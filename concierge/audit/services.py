@@ -15,8 +15,8 @@ from .selectors import client_record_ids
 
 ERASED = "[erased]"
 # Keys of audit JSON holding personal data, by table. Vehicles and services keep their values:
-# the shop's service records and costs survive an erasure (DPA 2019 s.40 lets records be kept
-# where another law or a legitimate need requires; the link to the person is what goes).
+# the shop's service records and costs survive an erasure (the issue asks for it, and records the
+# law requires, e.g. for tax, may be kept); what goes is everything that names the person.
 PERSONAL_KEYS = {
     "clients": ["first_name", "last_name", "email", "phone", "address"],
     "notifications": ["message"],
