@@ -14,8 +14,9 @@ def normalise_email(raw: str) -> str:
 def normalise_phone(raw: str) -> str:
     """E.164 (+2547...) for anything libphonenumber can parse as a Kenyan or international number.
 
-    Anything else is only stripped of spaces and dashes, so it can still be looked up as typed.
-    (clients/phones.py from the staff-admin work validates the input; this only needs a stable form.)
+    Anything else is only stripped of spaces and dashes, so it can still be looked up as typed. The
+    staff forms validate and store numbers with clients/phones.py; for every valid number both give
+    the same E.164 (a test holds them together). This one never raises: every stored value gets a hash.
     """
     cleaned = "".join(raw.split()).replace("-", "")
     try:

@@ -156,3 +156,16 @@ def test_admin_form_reports_a_taken_email_beside_the_field(client, superuser):
     })
     assert response.status_code == 200
     assert "A client with this email address already exists." in response.context["adminform"].form.errors["email"]
+
+
+@pytest.mark.parametrize("typed", [
+    "0712 345 678", "+254712345678", "254 712 345678", "712345678", "+254-733-111-222", "0110 123456",
+    "(0722) 123 456", "+254 20 222 2222", "020 2222222", "+44 20 7946 0958",
+])
+def test_the_hash_reads_a_phone_number_as_the_staff_forms_store_it(typed):
+    # The admin stores clients/phones.py's E.164; the hash must normalise every valid number the same
+    # way, or a number typed differently from how it was stored would not be found.
+    from clients.phones import normalise_phone as stored_form
+    from concierge.crypto.normalise import normalise_phone as hashed_form
+
+    assert hashed_form(typed) == stored_form(typed)
