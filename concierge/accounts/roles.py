@@ -43,6 +43,9 @@ ROLE_PERMISSIONS = {
         *_crud("notifications", "notification"),
         *_crud("workflows", "workflow"),
         "audit.view_auditlog",
+        # Data-subject requests (docs/audit-and-privacy.md): access and erasure are a manager's call.
+        "audit.export_personal_data",
+        "audit.erase_personal_data",
         "reports.view_reports",
         "accounts.view_user",
     ],

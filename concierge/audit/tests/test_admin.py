@@ -119,3 +119,18 @@ def test_an_audit_row_opens_read_only_with_its_changes_in_words(staff_client, su
     assert "status: pending → in_progress" in body
     assert "Grace Wairimu" in body
     assert 'name="_save"' not in body
+
+
+def test_managers_answer_data_subject_requests_and_the_front_desk_does_not(client):
+    from django.contrib.auth.models import Group
+
+    from concierge.accounts.roles import FRONT_DESK, MANAGER
+
+    target = ClientFactory()
+    erase = reverse("admin:clients_client_erase", args=[target.pk])
+    export = reverse("admin:clients_client_personal_data", args=[target.pk])
+    for role, expected in [(MANAGER, 200), (FRONT_DESK, 403)]:
+        user = UserFactory()
+        user.groups.add(Group.objects.get(name=role))
+        client.force_login(user)
+        assert (client.get(export).status_code, client.get(erase).status_code) == (expected, expected), role
