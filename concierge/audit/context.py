@@ -38,11 +38,15 @@ def _user_id(user):
 def acting_as(user):
     """For tasks and management commands: one transaction whose writes are audited as `user`.
 
-    `user` is a User, a user id, or None for a system job (audit rows then have no user_id).
+    `user` is a User, a user id, or None for a system job (audit rows then have no user_id). Nested
+    in a larger transaction (a request, another job), the outer acting user is restored on the way out.
     """
-    with transaction.atomic():
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting(%s, true)", [ACTING_USER_SETTING])
+        outer = cursor.fetchone()[0]
         set_acting_user(_user_id(user))
         yield
+        cursor.execute("SELECT set_config(%s, %s, true)", [ACTING_USER_SETTING, outer or ""])
 
 
 @contextlib.contextmanager

@@ -174,3 +174,13 @@ def test_a_column_added_to_an_audited_table_is_audited_without_changing_the_trig
     assert insert.new_values["attempts"] == 0
     [update] = rows("notifications", notification.pk, "UPDATE")
     assert (update.old_values, update.new_values) == ({"attempts": 0}, {"attempts": 2})
+
+
+def test_a_nested_acting_as_hands_the_outer_user_back():
+    outer_user, inner_user = UserFactory(), UserFactory()
+    set_acting_user(outer_user.pk)
+    with acting_as(inner_user):
+        inner = ServiceFactory()
+    after = ServiceFactory()
+    assert rows("services", inner.pk, "INSERT")[0].user_id == inner_user.pk
+    assert rows("services", after.pk, "INSERT")[0].user_id == outer_user.pk
