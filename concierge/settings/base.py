@@ -110,6 +110,16 @@ def _database_config(var_name):
 
 DATABASES = {"default": _database_config("DATABASE_URL")}
 
+# --- Reports ---
+# A read replica for the manager report pages (docs/reports.md). Unset: reports read from `default`.
+if env("REPORTS_DATABASE_URL", default=""):
+    # MIRROR: under the test runner the alias opens its own connection to the test database instead
+    # of a test copy of the replica, which would never receive default's rows.
+    DATABASES["reports"] = {**_database_config("REPORTS_DATABASE_URL"), "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["reports.routers.ReportsRouter"]
+# Rows per page of the "not seen for 6 months" call list; the CSV download holds every row.
+REPORTS_PAGE_SIZE = env.int("REPORTS_PAGE_SIZE", default=50)
+
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

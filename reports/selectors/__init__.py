@@ -1,0 +1,21 @@
+"""Reads behind the report pages. Every figure is computed by PostgreSQL (aggregates, date_trunc,
+filtered counts); Python only divides totals and fills in empty months. Each selector runs a fixed
+number of queries, routed to the reports database when one is configured (reports.routers)."""
+
+from .clients import lapsed_clients, new_clients_by_month, returning_clients
+from .figures import Comparison
+from .notifications import (
+    failure_reasons,
+    failure_reasons_recorded,
+    notifications_by_channel,
+    notifications_by_week,
+)
+from .overview import overview
+from .revenue import revenue_by_month, revenue_by_service_type, top_makes_and_models
+from .technicians import technician_performance
+
+__all__ = [
+    "Comparison", "failure_reasons", "failure_reasons_recorded", "lapsed_clients", "new_clients_by_month",
+    "notifications_by_channel", "notifications_by_week", "overview", "returning_clients",
+    "revenue_by_month", "revenue_by_service_type", "technician_performance", "top_makes_and_models",
+]

@@ -1,0 +1,92 @@
+"""Clients: who is new, who comes back and what they bring, and who has not been seen for a while."""
+
+from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
+from django.db.models.functions import TruncMonth
+
+from clients.models import Client
+from reports.routers import reads_reports
+from servicing.models import Service, ServiceStatus
+
+from ..periods import SHOP_TZ, Period, add_months, month_start, shop_today
+from .figures import ratio
+
+LAPSED_AFTER_MONTHS = 6
+
+
+@reads_reports
+def new_clients_by_month(*, start, end):
+    """Clients created per calendar month (Africa/Nairobi) from `start` to `end`, every month listed.
+    Reads only clients.created_at (its index), never the encrypted contact columns."""
+    period = Period(start, end)
+    rows = (
+        Client.objects.filter(created_at__gte=period.start_at, created_at__lt=period.end_before)
+        .annotate(month=TruncMonth("created_at", tzinfo=SHOP_TZ))
+        .values("month")
+        .annotate(clients=Count("pk"))
+        .order_by("month")
+    )
+    by_month = {row["month"].date(): row["clients"] for row in rows}
+    months, month = [], month_start(start)
+    while month <= end:
+        months.append({"month": month, "new_clients": by_month.get(month, 0)})
+        month = add_months(month, 1)
+    return months
+
+
+@reads_reports
+def returning_clients(*, period, services=None):
+    """Among clients with a completed job in `period`: how many are returning (more than one
+    completed job up to the period's end) and their share of the period's revenue."""
+    services = Service.objects.all() if services is None else services
+    done_in_period = Q(
+        vehicles__services__status=ServiceStatus.COMPLETED,
+        vehicles__services__completed_date__range=(period.start, period.end),
+        vehicles__services__in=services.values("pk"),
+    )
+    done_until_end = Q(
+        vehicles__services__status=ServiceStatus.COMPLETED,
+        vehicles__services__completed_date__lte=period.end,
+    )
+    served_in_period = services.filter(
+        vehicle__client=OuterRef("pk"), status=ServiceStatus.COMPLETED,
+        completed_date__range=(period.start, period.end),
+    )
+    # Exists rather than a join in filter(): a join there would also narrow the counts below to the
+    # period's jobs, and a returning client would look new.
+    per_client = Client.objects.filter(Exists(served_in_period)).annotate(
+        period_revenue=Sum("vehicles__services__cost", filter=done_in_period),
+        jobs_to_date=Count("vehicles__services", filter=done_until_end),
+    )
+    # Aggregating over annotated aggregates: Django wraps the per-client query in a subquery.
+    totals = per_client.aggregate(
+        clients=Count("pk"),
+        returning=Count("pk", filter=Q(jobs_to_date__gt=1)),
+        revenue=Sum("period_revenue", default=0),
+        returning_revenue=Sum("period_revenue", filter=Q(jobs_to_date__gt=1), default=0),
+    )
+    totals["returning_share_of_clients"] = ratio(totals["returning"], totals["clients"])
+    totals["returning_share_of_revenue"] = ratio(totals["returning_revenue"], totals["revenue"])
+    return totals
+
+
+def lapsed_clients(*, today=None, months=LAPSED_AFTER_MONTHS):
+    """The call list: clients whose last completed job is `months` or more ago and who have nothing
+    booked or on the bench now, longest unseen first. A queryset, so the page can paginate it; it is
+    evaluated by the caller inside `reading_reports()`."""
+    today = today or shop_today()
+    cutoff = add_months(today, -months)
+    open_job = Service.objects.filter(
+        vehicle__client=OuterRef("pk"), status__in=(ServiceStatus.PENDING, ServiceStatus.IN_PROGRESS)
+    )
+    return (
+        Client.objects.annotate(
+            last_visit=Max(
+                "vehicles__services__completed_date",
+                filter=Q(vehicles__services__status=ServiceStatus.COMPLETED),
+            ),
+            completed_jobs=Count("vehicles__services", filter=Q(vehicles__services__status=ServiceStatus.COMPLETED)),
+        )
+        .filter(last_visit__lte=cutoff)
+        .exclude(Exists(open_job))
+        .order_by("last_visit", "last_name", "first_name")
+    )

@@ -1,0 +1,81 @@
+"""The overview: the shop's key figures for a period beside the period before."""
+
+from django.db.models import Avg, Count, F, Q, Sum
+
+from notifications.models import Notification, NotificationStatus
+from reports.routers import reads_reports
+from servicing.models import ServiceStatus
+
+from ..periods import shop_today
+from .figures import Comparison, completed_in, days, ratio, services_base
+
+OPEN_STATUSES = (ServiceStatus.PENDING, ServiceStatus.IN_PROGRESS)
+
+
+def _service_aggregates(prefix, period):
+    done = completed_in(period)
+    scheduled = done & Q(scheduled_date__isnull=False)
+    return {
+        f"{prefix}_revenue": Sum("cost", filter=done, default=0),
+        f"{prefix}_jobs": Count("pk", filter=done),
+        f"{prefix}_cars": Count("vehicle", filter=done, distinct=True),
+        # date - date is a whole number of days in PostgreSQL; Django averages it as an interval.
+        f"{prefix}_turnaround": Avg(F("completed_date") - F("scheduled_date"), filter=scheduled),
+        f"{prefix}_scheduled_jobs": Count("pk", filter=scheduled),
+        f"{prefix}_on_time": Count("pk", filter=scheduled & Q(completed_date__lte=F("scheduled_date"))),
+    }
+
+
+def _service_figures(row, prefix):
+    revenue, jobs = row[f"{prefix}_revenue"], row[f"{prefix}_jobs"]
+    return {
+        "revenue": revenue,
+        "car_count": row[f"{prefix}_cars"],
+        "average_repair_order": ratio(revenue, jobs),
+        "jobs_completed": jobs,
+        "average_turnaround_days": days(row[f"{prefix}_turnaround"]),
+        "on_time_rate": ratio(row[f"{prefix}_on_time"], row[f"{prefix}_scheduled_jobs"]),
+    }
+
+
+def _delivery_aggregates(prefix, period):
+    in_period = Q(sent_at__gte=period.start_at, sent_at__lt=period.end_before)
+    return {
+        f"{prefix}_sent": Count("pk", filter=in_period & Q(status=NotificationStatus.SENT)),
+        f"{prefix}_decided": Count(
+            "pk", filter=in_period & Q(status__in=[NotificationStatus.SENT, NotificationStatus.FAILED])
+        ),
+    }
+
+
+@reads_reports
+def overview(*, period, services=None, notifications=None, today=None):
+    """Key figures for `period` and the period before it, as {name: Comparison}.
+
+    Three queries whatever the data size: completed services (both periods at once, by conditional
+    aggregation), open jobs overdue now, and notification outcomes (both periods at once).
+    """
+    previous = period.previous()
+    today = today or shop_today()
+    services = services_base(services)
+
+    row = services.filter(
+        status=ServiceStatus.COMPLETED, completed_date__range=(previous.start, period.end)
+    ).aggregate(**_service_aggregates("cur", period), **_service_aggregates("prev", previous))
+    current_figures, previous_figures = _service_figures(row, "cur"), _service_figures(row, "prev")
+
+    # "Overdue now" has no previous value: it is a count of today's open jobs past their date.
+    overdue = services.filter(status__in=OPEN_STATUSES, scheduled_date__lt=today).count()
+
+    notifications = Notification.objects.all() if notifications is None else notifications
+    sent = notifications.filter(sent_at__gte=previous.start_at, sent_at__lt=period.end_before).aggregate(
+        **_delivery_aggregates("cur", period), **_delivery_aggregates("prev", previous)
+    )
+
+    figures = {name: Comparison(current_figures[name], previous_figures[name]) for name in current_figures}
+    figures["overdue_now"] = Comparison(overdue, None)
+    # Pending messages have no outcome yet, so they count on neither side of the rate.
+    figures["notification_delivery_rate"] = Comparison(
+        ratio(sent["cur_sent"], sent["cur_decided"]), ratio(sent["prev_sent"], sent["prev_decided"])
+    )
+    return figures

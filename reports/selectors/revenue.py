@@ -1,0 +1,67 @@
+"""Revenue and volume: by month, by service type, and the makes and models served."""
+
+from django.db.models import Count, F, Sum
+from django.db.models.functions import TruncMonth
+
+from reports.routers import reads_reports
+from servicing.models import ServiceStatus
+
+from ..periods import add_months, month_start
+from .figures import completed_in, ratio, services_base
+
+
+@reads_reports
+def revenue_by_month(*, start, end, services=None):
+    """Revenue, jobs completed and cars served per calendar month from `start` to `end` (dates),
+    every month listed, those without a completed job at zero."""
+    rows = (
+        services_base(services)
+        .filter(status=ServiceStatus.COMPLETED, completed_date__range=(start, end))
+        # completed_date is a DATE: truncating it needs no time zone.
+        .annotate(month=TruncMonth("completed_date"))
+        .values("month")
+        .annotate(revenue=Sum("cost"), jobs=Count("pk"), cars=Count("vehicle", distinct=True))
+        .order_by("month")
+    )
+    by_month = {row["month"]: row for row in rows}
+    months, month = [], month_start(start)
+    while month <= end:
+        row = by_month.get(month, {"revenue": 0, "jobs": 0, "cars": 0})
+        months.append({
+            "month": month, "revenue": row["revenue"], "jobs": row["jobs"], "cars": row["cars"],
+            "average_repair_order": ratio(row["revenue"], row["jobs"]),
+        })
+        month = add_months(month, 1)
+    return months
+
+
+@reads_reports
+def revenue_by_service_type(*, period, services=None):
+    """Per service type in `period`: jobs completed, revenue, average repair order, share of revenue."""
+    rows = list(
+        services_base(services)
+        .filter(completed_in(period))
+        .values("service_type")
+        .annotate(jobs=Count("pk"), revenue=Sum("cost"))
+        .order_by("-revenue", "service_type")
+    )
+    total = sum(row["revenue"] for row in rows)  # one row per service type, not per job
+    for row in rows:
+        row["average_repair_order"] = ratio(row["revenue"], row["jobs"])
+        row["share"] = ratio(row["revenue"], total)
+    return rows
+
+
+@reads_reports
+def top_makes_and_models(*, period, services=None, limit=10):
+    """The makes and models most often served in `period`, with their cars, jobs and revenue."""
+    rows = list(
+        services_base(services)
+        .filter(completed_in(period))
+        .values(make=F("vehicle__make"), model=F("vehicle__model"))
+        .annotate(cars=Count("vehicle", distinct=True), jobs=Count("pk"), revenue=Sum("cost"))
+        .order_by("-jobs", "-revenue", "make", "model")[:limit]
+    )
+    for row in rows:
+        row["average_repair_order"] = ratio(row["revenue"], row["jobs"])
+    return rows
