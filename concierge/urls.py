@@ -8,4 +8,5 @@ admin.site.index_title = "Shop"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("portal/", include("clients.portal.urls")),
+    path("reports/", include("reports.urls")),
 ]

@@ -1,0 +1,98 @@
+"""The report pages' filters, declared with django-filter. Their state lives in the query string, so
+a manager can bookmark or share a view, and the CSV links carry the same filters.
+
+The period fields filter nothing themselves: each figure applies the period to its own date
+(completed_date for revenue, sent_at for notifications, created_at for new clients), so the FilterSet
+only validates them and hands a Period to the selectors."""
+
+import django_filters
+from django import forms
+
+from notifications.models import Notification, NotificationStatus, NotificationType
+from servicing.models import Service
+
+from .periods import DEFAULT_PRESET, PRESETS, Period, preset_period
+
+# Longer custom ranges would make the by-week and by-month tables very long for no use.
+MAX_PERIOD_DAYS = 3 * 366
+
+
+class PeriodForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("period") != "custom":
+            return cleaned
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if not start:
+            self.add_error("start", "Choose the first day of the period.")
+        if not end:
+            self.add_error("end", "Choose the last day of the period.")
+        if start and end and start > end:
+            self.add_error("end", "The last day cannot come before the first day.")
+        elif start and end and (end - start).days + 1 > MAX_PERIOD_DAYS:
+            self.add_error("end", "Choose a period of at most three years.")
+        return cleaned
+
+
+def _distinct_choices(field):
+    def choices():
+        values = Service.objects.exclude(**{f"{field}__isnull": True}).exclude(**{field: ""})
+        return [(v, v) for v in values.order_by(field).values_list(field, flat=True).distinct()]
+
+    return choices
+
+
+class PeriodFilterSet(django_filters.FilterSet):
+    period = django_filters.ChoiceFilter(
+        label="Period", choices=PRESETS, method="period_is_applied_per_figure", empty_label=None
+    )
+    start = django_filters.DateFilter(
+        label="From", method="period_is_applied_per_figure", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = django_filters.DateFilter(
+        label="To", method="period_is_applied_per_figure", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    class Meta:
+        form = PeriodForm
+        fields = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        data = data.copy() if data is not None else {}
+        # No period in the URL: this month. A custom start/end alone means a custom period.
+        if not data.get("period"):
+            data["period"] = "custom" if (data.get("start") or data.get("end")) else DEFAULT_PRESET
+        super().__init__(data, *args, **kwargs)
+
+    def period_is_applied_per_figure(self, queryset, name, value):
+        return queryset
+
+    def get_period(self, *, today=None):
+        """The chosen Period; call only once the form is valid."""
+        cleaned = self.form.cleaned_data
+        if cleaned["period"] == "custom":
+            return Period(cleaned["start"], cleaned["end"])
+        return preset_period(cleaned["period"], today=today)
+
+
+class ServiceReportFilterSet(PeriodFilterSet):
+    service_type = django_filters.ChoiceFilter(choices=_distinct_choices("service_type"), empty_label="All types")
+    technician = django_filters.ChoiceFilter(choices=_distinct_choices("technician"), empty_label="All technicians")
+
+    class Meta(PeriodFilterSet.Meta):
+        model = Service
+
+
+class NotificationReportFilterSet(PeriodFilterSet):
+    channel = django_filters.ChoiceFilter(choices=NotificationType.choices, empty_label="All channels")
+    status = django_filters.ChoiceFilter(choices=NotificationStatus.choices, empty_label="All outcomes")
+
+    class Meta(PeriodFilterSet.Meta):
+        model = Notification
+
+
+class ClientReportFilterSet(PeriodFilterSet):
+    service_type = django_filters.ChoiceFilter(choices=_distinct_choices("service_type"), empty_label="All types")
+
+    class Meta(PeriodFilterSet.Meta):
+        model = Service

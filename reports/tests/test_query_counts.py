@@ -1,0 +1,69 @@
+"""Each report page runs the same number of queries whatever the data size."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from clients.tests.factories import ClientFactory
+from fleet.tests.factories import VehicleFactory
+from notifications.tests.factories import NotificationFactory
+from servicing.models import ServiceStatus
+from servicing.tests.factories import ServiceFactory
+
+from .builders import completed, day
+
+pytestmark = pytest.mark.django_db
+
+QUERY = {"period": "custom", "start": "2026-03-01", "end": "2026-03-31"}
+PAGES = ["overview", "revenue", "technicians", "clients", "notifications"]
+# Session, user, permissions, the filters' choices, then the page's selectors: at most this many.
+MAX_QUERIES = 14
+TECHNICIANS = ["Peter Kamau", "Mary Atieno", "John Otieno", "Faith Njeri"]
+TYPES = ["Oil Change", "Brake Repair", "Full Service"]
+
+
+def _shop(size):
+    """`size` clients, each with a car, a completed March job, an old job, a notification, every
+    other one a job on the bench; technicians and service types vary so every group-by has several rows."""
+    for n in range(size):
+        car = VehicleFactory(client=ClientFactory(), make=["Toyota", "Nissan", "Mazda"][n % 3])
+        technician, service_type = TECHNICIANS[n % 4], TYPES[n % 3]
+        completed(cost=1000 + n, on=day(3, 1 + n % 28), vehicle=car, technician=technician, service_type=service_type)
+        completed(cost=500, on=day(6, 1, year=2025), vehicle=car, technician=technician)
+        if n % 2:  # the others have not been back since March: they fill the call list
+            ServiceFactory(vehicle=car, status=ServiceStatus.IN_PROGRESS, technician=technician, scheduled_date=day(3, 2))
+        NotificationFactory(service__vehicle=car)
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, QUERY).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_query_count_does_not_grow_with_the_data(client, manager, page, django_assert_max_num_queries):
+    client.force_login(manager)
+    url = reverse(f"reports:{page}")
+    _shop(2)
+    with django_assert_max_num_queries(MAX_QUERIES):
+        small = _count(client, url)
+    _shop(40)
+    with django_assert_max_num_queries(MAX_QUERIES):
+        large = _count(client, url)
+    assert small == large
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_csv_query_count_does_not_grow_with_the_data(client, manager, page):
+    client.force_login(manager)
+    from reports import views
+
+    view = {"overview": views.OverviewPage, "revenue": views.RevenuePage, "technicians": views.TechniciansPage,
+            "clients": views.ClientsPage, "notifications": views.NotificationsPage}[page]
+    urls = [reverse(f"reports:{page}-csv", kwargs={"table": table}) for table in view.tables]
+    _shop(2)
+    small = [_count(client, url) for url in urls]
+    _shop(40)
+    assert [_count(client, url) for url in urls] == small

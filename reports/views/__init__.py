@@ -1,0 +1,3 @@
+from .pages import ClientsPage, NotificationsPage, OverviewPage, RevenuePage, TechniciansPage
+
+__all__ = ["ClientsPage", "NotificationsPage", "OverviewPage", "RevenuePage", "TechniciansPage"]

@@ -1,0 +1,242 @@
+"""The five report pages. Each table is one selector call; no page loops over rows itself."""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.urls import reverse
+
+from reports import selectors
+from reports.filters import ClientReportFilterSet, NotificationReportFilterSet, ServiceReportFilterSet
+from reports.periods import months_ending, shop_today
+from reports.tables import Column, Table
+
+from .base import ReportPage, chart
+
+FIGURES = [
+    ("revenue", "Revenue", "money"),
+    ("car_count", "Car count", "int"),
+    ("average_repair_order", "Average repair order", "money"),
+    ("jobs_completed", "Jobs completed", "int"),
+    ("average_turnaround_days", "Average turnaround", "days"),
+    ("on_time_rate", "On-time rate", "percent"),
+    ("overdue_now", "Overdue jobs now", "int"),
+    ("notification_delivery_rate", "Notification delivery rate", "percent"),
+]
+
+MONTH_COLUMNS = [
+    Column("month", "Month", "month"),
+    Column("revenue", "Revenue", "money"),
+    Column("jobs", "Jobs completed", "int"),
+    Column("cars", "Cars served", "int"),
+    Column("average_repair_order", "Average repair order", "money"),
+]
+
+
+class OverviewPage(ReportPage):
+    slug, title = "overview", "Overview"
+    filterset_class = ServiceReportFilterSet
+    template_name = "reports/overview.html"
+    tables = ("figures", "revenue_by_month")
+
+    def table_figures(self):
+        figures = selectors.overview(period=self.period, services=self.scope)
+        rows = [
+            {
+                "figure": label, "kind": kind, "key": key,
+                "current": figures[key].current, "previous": figures[key].previous, "change": figures[key].change,
+            }
+            for key, label, kind in FIGURES
+        ]
+        return Table("figures", "Key figures", [
+            Column("figure", "Figure"),
+            Column("current", "This period", "row"),
+            Column("previous", "Previous period", "row"),
+            Column("change", "Change", "signed_percent"),
+        ], rows, note="Overdue jobs are counted now, so they have no previous value.")
+
+    def table_revenue_by_month(self):
+        start, end = months_ending(self.period.end)
+        return Table("revenue_by_month", "Revenue by month, last 12 months", MONTH_COLUMNS,
+                     selectors.revenue_by_month(start=start, end=end, services=self.scope))
+
+    def charts(self, tables):
+        months = tables[1].rows
+        return [chart("overview-revenue", "Revenue by month (KES)", [f"{m['month']:%b %Y}" for m in months],
+                      [("Revenue", [m["revenue"] for m in months])], money=True)]
+
+
+class RevenuePage(ReportPage):
+    slug, title = "revenue", "Revenue and volume"
+    filterset_class = ServiceReportFilterSet
+    tables = ("by_month", "by_service_type", "makes_and_models")
+
+    def table_by_month(self):
+        start, end = months_ending(self.period.end)
+        return Table("by_month", "By month, last 12 months", MONTH_COLUMNS,
+                     selectors.revenue_by_month(start=start, end=end, services=self.scope))
+
+    def table_by_service_type(self):
+        return Table("by_service_type", "By service type", [
+            Column("service_type", "Service type"),
+            Column("jobs", "Jobs completed", "int"),
+            Column("revenue", "Revenue", "money"),
+            Column("average_repair_order", "Average repair order", "money"),
+            Column("share", "Share of revenue", "percent"),
+        ], selectors.revenue_by_service_type(period=self.period, services=self.scope))
+
+    def table_makes_and_models(self):
+        return Table("makes_and_models", "Top makes and models served", [
+            Column("make", "Make"),
+            Column("model", "Model"),
+            Column("cars", "Cars", "int"),
+            Column("jobs", "Jobs completed", "int"),
+            Column("revenue", "Revenue", "money"),
+            Column("average_repair_order", "Average repair order", "money"),
+        ], selectors.top_makes_and_models(period=self.period, services=self.scope))
+
+    def charts(self, tables):
+        months, types = tables[0].rows, tables[1].rows
+        return [
+            chart("revenue-by-month", "Revenue by month (KES)", [f"{m['month']:%b %Y}" for m in months],
+                  [("Revenue", [m["revenue"] for m in months])], money=True),
+            chart("jobs-by-month", "Jobs completed by month", [f"{m['month']:%b %Y}" for m in months],
+                  [("Jobs completed", [m["jobs"] for m in months]), ("Cars served", [m["cars"] for m in months])],
+                  kind="line"),
+            chart("revenue-by-type", "Revenue by service type (KES)", [t["service_type"] for t in types],
+                  [("Revenue", [t["revenue"] for t in types])], money=True),
+        ]
+
+
+class TechniciansPage(ReportPage):
+    slug, title = "technicians", "Technicians"
+    filterset_class = ServiceReportFilterSet
+    tables = ("technicians",)
+
+    def table_technicians(self):
+        return Table("technicians", "Per technician", [
+            Column("name", "Technician"),
+            Column("jobs_completed", "Jobs completed", "int"),
+            Column("revenue", "Revenue", "money"),
+            Column("average_repair_order", "Average repair order", "money"),
+            Column("average_turnaround_days", "Average turnaround", "days"),
+            Column("in_progress_now", "In progress now", "int"),
+        ], selectors.technician_performance(period=self.period, services=self.scope),
+            note="Jobs in progress are counted now, whatever the period.")
+
+    def charts(self, tables):
+        rows = tables[0].rows
+        return [chart("technician-revenue", "Revenue per technician (KES)", [r["name"] for r in rows],
+                      [("Revenue", [r["revenue"] for r in rows])], money=True)]
+
+
+class ClientsPage(ReportPage):
+    slug, title = "clients", "Clients"
+    filterset_class = ClientReportFilterSet
+    tables = ("new_clients", "returning", "call_list")
+
+    def table_new_clients(self):
+        start, end = months_ending(self.period.end)
+        return Table("new_clients", "New clients by month, last 12 months", [
+            Column("month", "Month", "month"), Column("new_clients", "New clients", "int"),
+        ], selectors.new_clients_by_month(start=start, end=end))
+
+    def table_returning(self):
+        totals = selectors.returning_clients(period=self.period, services=self.scope)
+        return Table("returning", "Returning clients in the period", [
+            Column("clients", "Clients served", "int"),
+            Column("returning", "Returning clients", "int"),
+            Column("returning_share_of_clients", "Share of clients", "percent"),
+            Column("revenue", "Revenue", "money"),
+            Column("returning_revenue", "Revenue from returning clients", "money"),
+            Column("returning_share_of_revenue", "Share of revenue", "percent"),
+        ], [totals], note="Returning: more than one completed job up to the end of the period.")
+
+    def table_call_list(self):
+        clients = selectors.lapsed_clients(today=shop_today()).prefetch_related(None)
+        csv_download = "table" in self.kwargs
+        if csv_download:
+            page_rows, page = clients, None
+        else:
+            page = Paginator(clients, settings.REPORTS_PAGE_SIZE).get_page(self.request.GET.get("page"))
+            page_rows = page.object_list
+        # Model instances, not .values(): the contact fields may be decrypted by their field class.
+        rows = [
+            {
+                "name": client.full_name, "phone": client.phone, "last_visit": client.last_visit,
+                "completed_jobs": client.completed_jobs,
+                "admin_url": reverse("admin:clients_client_change", args=[client.pk]),
+            }
+            for client in page_rows
+        ]
+        return Table("call_list", f"Not seen for {selectors.clients.LAPSED_AFTER_MONTHS} months or more: call list", [
+            Column("name", "Client", link="admin_url"),
+            Column("phone", "Phone"),
+            Column("last_visit", "Last completed job", "date"),
+            Column("completed_jobs", "Completed jobs", "int"),
+        ], rows, note="Clients with a job booked or in progress are left off. Counted from today, whatever the period.",
+            extra={"page": page})
+
+    def charts(self, tables):
+        months = tables[0].rows
+        return [chart("new-clients", "New clients by month", [f"{m['month']:%b %Y}" for m in months],
+                      [("New clients", [m["new_clients"] for m in months])])]
+
+
+class NotificationsPage(ReportPage):
+    slug, title = "notifications", "Notifications"
+    filterset_class = NotificationReportFilterSet
+    template_name = "reports/notifications.html"
+    tables = ("by_channel", "by_week", "failure_reasons")
+
+    def _failed_admin_url(self, **lookups):
+        # The admin's list of failed notifications for the same period (its filters take lookups).
+        query = {
+            "status__exact": "failed",
+            "sent_at__gte": self.period.start_at.isoformat(),
+            "sent_at__lt": self.period.end_before.isoformat(),
+            **lookups,
+        }
+        return f"{reverse('admin:notifications_notification_changelist')}?{urlencode(query)}"
+
+    def table_by_channel(self):
+        rows = selectors.notifications_by_channel(period=self.period, notifications=self.scope)
+        for row in rows:
+            row["failed_url"] = self._failed_admin_url(channel__exact=row["channel"]) if row["failed"] else None
+        return Table("by_channel", "By channel", [
+            Column("channel_label", "Channel"),
+            Column("sent", "Sent", "int"),
+            Column("failed", "Failed", "int", link="failed_url"),
+            Column("pending", "Pending", "int"),
+            Column("total", "Total", "int"),
+            Column("delivery_rate", "Delivery rate", "percent"),
+        ], rows, note="Delivery rate: sent / (sent + failed); pending messages have no outcome yet.")
+
+    def table_by_week(self):
+        return Table("by_week", "By week", [
+            Column("week", "Week", "week"),
+            Column("sent", "Sent", "int"),
+            Column("failed", "Failed", "int"),
+            Column("pending", "Pending", "int"),
+            Column("total", "Total", "int"),
+            Column("delivery_rate", "Delivery rate", "percent"),
+        ], selectors.notifications_by_week(period=self.period, notifications=self.scope))
+
+    def table_failure_reasons(self):
+        reasons = selectors.failure_reasons(period=self.period, notifications=self.scope)
+        return Table("failure_reasons", "Most frequent failure reasons", [
+            Column("reason", "Reason"), Column("failures", "Failures", "int"),
+        ], reasons or [], note="" if reasons is not None else "Failure reasons are not recorded yet.")
+
+    def charts(self, tables):
+        weeks = tables[1].rows
+        labels = [f"{w['week']:%d %b}" for w in weeks]
+        return [chart("notifications-by-week", "Notifications by week", labels, [
+            (status, [w[status.lower()] for w in weeks]) for status in ("Sent", "Failed", "Pending")
+        ], stacked=True)]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.filterset.is_valid():
+            context["failed_admin_url"] = self._failed_admin_url()
+        return context
