@@ -42,6 +42,14 @@ class Service(TimestampedModel):
         indexes = [
             models.Index(fields=["status", "scheduled_date"], name="services_status_sched_idx"),
             models.Index(fields=["service_type"], name="services_service_type_idx"),
+            # Reports: every revenue figure reads completed jobs by completed_date range. Partial (only
+            # completed rows) and covering (cost, vehicle, scheduled date) so the overview, revenue by
+            # month and technician queries scan one month of index instead of the whole table.
+            # EXPLAIN before/after: docs/reports.md, "Indexes".
+            models.Index(
+                fields=["completed_date"], name="services_completed_rpt_idx",
+                condition=models.Q(status="completed"), include=["cost", "vehicle", "scheduled_date"],
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -7,7 +7,7 @@ from reports.routers import reads_reports
 from servicing.models import ServiceStatus
 
 from ..periods import shop_today
-from .figures import Comparison, completed_in, days, ratio, services_base
+from .figures import Comparison, completed_in, days, job_count, ratio, services_base
 
 OPEN_STATUSES = (ServiceStatus.PENDING, ServiceStatus.IN_PROGRESS)
 
@@ -17,12 +17,12 @@ def _service_aggregates(prefix, period):
     scheduled = done & Q(scheduled_date__isnull=False)
     return {
         f"{prefix}_revenue": Sum("cost", filter=done, default=0),
-        f"{prefix}_jobs": Count("pk", filter=done),
+        f"{prefix}_jobs": job_count(done),
         f"{prefix}_cars": Count("vehicle", filter=done, distinct=True),
         # date - date is a whole number of days in PostgreSQL; Django averages it as an interval.
         f"{prefix}_turnaround": Avg(F("completed_date") - F("scheduled_date"), filter=scheduled),
-        f"{prefix}_scheduled_jobs": Count("pk", filter=scheduled),
-        f"{prefix}_on_time": Count("pk", filter=scheduled & Q(completed_date__lte=F("scheduled_date"))),
+        f"{prefix}_scheduled_jobs": job_count(scheduled),
+        f"{prefix}_on_time": job_count(scheduled & Q(completed_date__lte=F("scheduled_date"))),
     }
 
 

@@ -7,7 +7,7 @@ from reports.routers import reads_reports
 from servicing.models import ServiceStatus
 
 from ..periods import add_months, month_start
-from .figures import completed_in, ratio, services_base
+from .figures import completed_in, job_count, ratio, services_base
 
 
 @reads_reports
@@ -20,7 +20,7 @@ def revenue_by_month(*, start, end, services=None):
         # completed_date is a DATE: truncating it needs no time zone.
         .annotate(month=TruncMonth("completed_date"))
         .values("month")
-        .annotate(revenue=Sum("cost"), jobs=Count("pk"), cars=Count("vehicle", distinct=True))
+        .annotate(revenue=Sum("cost"), jobs=job_count(), cars=Count("vehicle", distinct=True))
         .order_by("month")
     )
     by_month = {row["month"]: row for row in rows}
@@ -42,7 +42,7 @@ def revenue_by_service_type(*, period, services=None):
         services_base(services)
         .filter(completed_in(period))
         .values("service_type")
-        .annotate(jobs=Count("pk"), revenue=Sum("cost"))
+        .annotate(jobs=job_count(), revenue=Sum("cost"))
         .order_by("-revenue", "service_type")
     )
     total = sum(row["revenue"] for row in rows)  # one row per service type, not per job
@@ -59,7 +59,7 @@ def top_makes_and_models(*, period, services=None, limit=10):
         services_base(services)
         .filter(completed_in(period))
         .values(make=F("vehicle__make"), model=F("vehicle__model"))
-        .annotate(cars=Count("vehicle", distinct=True), jobs=Count("pk"), revenue=Sum("cost"))
+        .annotate(cars=Count("vehicle", distinct=True), jobs=job_count(), revenue=Sum("cost"))
         .order_by("-jobs", "-revenue", "make", "model")[:limit]
     )
     for row in rows:

@@ -6,7 +6,7 @@ from django.db.models.functions import Coalesce
 from reports.routers import reads_reports
 from servicing.models import ServiceStatus
 
-from .figures import completed_in, days, ratio, services_base
+from .figures import completed_in, days, job_count, ratio, services_base
 
 UNASSIGNED = "Unassigned"
 
@@ -22,10 +22,10 @@ def technician_performance(*, period, services=None):
         .filter(done | in_progress)
         .values(name=Coalesce(F("technician"), Value(UNASSIGNED)))
         .annotate(
-            jobs_completed=Count("pk", filter=done),
+            jobs_completed=job_count(done),
             revenue=Sum("cost", filter=done, default=0),
             turnaround=Avg(F("completed_date") - F("scheduled_date"), filter=done & Q(scheduled_date__isnull=False)),
-            in_progress_now=Count("pk", filter=in_progress),
+            in_progress_now=job_count(in_progress),
         )
         .order_by("-revenue", "-jobs_completed", "name")
     )
