@@ -76,3 +76,9 @@ clean: stop
 	@pid=$$(cat var/redis/redis.pid 2>/dev/null); \
 	if [ -n "$$pid" ] && grep -q redis /proc/$$pid/comm 2>/dev/null; then kill -TERM $$pid; sleep 1; fi
 	rm -rf var $(VENV)
+
+.PHONY: bench-reports
+# Report pages on a generated large shop (inside a rolled-back transaction): median server time,
+# query count and ratio to the admin index measured in the same run. BENCH_ARGS="--services 100000".
+bench-reports: migrate
+	$(BIN)/python manage.py bench_reports $(BENCH_ARGS)

@@ -12,6 +12,7 @@ from notifications.models import Notification, NotificationStatus, NotificationT
 from servicing.models import Service
 
 from .periods import DEFAULT_PRESET, PRESETS, Period, preset_period
+from .selectors.choices import service_field_values
 
 # Longer custom ranges would make the by-week and by-month tables very long for no use.
 MAX_PERIOD_DAYS = 3 * 366
@@ -36,8 +37,7 @@ class PeriodForm(forms.Form):
 
 def _distinct_choices(field):
     def choices():
-        values = Service.objects.exclude(**{f"{field}__isnull": True}).exclude(**{field: ""})
-        return [(v, v) for v in values.order_by(field).values_list(field, flat=True).distinct()]
+        return [(value, value) for value in service_field_values(field=field)]
 
     return choices
 

@@ -46,6 +46,9 @@ class Service(TimestampedModel):
             # completed rows) and covering (cost, vehicle, scheduled date) so the overview, revenue by
             # month and technician queries scan one month of index instead of the whole table.
             # EXPLAIN before/after: docs/reports.md, "Indexes".
+            # Reports: the technician filter's choices (a loose index scan, reports/selectors/choices.py)
+            # and the technician filter itself. EXPLAIN: docs/reports.md, "Indexes".
+            models.Index(fields=["technician"], name="services_technician_idx"),
             models.Index(
                 fields=["completed_date"], name="services_completed_rpt_idx",
                 condition=models.Q(status="completed"), include=["cost", "vehicle", "scheduled_date"],

@@ -61,11 +61,11 @@ def test_revenue_csv_lists_every_month(signed_in):
 
     rows = _csv(signed_in.get(reverse("reports:revenue-csv", kwargs={"table": "by_month"}), MARCH_QUERY))
 
-    assert rows[0] == ["Month", "Revenue (KES)", "Jobs completed", "Cars served", "Average repair order (KES)"]
+    assert rows[0] == ["Month", "Revenue (KES)", "Jobs completed", "Average repair order (KES)"]
     assert len(rows) == 13  # header + the 12 months ending March 2026
-    assert rows[-2] == ["2026-02", "1000.00", "1", "1", "1000.00"]
-    assert rows[-1] == ["2026-03", "2500.00", "1", "1", "2500.00"]
-    assert rows[1] == ["2025-04", "0.00", "0", "0", ""]
+    assert rows[-2] == ["2026-02", "1000.00", "1", "1000.00"]
+    assert rows[-1] == ["2026-03", "2500.00", "1", "2500.00"]
+    assert rows[1] == ["2025-04", "0.00", "0", ""]
 
 
 def test_an_empty_period_shows_a_dash_not_an_error(signed_in):

@@ -28,7 +28,6 @@ MONTH_COLUMNS = [
     Column("month", "Month", "month"),
     Column("revenue", "Revenue", "money"),
     Column("jobs", "Jobs completed", "int"),
-    Column("cars", "Cars served", "int"),
     Column("average_repair_order", "Average repair order", "money"),
 ]
 
@@ -101,7 +100,7 @@ class RevenuePage(ReportPage):
             chart("revenue-by-month", "Revenue by month (KES)", [f"{m['month']:%b %Y}" for m in months],
                   [("Revenue", [m["revenue"] for m in months])], money=True),
             chart("jobs-by-month", "Jobs completed by month", [f"{m['month']:%b %Y}" for m in months],
-                  [("Jobs completed", [m["jobs"] for m in months]), ("Cars served", [m["cars"] for m in months])],
+                  [("Jobs completed", [m["jobs"] for m in months])],
                   kind="line"),
             chart("revenue-by-type", "Revenue by service type (KES)", [t["service_type"] for t in types],
                   [("Revenue", [t["revenue"] for t in types])], money=True),
