@@ -73,3 +73,19 @@ def test_call_list_holds_clients_unseen_for_six_months_with_nothing_booked():
 
     assert [(c.pk, c.last_visit, c.completed_jobs) for c in rows] == [(lapsed.client.pk, day(3, 15), 2)]
     assert never.pk not in {c.pk for c in rows}
+
+
+def test_call_list_reads_every_car_of_a_client_and_puts_the_longest_unseen_first():
+    today = day(12, 1)
+    two_cars = ClientFactory(last_name="Wekesa")
+    completed(cost=1000, on=day(1, 10), vehicle=VehicleFactory(client=two_cars))
+    completed(cost=1000, on=day(4, 20), vehicle=VehicleFactory(client=two_cars))  # last visit: 20 April
+    earlier = VehicleFactory(client__last_name="Chebet")
+    completed(cost=1000, on=day(2, 1), vehicle=earlier)
+    back_recently = ClientFactory()
+    completed(cost=1000, on=day(1, 5), vehicle=VehicleFactory(client=back_recently))
+    completed(cost=1000, on=day(11, 5), vehicle=VehicleFactory(client=back_recently))  # second car, recent
+
+    rows = [(c.last_name, c.last_visit, c.completed_jobs) for c in lapsed_clients(today=today)]
+
+    assert rows == [("Chebet", day(2, 1), 1), ("Wekesa", day(4, 20), 2)]

@@ -134,3 +134,21 @@ def test_charts_are_fed_by_json_script_not_inline_code(signed_in):
     assert '<script id="revenue-by-month-data" type="application/json">' in page
     assert "<script>" not in page
     assert "reports/vendor/chart.umd.min.js" in page
+
+
+def test_the_call_list_pages_on_the_page_and_holds_every_row_in_its_csv(signed_in, settings):
+    settings.REPORTS_PAGE_SIZE = 2
+    for dom in (1, 2, 3):
+        completed(cost=1000, on=day(1, dom, year=2020))
+
+    first = signed_in.get(reverse("reports:clients"), {"page": "1"})
+    second = signed_in.get(reverse("reports:clients"), {"page": "2"})
+    nonsense = signed_in.get(reverse("reports:clients"), {"page": "99999999999999999999999"})
+    rows = _csv(signed_in.get(reverse("reports:clients-csv", kwargs={"table": "call_list"})))
+
+    call_list = {t.name: t for t in first.context["tables"]}["call_list"]
+    assert [r["last_visit"] for r in call_list.rows] == [day(1, 1, 2020), day(1, 2, 2020)]
+    assert "page=2" in first.text and "Next" in first.text
+    assert [r["last_visit"] for r in {t.name: t for t in second.context["tables"]}["call_list"].rows] == [day(1, 3, 2020)]
+    assert nonsense.status_code == 200
+    assert [r[2] for r in rows[1:]] == ["2020-01-01", "2020-01-02", "2020-01-03"]

@@ -73,6 +73,7 @@ class ReportPage(PermissionRequiredMixin, TemplateView):
             ],
             filter=self.filterset,
             query=query,
+            query_without_page=urlencode([(k, v) for k, v in self.request.GET.items() if k != "page"]),
         )
         if self.filterset.is_valid():
             context["period"] = self.period
