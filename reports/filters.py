@@ -84,8 +84,8 @@ class ServiceReportFilterSet(PeriodFilterSet):
 
 
 class NotificationReportFilterSet(PeriodFilterSet):
-    channel = django_filters.ChoiceFilter(choices=NotificationType.choices, empty_label="All channels")
-    status = django_filters.ChoiceFilter(choices=NotificationStatus.choices, empty_label="All outcomes")
+    channel = django_filters.ChoiceFilter(label="Channel", choices=NotificationType.choices, empty_label="All channels")
+    status = django_filters.ChoiceFilter(label="Outcome", choices=NotificationStatus.choices, empty_label="All outcomes")
 
     class Meta(PeriodFilterSet.Meta):
         model = Notification
