@@ -79,6 +79,6 @@ clean: stop
 
 .PHONY: bench-reports
 # Report pages on a generated large shop (inside a rolled-back transaction): median server time,
-# query count and ratio to the admin index measured in the same run. BENCH_ARGS="--services 100000".
+# query count and ratio to a minimal admin page measured in the same run. BENCH_ARGS="--services 100000".
 bench-reports: migrate
 	$(BIN)/python manage.py bench_reports $(BENCH_ARGS)

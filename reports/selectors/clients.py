@@ -87,5 +87,7 @@ def lapsed_clients(*, today=None, months=LAPSED_AFTER_MONTHS):
                 completed.order_by().values("vehicle__client").annotate(n=Count("*")).values("n")
             ),
         )
+        # Only what the call list shows: the email's ciphertext is never read or decrypted here.
+        .only("first_name", "last_name", "phone")
         .order_by("last_visit", "last_name", "first_name")
     )

@@ -16,7 +16,7 @@ def test_bench_reports_times_every_page_and_rolls_its_shop_back():
     out = io.StringIO()
     call_command("bench_reports", services=200, runs=1, stdout=out)
     report = out.getvalue()
-    for page in ("baseline: admin index", "overview", "revenue", "technicians", "clients", "notifications"):
+    for page in ("baseline: password form", "overview", "revenue", "technicians", "clients", "notifications"):
         assert f"\n{page} " in report
     assert "seeded 15 clients, 20 vehicles, 200 services, 150 notifications" in report
     assert Service.objects.count() == 0
