@@ -16,9 +16,27 @@ from .figures import ratio
 FAILURE_REASON_FIELD = "error"
 
 
+def notification_time_field():
+    """The column placing a notification in a period. The seed's sent_at is set on every row
+    (DEFAULT CURRENT_TIMESTAMP); the notifications engine (#4) leaves it NULL until a message is
+    actually sent, and adds created_at (when it was written), which every row has. Once that column
+    exists, reports count by it, so failed and pending messages stay in their period."""
+    try:
+        Notification._meta.get_field("created_at")
+    except FieldDoesNotExist:
+        return "sent_at"
+    return "created_at"
+
+
+def in_period(period):
+    """Q for notifications of `period`: a half-open range, so the column's index applies."""
+    field = notification_time_field()
+    return Q(**{f"{field}__gte": period.start_at, f"{field}__lt": period.end_before})
+
+
 def _in_period(notifications, period):
     notifications = Notification.objects.all() if notifications is None else notifications
-    return notifications.filter(sent_at__gte=period.start_at, sent_at__lt=period.end_before)
+    return notifications.filter(in_period(period))
 
 
 def _outcome_counts():
@@ -55,7 +73,7 @@ def notifications_by_week(*, period, notifications=None):
     """Sent / failed / pending per week (weeks start on Monday, in Africa/Nairobi) in `period`."""
     rows = (
         _in_period(notifications, period)
-        .annotate(week=TruncWeek("sent_at", tzinfo=SHOP_TZ))
+        .annotate(week=TruncWeek(notification_time_field(), tzinfo=SHOP_TZ))
         .values("week")
         .annotate(**_outcome_counts())
         .order_by("week")
@@ -79,6 +97,8 @@ def failure_reasons(*, period, notifications=None, limit=10):
     return list(
         _in_period(notifications, period)
         .filter(status=NotificationStatus.FAILED)
+        .exclude(**{f"{FAILURE_REASON_FIELD}__isnull": True})
+        .exclude(**{FAILURE_REASON_FIELD: ""})
         .values(reason=F(FAILURE_REASON_FIELD))
         .annotate(failures=Count("pk"))
         .order_by("-failures", "reason")[:limit]

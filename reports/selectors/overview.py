@@ -6,8 +6,9 @@ from notifications.models import Notification, NotificationStatus
 from reports.routers import reads_reports
 from servicing.models import ServiceStatus
 
-from ..periods import shop_today
+from ..periods import Period, shop_today
 from .figures import Comparison, completed_in, days, job_count, ratio, services_base
+from .notifications import in_period as notifications_in_period
 
 OPEN_STATUSES = (ServiceStatus.PENDING, ServiceStatus.IN_PROGRESS)
 
@@ -39,11 +40,11 @@ def _service_figures(row, prefix):
 
 
 def _delivery_aggregates(prefix, period):
-    in_period = Q(sent_at__gte=period.start_at, sent_at__lt=period.end_before)
+    during = notifications_in_period(period)
     return {
-        f"{prefix}_sent": Count("pk", filter=in_period & Q(status=NotificationStatus.SENT)),
+        f"{prefix}_sent": Count("pk", filter=during & Q(status=NotificationStatus.SENT)),
         f"{prefix}_decided": Count(
-            "pk", filter=in_period & Q(status__in=[NotificationStatus.SENT, NotificationStatus.FAILED])
+            "pk", filter=during & Q(status__in=[NotificationStatus.SENT, NotificationStatus.FAILED])
         ),
     }
 
@@ -68,7 +69,7 @@ def overview(*, period, services=None, notifications=None, today=None):
     overdue = services.filter(status__in=OPEN_STATUSES, scheduled_date__lt=today).count()
 
     notifications = Notification.objects.all() if notifications is None else notifications
-    sent = notifications.filter(sent_at__gte=previous.start_at, sent_at__lt=period.end_before).aggregate(
+    sent = notifications.filter(notifications_in_period(Period(previous.start, period.end))).aggregate(
         **_delivery_aggregates("cur", period), **_delivery_aggregates("prev", previous)
     )
 

@@ -22,3 +22,12 @@ def completed(*, cost, on, scheduled=None, **extra):
 
 def day(month, dom, year=2026):
     return datetime.date(year, month, dom)
+
+
+def place_notification(note, at):
+    """Put a notification at instant `at` on every column reports may date it by (sent_at; and
+    created_at once the notifications engine adds it): both have database defaults of now."""
+    from notifications.models import Notification
+    from reports.selectors.notifications import notification_time_field
+
+    Notification.objects.filter(pk=note.pk).update(**{"sent_at": at, notification_time_field(): at})

@@ -12,7 +12,7 @@ from reports.selectors import overview
 from servicing.models import Service, ServiceStatus
 from servicing.tests.factories import ServiceFactory
 
-from .builders import FEBRUARY, MARCH, completed, day
+from .builders import FEBRUARY, MARCH, completed, day, place_notification
 
 pytestmark = pytest.mark.django_db
 
@@ -76,9 +76,7 @@ def test_overdue_now_counts_open_jobs_past_their_date():
 
 
 def _notification(status, at):
-    note = NotificationFactory(status=status)
-    # sent_at has a database default; set the instant explicitly, in Nairobi time.
-    type(note).objects.filter(pk=note.pk).update(sent_at=at)
+    place_notification(NotificationFactory(status=status), at)
 
 
 def _nairobi(month, dom, hour=12):

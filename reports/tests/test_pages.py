@@ -12,7 +12,7 @@ from notifications.models import Notification, NotificationStatus
 from notifications.tests.factories import NotificationFactory
 from reports.periods import SHOP_TZ
 
-from .builders import completed, day
+from .builders import completed, day, place_notification
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +110,7 @@ def test_the_service_type_filter_offers_the_shops_types(signed_in):
 def test_failed_notifications_link_to_the_admin_list(signed_in, manager):
     manager.user_permissions.add(Permission.objects.get(codename="view_notification"))
     note = NotificationFactory(status=NotificationStatus.FAILED)
-    Notification.objects.filter(pk=note.pk).update(sent_at=datetime.datetime(2026, 3, 10, 9, tzinfo=SHOP_TZ))
+    place_notification(note, datetime.datetime(2026, 3, 10, 9, tzinfo=SHOP_TZ))
 
     page = signed_in.get(reverse("reports:notifications"), MARCH_QUERY)
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from reports import selectors
 from reports.filters import ClientReportFilterSet, NotificationReportFilterSet, ServiceReportFilterSet
 from reports.periods import months_ending, shop_today
+from reports.selectors.notifications import notification_time_field
 from reports.tables import Column, Table
 
 from .base import ReportPage, chart
@@ -200,10 +201,11 @@ class NotificationsPage(ReportPage):
 
     def _failed_admin_url(self, **lookups):
         # The admin's list of failed notifications for the same period (its filters take lookups).
+        field = notification_time_field()
         query = {
             "status__exact": "failed",
-            "sent_at__gte": self.period.start_at.isoformat(),
-            "sent_at__lt": self.period.end_before.isoformat(),
+            f"{field}__gte": self.period.start_at.isoformat(),
+            f"{field}__lt": self.period.end_before.isoformat(),
             **lookups,
         }
         return f"{reverse('admin:notifications_notification_changelist')}?{urlencode(query)}"
