@@ -1,6 +1,6 @@
 """Per technician: the work they completed in a period and what is on their bench now."""
 
-from django.db.models import Avg, Count, F, Q, Sum, Value
+from django.db.models import Avg, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from reports.routers import reads_reports

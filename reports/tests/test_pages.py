@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from notifications.models import Notification, NotificationStatus
+from notifications.models import NotificationStatus
 from notifications.tests.factories import NotificationFactory
 from reports.periods import SHOP_TZ
 
