@@ -5,12 +5,11 @@ from django.db.models import Avg, Count, F, Q, Sum
 from notifications.models import Notification, NotificationStatus
 from reports.routers import reads_reports
 from servicing.models import ServiceStatus
+from servicing.selectors import overdue_q
 
 from ..periods import Period, shop_today
 from .figures import Comparison, completed_in, days, job_count, ratio, services_base
 from .notifications import in_period as notifications_in_period
-
-OPEN_STATUSES = (ServiceStatus.PENDING, ServiceStatus.IN_PROGRESS)
 
 
 def _service_aggregates(prefix, period):
@@ -65,8 +64,9 @@ def overview(*, period, services=None, notifications=None, today=None):
     ).aggregate(**_service_aggregates("cur", period), **_service_aggregates("prev", previous))
     current_figures, previous_figures = _service_figures(row, "cur"), _service_figures(row, "prev")
 
-    # "Overdue now" has no previous value: it is a count of today's open jobs past their date.
-    overdue = services.filter(status__in=OPEN_STATUSES, scheduled_date__lt=today).count()
+    # "Overdue now" has no previous value: it is a count of today's open jobs past their date, by the
+    # same rule as the staff home page's tile.
+    overdue = services.filter(overdue_q(today=today)).count()
 
     notifications = Notification.objects.all() if notifications is None else notifications
     sent = notifications.filter(notifications_in_period(Period(previous.start, period.end))).aggregate(
