@@ -11,6 +11,8 @@ from django.urls import reverse
 from notifications.models import NotificationStatus
 from notifications.tests.factories import NotificationFactory
 from reports.periods import SHOP_TZ
+from servicing.models import ServiceStatus
+from servicing.tests.factories import ServiceFactory
 
 from .builders import completed, day, place_notification
 
@@ -152,3 +154,16 @@ def test_the_call_list_pages_on_the_page_and_holds_every_row_in_its_csv(signed_i
     assert [r["last_visit"] for r in {t.name: t for t in second.context["tables"]}["call_list"].rows] == [day(1, 3, 2020)]
     assert nonsense.status_code == 200
     assert [r[2] for r in rows[1:]] == ["2020-01-01", "2020-01-02", "2020-01-03"]
+
+
+def test_jobs_on_a_technicians_bench_link_to_the_admin_job_list(signed_in, manager):
+    manager.user_permissions.add(Permission.objects.get(codename="view_service"))
+    on_bench = ServiceFactory(status=ServiceStatus.IN_PROGRESS, technician="Mary Atieno")
+    ServiceFactory(status=ServiceStatus.IN_PROGRESS, technician="Peter Kamau")
+
+    page = signed_in.get(reverse("reports:technicians"), MARCH_QUERY)
+
+    mary = next(r for r in page.context["tables"][0].rows if r["name"] == "Mary Atieno")
+    changelist = signed_in.get(mary["in_progress_url"])
+    assert changelist.status_code == 200
+    assert list(changelist.context["cl"].queryset) == [on_bench]

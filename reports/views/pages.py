@@ -113,14 +113,20 @@ class TechniciansPage(ReportPage):
     tables = ("technicians",)
 
     def table_technicians(self):
+        rows = selectors.technician_performance(period=self.period, services=self.scope)
+        services_admin = reverse("admin:servicing_service_changelist")
+        for row in rows:
+            # The admin's job list, for the jobs on this technician's bench now.
+            if row["in_progress_now"] and row["name"] != selectors.technicians.UNASSIGNED:
+                row["in_progress_url"] = f"{services_admin}?{urlencode({'technician': row['name'], 'status__exact': 'in_progress'})}"
         return Table("technicians", "Per technician", [
             Column("name", "Technician"),
             Column("jobs_completed", "Jobs completed", "int"),
             Column("revenue", "Revenue", "money"),
             Column("average_repair_order", "Average repair order", "money"),
             Column("average_turnaround_days", "Average turnaround", "days"),
-            Column("in_progress_now", "In progress now", "int"),
-        ], selectors.technician_performance(period=self.period, services=self.scope),
+            Column("in_progress_now", "In progress now", "int", link="in_progress_url"),
+        ], rows,
             note="Jobs in progress are counted now, whatever the period.")
 
     def charts(self, tables):
