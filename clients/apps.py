@@ -11,3 +11,8 @@ class ClientsConfig(AppConfig):
         from clients.portal import signals as portal_signals
 
         portal_signals.connect()
+
+        # Our own signals only connect: each save becomes a named event for the workflow engine.
+        from . import signals
+
+        signals.connect()

@@ -1,3 +1,4 @@
+import logging
 import os
 
 from celery import Celery
@@ -7,3 +8,27 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "concierge.settings.local")
 app = Celery("concierge")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue_on_commit(task, *args):
+    """Queue `task(*args)` once the current transaction commits; nothing if it rolls back.
+
+    The one way code here starts a task. Publishing is not retried: if Redis is down the row the
+    task is about stays in the database (pending notification, unprocessed event) and the beat
+    sweeper queues it again, so the change itself never fails because of the broker.
+    """
+    from django.db import transaction
+
+    transaction.on_commit(lambda: enqueue_now_rollback_unsafe(task, *args))
+
+
+def enqueue_now_rollback_unsafe(task, *args):
+    """Queue at once, without waiting for a commit: for the sweeper and callers outside a transaction."""
+    try:
+        task.apply_async(args=args, retry=False)
+        return True
+    except Exception as exc:  # kombu raises a family of connection errors; all mean "later"
+        logger.warning("could not queue %s (%s); the sweeper will retry", task.name, type(exc).__name__)
+        return False

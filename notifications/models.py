@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 from concierge.audit.triggers import audit_trigger
@@ -21,7 +22,11 @@ class NotificationStatus(models.TextChoices):
 
 
 class Notification(UUIDModel):
-    """A message to a client: the seed's `notifications` table."""
+    """A message to a client (or, for escalations, to a staff member): the seed's `notifications` table.
+
+    Life: written `pending` (sent_at NULL), claimed by one delivery task (claimed_at), then `sent`
+    with sent_at or `failed` with the reason in `error`.
+    """
 
     client = models.ForeignKey(
         "clients.Client", on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
@@ -40,11 +45,34 @@ class Notification(UUIDModel):
         max_length=20, choices=NotificationStatus.choices,
         default=NotificationStatus.SENT, db_default=NotificationStatus.SENT,
     )
+    # Columns beyond the seed, for delivery: who (staff escalations have no client), why it failed,
+    # and the bookkeeping that keeps a message from going out twice.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="notifications", help_text="Staff recipient (escalations); empty for client messages.",
+    )
+    subject = models.CharField(max_length=200, blank=True, default="", db_default="")
+    marketing = models.BooleanField(
+        default=False, db_default=False, help_text="Beyond what the job needs: sent only with the client's consent."
+    )
+    created_at = models.DateTimeField(db_default=CurrentTimestamp(), editable=False)
+    attempts = models.PositiveSmallIntegerField(default=0, db_default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True, default="", db_default="")
+    provider_message_id = models.CharField(max_length=100, blank=True, default="", db_default="")
 
     class Meta:
         db_table = "notifications"
         ordering = ["-sent_at"]
-        indexes = [models.Index(fields=["sent_at", "status"], name="notifications_sent_status_idx")]
+        indexes = [
+            models.Index(fields=["sent_at", "status"], name="notifications_sent_status_idx"),
+            # The sweeper's query: pending rows, oldest first.
+            models.Index(
+                fields=["created_at"], name="notifications_pending_idx",
+                condition=models.Q(status="pending"),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=NotificationStatus.values), name="notifications_status_check"
@@ -53,4 +81,4 @@ class Notification(UUIDModel):
         triggers = [audit_trigger()]
 
     def __str__(self):
-        return f"{self.get_channel_display()} to {self.client or 'nobody'} ({self.status})"
+        return f"{self.get_channel_display()} to {self.client or self.user or 'nobody'} ({self.status})"

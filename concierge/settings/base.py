@@ -237,11 +237,45 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# Bounded retries for every task; deliver_notification counts its own on the row.
+CELERY_TASK_ANNOTATIONS = {"*": {"max_retries": 5}}
+# A worker that loses Redis drops (and later gets back) the tasks it had not acknowledged.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+
+# --- Events, workflows and notifications (docs/notifications.md) ---
+# How a text message leaves: console (development), locmem (tests) or Africa's Talking.
+SMS_BACKEND = env("SMS_BACKEND", default="notifications.backends.sms.ConsoleSMSBackend")
+AFRICASTALKING_USERNAME = env("AFRICASTALKING_USERNAME", default="")
+AFRICASTALKING_API_KEY = env("AFRICASTALKING_API_KEY", default="")
+AFRICASTALKING_SENDER_ID = env("AFRICASTALKING_SENDER_ID", default="")
+# https://api.sandbox.africastalking.com for the sandbox (username "sandbox").
+AFRICASTALKING_BASE_URL = env("AFRICASTALKING_BASE_URL", default="https://api.africastalking.com")
+AFRICASTALKING_TIMEOUT = env.float("AFRICASTALKING_TIMEOUT", default=10.0)
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
+NOTIFICATION_RETRY_BASE_SECONDS = env.float("NOTIFICATION_RETRY_BASE_SECONDS", default=30.0)
+NOTIFICATION_RETRY_CAP_SECONDS = env.float("NOTIFICATION_RETRY_CAP_SECONDS", default=600.0)
+# Pending rows (and unprocessed events) older than this are queued again by the sweeper.
+NOTIFICATION_SWEEP_AGE_SECONDS = env.int("NOTIFICATION_SWEEP_AGE_SECONDS", default=60)
+# A claim older than this belongs to a dead worker: failed with that reason, never resent.
+NOTIFICATION_CLAIM_TIMEOUT_SECONDS = env.int("NOTIFICATION_CLAIM_TIMEOUT_SECONDS", default=300)
+# Dotted path of a function(service) → URL of the client portal's status page ({{ status_link }}).
+PORTAL_STATUS_LINK = env("PORTAL_STATUS_LINK", default="")
+if NOTIFICATION_RETRY_CAP_SECONDS >= CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]:
+    raise ImproperlyConfigured(
+        "CELERY_VISIBILITY_TIMEOUT must exceed NOTIFICATION_RETRY_CAP_SECONDS, or Redis would hand a "
+        "retry that is only waiting to a second worker"
+    )
 CELERY_BEAT_SCHEDULE = {
     # Retention (docs/audit-and-privacy.md): nightly, when the shop is closed.
     "purge-expired-records": {
         "task": "concierge.audit.tasks.purge_expired_records",
         "schedule": crontab(hour=3, minute=15),
+    },
+    "sweep-notifications": {"task": "notifications.tasks.sweep_notifications", "schedule": 60.0},
+    "sweep-events": {"task": "concierge.workflows.tasks.sweep_events", "schedule": 60.0},
+    "fire-time-based-events": {
+        "task": "concierge.workflows.tasks.fire_time_based_events",
+        "schedule": env.float("WORKFLOWS_TIME_EVENTS_INTERVAL", default=600.0),
     },
 }
 

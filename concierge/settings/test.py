@@ -17,3 +17,5 @@ CACHES = {
 # Test-only keys for personal-data encryption and lookup hashes.
 FIELD_ENCRYPTION_KEYS = ["qSh3AwbzwyY4tC3ieQQsO499JS2eEuSUCCJEyYRe_zY="]
 FIELD_HASH_KEY = "test-only-hash-key-nHWfp1RJaC3Unq3rKfRIyXsZwt3Ib2zweQskCqlqVP0"
+# In memory; a test that starts a worker hands it another backend by TEST_SMS_BACKEND (never .env's SMS_BACKEND).
+SMS_BACKEND = env("TEST_SMS_BACKEND", default="notifications.backends.sms.LocmemSMSBackend")

@@ -1,9 +1,74 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 
-from .models import Workflow
+from servicing.models import Service
+
+from .engine import workflow_run
+from .forms import PreviewForm, WorkflowForm
+from .models import Event, Workflow
+from .validation import actions_schema
 
 
 @admin.register(Workflow)
 class WorkflowAdmin(admin.ModelAdmin):
-    list_display = ("name", "trigger_event", "active", "created_at")
+    form = WorkflowForm
+    list_display = ("name", "trigger_event", "active", "created_at", "preview_link")
     list_filter = ("active", "trigger_event")
+    search_fields = ("name",)
+
+    @admin.display(description="Dry run")
+    def preview_link(self, obj):
+        return format_html('<a href="{}">Preview</a>', reverse("admin:workflows_workflow_preview", args=[obj.pk]))
+
+    def get_urls(self):
+        return [
+            path("schema.json", self.admin_site.admin_view(self.schema_view), name="workflows_workflow_schema"),
+            path("<uuid:pk>/preview/", self.admin_site.admin_view(self.preview_view), name="workflows_workflow_preview"),
+            *super().get_urls(),
+        ]
+
+    def schema_view(self, request):
+        return JsonResponse(actions_schema(), json_dumps_params={"indent": 2})
+
+    def preview_view(self, request, pk):
+        """What the workflow would send for a chosen job: rendered, nothing written."""
+        workflow = get_object_or_404(Workflow, pk=pk)
+        if not self.has_view_permission(request, workflow):
+            return self.admin_site.login(request)
+        form = PreviewForm(request.GET or None)
+        steps, service = None, None
+        if form.is_valid():
+            service = Service.objects.select_related("vehicle__client").filter(pk=form.cleaned_data["service"]).first()
+            if service is None:
+                form.add_error("service", "No job has this id.")
+            else:
+                steps = workflow_run(
+                    workflow=workflow, trigger_event=workflow.trigger_event, client=service.vehicle.client,
+                    vehicle=service.vehicle, service=service, dry_run=True,
+                )
+                messages.info(request, "Dry run: nothing was sent or changed.")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta, "original": workflow, "title": f"Dry run: {workflow.name}",
+            "form": form, "steps": steps, "service": service,
+            "recent": Service.objects.select_related("vehicle").order_by("-created_at")[:15],
+        }
+        return TemplateResponse(request, "admin/workflows/workflow/preview.html", context)
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ("name", "created_at", "processed_at", "service")
+    list_filter = ("name",)
+    raw_id_fields = ("client", "vehicle", "service")
+    readonly_fields = [f.name for f in Event._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,40 @@
+import json
+
+from django import forms
+
+from . import events
+from .models import Workflow
+from .validation import WorkflowInvalid, validate_actions
+
+
+class IndentedJSONField(forms.JSONField):
+    def prepare_value(self, value):
+        if isinstance(value, forms.fields.InvalidJSONInput):
+            return value
+        return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+class WorkflowForm(forms.ModelForm):
+    trigger_event = forms.ChoiceField(choices=[(name, f"{name} — {label}") for name, label in events.EVENTS.items()])
+    actions = IndentedJSONField(
+        widget=forms.Textarea(attrs={"rows": 14, "cols": 100, "style": "font-family: monospace"}),
+        help_text="A JSON list of steps; the schema is in docs/notifications.md (and /admin/workflows/workflow/schema.json).",
+    )
+
+    class Meta:
+        model = Workflow
+        fields = ["name", "trigger_event", "active", "actions"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "actions" in cleaned and "trigger_event" in cleaned:
+            try:
+                validate_actions(cleaned["actions"], trigger_event=cleaned["trigger_event"])
+            except WorkflowInvalid as exc:
+                self.add_error("actions", str(exc))
+        return cleaned
+
+
+
+class PreviewForm(forms.Form):
+    service = forms.UUIDField(label="Job id", help_text="Paste a job's id, or pick one of the recent jobs below.")

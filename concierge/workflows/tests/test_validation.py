@@ -1,0 +1,121 @@
+import pytest
+
+from concierge.workflows import events
+from concierge.workflows.defaults import DEFAULT_WORKFLOWS
+from concierge.workflows.templating import TemplateRefused, compile_template, context_for, render
+from concierge.workflows.validation import WorkflowInvalid, validate_actions
+
+
+def sms(template="Hi {{ first_name }}", **extra):
+    return [{"type": "send_notification", "channel": "SMS", "template": template, **extra}]
+
+
+def refused(actions, trigger=events.SERVICE_COMPLETED):
+    with pytest.raises(WorkflowInvalid) as info:
+        validate_actions(actions, trigger_event=trigger)
+    return str(info.value)
+
+
+@pytest.mark.parametrize("spec", DEFAULT_WORKFLOWS, ids=lambda s: s["name"])
+def test_the_default_workflows_are_valid(spec):
+    validate_actions(spec["actions"], trigger_event=spec["trigger_event"])
+
+
+def test_a_misspelt_key_is_named():
+    message = refused([{"type": "send_notification", "chanel": "SMS", "template": "Hi"}])
+    assert "action 1" in message and "'chanel'" in message
+
+
+def test_a_missing_key_is_named():
+    message = refused([{"type": "schedule_follow_up", "service_type": "Oil Change"}])
+    assert message == "action 1: missing key 'after_days'"
+
+
+def test_a_wrong_channel_lists_the_choices():
+    message = refused(sms(channel="sms"))
+    assert "action 1 → channel" in message and "SMS, email, in_app" in message
+
+
+def test_an_unknown_action_type_is_refused():
+    assert "action 2 → type" in refused([*sms(), {"type": "launch_rocket"}])
+
+
+def test_an_unknown_condition_is_named():
+    message = refused(sms(conditions={"colour": "red"}))
+    assert "action 1 → conditions" in message and "'colour'" in message
+
+
+def test_actions_must_be_a_non_empty_list():
+    assert "actions" in refused({"type": "send_notification"})
+    assert "actions" in refused([])
+
+
+def test_an_unknown_placeholder_is_refused_at_save_time():
+    message = refused(sms("Hi {{ first_nmae }}"))
+    assert "action 1 → template" in message and "first_nmae" in message
+
+
+def test_job_placeholders_are_refused_on_a_client_event():
+    message = refused(sms("Your {{ plate }}"), trigger=events.CLIENT_CREATED)
+    assert "plate" in message
+
+
+def test_attribute_lookups_are_refused():
+    assert "first_name.upper" in refused(sms("{{ first_name.upper }}"))
+
+
+def test_tags_are_refused():
+    assert "no {% tags %}" in refused(sms("{% include 'admin/base.html' %}"))
+    assert "not a valid template" in refused(sms("{% load static %}"))
+    assert "no {% tags %}" in refused(sms("{% if cost %}x{% endif %}"))
+
+
+def test_filters_outside_the_list_are_refused():
+    assert "|safe" in refused(sms("{{ first_name|safe }}"))
+
+
+def test_a_job_action_on_a_non_job_event_is_refused():
+    message = refused([{"type": "set_status", "status": "cancelled"}], trigger=events.CLIENT_CREATED)
+    assert "set_status" in message
+
+
+def test_an_unknown_trigger_is_refused():
+    assert "trigger_event" in refused(sms(), trigger="car_washed")
+
+
+def test_allowed_filters_render():
+    template = "{{ first_name|upper }} {{ missing|default:'n/a' }}"
+    with pytest.raises(TemplateRefused):
+        compile_template(template, allowed={"first_name"})
+    assert render("{{ first_name|upper }}", {"first_name": "Wanjiru"}, allowed={"first_name"}) == "WANJIRU"
+
+
+@pytest.mark.django_db
+def test_the_context_has_every_placeholder_as_a_string(settings):
+    from servicing.tests.factories import ServiceFactory
+    from decimal import Decimal
+    import datetime
+
+    service = ServiceFactory(cost=Decimal("12500.00"), scheduled_date=datetime.date(2026, 3, 5),
+                             vehicle__make="Toyota", vehicle__model="Fielder", vehicle__license_plate="KDA 123A")
+    context = context_for(client=service.vehicle.client, vehicle=service.vehicle, service=service)
+    assert context["cost"] == "KES 12,500.00"
+    assert context["car"] == "Toyota Fielder"
+    assert context["plate"] == "KDA 123A"
+    assert context["scheduled_date"] == "5 Mar 2026"
+    assert context["status"] == "pending"
+    assert context["status_link"] == ""  # no portal yet
+    assert all(isinstance(v, str) for v in context.values())
+
+
+def link_for(service):
+    return f"https://portal.example/jobs/{service.pk}/"
+
+
+@pytest.mark.django_db
+def test_the_status_link_comes_from_the_portal_hook(settings):
+    from servicing.tests.factories import ServiceFactory
+
+    settings.PORTAL_STATUS_LINK = "concierge.workflows.tests.test_validation.link_for"
+    service = ServiceFactory()
+    assert context_for(service=service, vehicle=service.vehicle)["status_link"] == f"https://portal.example/jobs/{service.pk}/"

@@ -1,0 +1,189 @@
+"""Writing and delivering notifications.
+
+A notification is written in the caller's transaction: `pending` when it can go out, `failed` with
+the reason at once when a contact or consent rule forbids it (never silently dropped), `sent` at once
+for in-app messages (the portal shows them). Delivery runs in a worker: claim, send, record.
+"""
+
+import dataclasses
+import logging
+import random
+import smtplib
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from concierge.celery import enqueue_now_rollback_unsafe, enqueue_on_commit
+
+from .backends import DeliveryError, PermanentDeliveryError, TransientDeliveryError, get_sms_backend
+from .models import Notification, NotificationStatus, NotificationType
+
+logger = logging.getLogger(__name__)
+
+
+def _recipient_problem(*, channel, client, user, marketing):
+    """Why this message may not go to this person, or None."""
+    person = client or user
+    if person is None:
+        return "no recipient"
+    if marketing and (client is None or not client.consent_gdpr):
+        return "marketing message without the client's consent (consent_gdpr is off)"
+    if channel == NotificationType.SMS and not _phone(client=client, user=user):
+        return "no phone number on file"
+    if channel == NotificationType.EMAIL and not person.email:
+        return "no email address on file"
+    return None
+
+
+def _phone(*, client, user):
+    # Staff have no phone column; escalations to staff go by email or in-app.
+    return client.phone if client is not None else None
+
+
+def notification_create(*, channel, message, client=None, user=None, service=None, vehicle=None,
+                        subject="", marketing=False):
+    channel = NotificationType(channel)
+    if service is not None and vehicle is None:
+        vehicle = service.vehicle
+    notification = Notification(
+        channel=channel, message=message, client=client, user=user, service=service, vehicle=vehicle,
+        subject=subject, marketing=marketing, sent_at=None, status=NotificationStatus.PENDING,
+    )
+    problem = _recipient_problem(channel=channel, client=client, user=user, marketing=marketing)
+    if problem:
+        notification.status, notification.error = NotificationStatus.FAILED, f"not sent: {problem}"
+    elif channel == NotificationType.IN_APP:
+        notification.status, notification.sent_at = NotificationStatus.SENT, timezone.now()
+    notification.save(force_insert=True)
+    if notification.status == NotificationStatus.PENDING:
+        from .tasks import deliver_notification
+
+        enqueue_on_commit(deliver_notification, str(notification.pk))
+    return notification
+
+
+@dataclasses.dataclass(frozen=True)
+class Outcome:
+    status: str  # "sent", "failed", "retry", "skipped"
+    retry_in: float | None = None
+
+
+def retry_delay(attempts):
+    """Exponential backoff with full jitter, capped: base·2^(n-1) seconds at most, never above the cap."""
+    ceiling = min(settings.NOTIFICATION_RETRY_CAP_SECONDS, settings.NOTIFICATION_RETRY_BASE_SECONDS * 2 ** (attempts - 1))
+    return random.uniform(ceiling / 2, ceiling)
+
+
+def notification_claim(*, notification_id):
+    """Take a pending notification for delivery, or return None if someone else has it or it is done.
+
+    A conditional UPDATE, committed before anything is sent: a second task (redelivery, the sweeper)
+    finds nothing to claim, so a message goes out at most once.
+    """
+    now = timezone.now()
+    claimed = (
+        Notification.objects.filter(pk=notification_id, status=NotificationStatus.PENDING, claimed_at__isnull=True)
+        .exclude(next_attempt_at__gt=now)
+        .update(claimed_at=now, attempts=F("attempts") + 1)
+    )
+    return now if claimed else None
+
+
+def _send(notification):
+    client, user = notification.client, notification.user
+    problem = _recipient_problem(
+        channel=notification.channel, client=client, user=user, marketing=notification.marketing
+    )
+    if problem:
+        raise PermanentDeliveryError(f"not sent: {problem}")
+    if notification.channel == NotificationType.SMS:
+        return get_sms_backend().send(to=_phone(client=client, user=user), message=notification.message)
+    if notification.channel == NotificationType.EMAIL:
+        to = (client or user).email
+        email = EmailMessage(
+            subject=notification.subject or f"{settings.SHOP_NAME}", body=notification.message, to=[to],
+            headers={"X-Notification-Id": str(notification.pk)},
+        )
+        try:
+            email.send()
+        except smtplib.SMTPRecipientsRefused:
+            raise PermanentDeliveryError("the mail server refused the address") from None
+        except (smtplib.SMTPException, OSError) as exc:
+            raise TransientDeliveryError(f"mail server: {type(exc).__name__}") from None
+        return ""
+    return ""  # in_app: stored is delivered
+
+
+def notification_deliver(*, notification_id):
+    """Claim, send and record one notification. Returns what happened, for the task to act on."""
+    claimed_at = notification_claim(notification_id=notification_id)
+    if claimed_at is None:
+        return Outcome("skipped")
+    notification = Notification.objects.select_related("client", "user").get(pk=notification_id)
+    ours = Notification.objects.filter(pk=notification_id, claimed_at=claimed_at)
+    try:
+        message_id = _send(notification)
+    except TransientDeliveryError as exc:
+        if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+            ours.update(status=NotificationStatus.FAILED, error=f"gave up after {notification.attempts} attempts: {exc}")
+            return Outcome("failed")
+        delay = retry_delay(notification.attempts)
+        # Released for the retry; next_attempt_at keeps the sweeper from running it early.
+        ours.update(claimed_at=None, next_attempt_at=timezone.now() + timedelta(seconds=delay), error=str(exc))
+        return Outcome("retry", retry_in=delay)
+    except DeliveryError as exc:
+        ours.update(status=NotificationStatus.FAILED, error=str(exc))
+        return Outcome("failed")
+    ours.update(status=NotificationStatus.SENT, sent_at=timezone.now(), error="", provider_message_id=message_id or "")
+    return Outcome("sent")
+
+
+def notifications_requeue_stale(*, older_than_seconds=None, limit=1000):
+    """The sweeper: queue again pending notifications nobody is working on, and close abandoned claims.
+
+    A claim older than NOTIFICATION_CLAIM_TIMEOUT_SECONDS means its worker died between claiming and
+    recording: the message may or may not have gone out, so it is marked failed with that reason for
+    staff to look at, rather than sent a second time.
+    """
+    from .tasks import deliver_notification
+
+    now = timezone.now()
+    age = timedelta(seconds=settings.NOTIFICATION_SWEEP_AGE_SECONDS if older_than_seconds is None else older_than_seconds)
+    abandoned = Notification.objects.filter(
+        status=NotificationStatus.PENDING,
+        claimed_at__lt=now - timedelta(seconds=settings.NOTIFICATION_CLAIM_TIMEOUT_SECONDS),
+    ).update(
+        status=NotificationStatus.FAILED,
+        error="delivery interrupted after it was claimed (worker lost); not resent to avoid a duplicate",
+    )
+    stale = list(
+        Notification.objects.filter(status=NotificationStatus.PENDING, claimed_at__isnull=True, created_at__lt=now - age)
+        .exclude(next_attempt_at__gt=now - age)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    queued = 0
+    for pk in stale:
+        if not enqueue_now_rollback_unsafe(deliver_notification, str(pk)):
+            break  # the broker is still down: the next sweep tries again
+        queued += 1
+    if abandoned or queued:
+        logger.info("notification sweep: %d re-queued, %d abandoned claims failed", queued, abandoned)
+    return {"requeued": queued, "abandoned": abandoned}
+
+
+@transaction.atomic
+def notification_retry(*, notification):
+    """Staff asked to send a failed notification again: back to pending, queued after commit."""
+    from .tasks import deliver_notification
+
+    updated = Notification.objects.filter(pk=notification.pk, status=NotificationStatus.FAILED).update(
+        status=NotificationStatus.PENDING, claimed_at=None, next_attempt_at=None, attempts=0, error="", sent_at=None,
+    )
+    if updated:
+        enqueue_on_commit(deliver_notification, str(notification.pk))
+    return bool(updated)

@@ -1,0 +1,20 @@
+"""Celery tasks for notifications: ids in, a service call, retries owned here."""
+
+from celery import shared_task
+from django.conf import settings
+
+from .services import notification_deliver, notifications_requeue_stale
+
+
+@shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=None)
+def deliver_notification(self, notification_id):
+    outcome = notification_deliver(notification_id=notification_id)
+    if outcome.retry_in is not None:
+        # Bounded by NOTIFICATION_MAX_ATTEMPTS, counted on the row (a retry survives a worker restart).
+        raise self.retry(countdown=outcome.retry_in, max_retries=settings.NOTIFICATION_MAX_ATTEMPTS)
+    return outcome.status
+
+
+@shared_task(ignore_result=True)
+def sweep_notifications():
+    return notifications_requeue_stale()
