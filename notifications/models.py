@@ -58,6 +58,9 @@ class Notification(UUIDModel):
     created_at = models.DateTimeField(db_default=CurrentTimestamp(), editable=False)
     attempts = models.PositiveSmallIntegerField(default=0, db_default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # When the sweeper last queued it again: it waits a full sweep age before queueing it once more,
+    # so a long backlog is not multiplied by every sweep.
+    requeued_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True, default="", db_default="")
     provider_message_id = models.CharField(max_length=100, blank=True, default="", db_default="")

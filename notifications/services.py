@@ -163,14 +163,17 @@ def notifications_requeue_stale(*, older_than_seconds=None, limit=1000):
     stale = list(
         Notification.objects.filter(status=NotificationStatus.PENDING, claimed_at__isnull=True, created_at__lt=now - age)
         .exclude(next_attempt_at__gt=now - age)
+        .exclude(requeued_at__gt=now - age)
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
-    queued = 0
+    queued = []
     for pk in stale:
         if not enqueue_now_rollback_unsafe(deliver_notification, str(pk)):
             break  # the broker is still down: the next sweep tries again
-        queued += 1
+        queued.append(pk)
+    Notification.objects.filter(pk__in=queued).update(requeued_at=now)
+    queued = len(queued)
     if abandoned or queued:
         logger.info("notification sweep: %d re-queued, %d abandoned claims failed", queued, abandoned)
     return {"requeued": queued, "abandoned": abandoned}

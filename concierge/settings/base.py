@@ -234,7 +234,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Must exceed the longest retry countdown, or Redis would redeliver a task that is only waiting.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # A publish (on commit, in a web request) gives up within a second when Redis is down, instead of
+    # kombu's default retries of several seconds each: the row stays pending and the sweeper queues it.
+    # The worker's own reconnecting is governed by broker_connection_max_retries, not by these.
+    "max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # Bounded retries for every task; deliver_notification counts its own on the row.
@@ -256,6 +262,7 @@ NOTIFICATION_RETRY_BASE_SECONDS = env.float("NOTIFICATION_RETRY_BASE_SECONDS", d
 NOTIFICATION_RETRY_CAP_SECONDS = env.float("NOTIFICATION_RETRY_CAP_SECONDS", default=600.0)
 # Pending rows (and unprocessed events) older than this are queued again by the sweeper.
 NOTIFICATION_SWEEP_AGE_SECONDS = env.int("NOTIFICATION_SWEEP_AGE_SECONDS", default=60)
+NOTIFICATION_SWEEP_INTERVAL = env.float("NOTIFICATION_SWEEP_INTERVAL", default=60.0)
 # A claim older than this belongs to a dead worker: failed with that reason, never resent.
 NOTIFICATION_CLAIM_TIMEOUT_SECONDS = env.int("NOTIFICATION_CLAIM_TIMEOUT_SECONDS", default=300)
 # Dotted path of a function(service) → URL of the client portal's status page ({{ status_link }}).
@@ -271,8 +278,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "concierge.audit.tasks.purge_expired_records",
         "schedule": crontab(hour=3, minute=15),
     },
-    "sweep-notifications": {"task": "notifications.tasks.sweep_notifications", "schedule": 60.0},
-    "sweep-events": {"task": "concierge.workflows.tasks.sweep_events", "schedule": 60.0},
+    "sweep-notifications": {"task": "notifications.tasks.sweep_notifications", "schedule": NOTIFICATION_SWEEP_INTERVAL},
+    "sweep-events": {"task": "concierge.workflows.tasks.sweep_events", "schedule": NOTIFICATION_SWEEP_INTERVAL},
     "fire-time-based-events": {
         "task": "concierge.workflows.tasks.fire_time_based_events",
         "schedule": env.float("WORKFLOWS_TIME_EVENTS_INTERVAL", default=600.0),

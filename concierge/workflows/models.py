@@ -42,6 +42,8 @@ class Event(UUIDModel):
     dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
     created_at = models.DateTimeField(db_default=CurrentTimestamp(), editable=False)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # When the sweeper last queued it again (see notifications.Notification.requeued_at).
+    requeued_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "workflow_events"

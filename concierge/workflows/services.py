@@ -46,12 +46,21 @@ def events_requeue_unprocessed(*, limit=1000):
     """Queue again events whose workflow run never happened (Redis was down at commit, worker lost)."""
     from .tasks import run_event_workflows
 
-    cutoff = timezone.now() - datetime.timedelta(seconds=settings.NOTIFICATION_SWEEP_AGE_SECONDS)
-    queued = 0
-    for pk in Event.objects.filter(processed_at__isnull=True, created_at__lt=cutoff).order_by("created_at").values_list("pk", flat=True)[:limit]:
+    now = timezone.now()
+    cutoff = now - datetime.timedelta(seconds=settings.NOTIFICATION_SWEEP_AGE_SECONDS)
+    stale = (
+        Event.objects.filter(processed_at__isnull=True, created_at__lt=cutoff)
+        .exclude(requeued_at__gt=cutoff)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    queued = []
+    for pk in stale:
         if not enqueue_now_rollback_unsafe(run_event_workflows, str(pk)):
-            break
-        queued += 1
+            break  # the broker is still down: the next sweep tries again
+        queued.append(pk)
+    Event.objects.filter(pk__in=queued).update(requeued_at=now)
+    queued = len(queued)
     if queued:
         logger.info("event sweep: %d re-queued", queued)
     return queued

@@ -203,3 +203,22 @@ def test_staff_can_send_a_failed_notification_again(django_capture_on_commit_cal
         assert notification_retry(notification=notification)
     assert len(callbacks) == 1
     assert notification_deliver(notification_id=notification.pk).status == "sent"
+
+
+def test_the_sweeper_queues_a_row_once_per_sweep_age_not_on_every_sweep(monkeypatch):
+    queued = []
+    monkeypatch.setattr("notifications.services.enqueue_now_rollback_unsafe", lambda task, pk: queued.append(pk) or True)
+    old = create()
+    Notification.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=5))
+    notifications_requeue_stale()
+    notifications_requeue_stale()  # a backlog: the first copy has not run yet
+    assert queued == [str(old.pk)]
+
+
+def test_the_sweeper_stops_at_the_first_broker_error_and_leaves_rows_for_the_next_sweep(monkeypatch):
+    monkeypatch.setattr("notifications.services.enqueue_now_rollback_unsafe", lambda task, pk: False)  # Redis down
+    old = create()
+    Notification.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=5))
+    assert notifications_requeue_stale()["requeued"] == 0
+    old.refresh_from_db()
+    assert old.requeued_at is None and old.status == NotificationStatus.PENDING

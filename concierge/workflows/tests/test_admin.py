@@ -1,0 +1,85 @@
+import json
+
+import pytest
+from django.urls import reverse
+
+from concierge.workflows.defaults import install_default_workflows
+from concierge.workflows.models import Event, Workflow
+from notifications.models import Notification
+from servicing.models import ServiceStatus
+from servicing.tests.factories import ServiceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client, superuser):
+    client.force_login(superuser)
+    return client
+
+
+def post_workflow(staff_client, actions, trigger="service_completed"):
+    return staff_client.post(reverse("admin:workflows_workflow_add"), {
+        "name": "Thank-you SMS", "trigger_event": trigger, "active": "on",
+        "actions": json.dumps(actions) if not isinstance(actions, str) else actions,
+    })
+
+
+def test_a_valid_workflow_is_saved(staff_client):
+    response = post_workflow(staff_client, [{"type": "send_notification", "channel": "SMS", "template": "Asante {{ first_name }}!"}])
+    assert response.status_code == 302
+    assert Workflow.objects.get().actions[0]["template"] == "Asante {{ first_name }}!"
+
+
+def test_a_misspelt_key_is_refused_beside_the_field_and_nothing_saved(staff_client):
+    response = post_workflow(staff_client, [{"type": "send_notification", "chanel": "SMS", "template": "Hi"}])
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["actions"]
+    assert "'chanel'" in errors[0] and "allowed keys" in errors[0]
+    assert not Workflow.objects.exists()
+
+
+def test_an_unknown_placeholder_is_refused_at_save_time(staff_client):
+    response = post_workflow(staff_client, [{"type": "send_notification", "channel": "SMS", "template": "Hi {{ name }}"}])
+    assert "unknown placeholder {{ name }}" in response.context["adminform"].form.errors["actions"][0]
+    assert not Workflow.objects.exists()
+
+
+def test_malformed_json_is_a_form_error_not_a_500(staff_client):
+    response = post_workflow(staff_client, "[{'type': ")
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["actions"]
+    assert not Workflow.objects.exists()
+
+
+def test_the_schema_is_published(staff_client):
+    schema = staff_client.get(reverse("admin:workflows_workflow_schema")).json()
+    assert schema["title"] == "Workflow actions"
+    assert set(schema["$defs"]) >= {"send_notification", "notify_staff", "set_status", "schedule_follow_up"}
+
+
+def test_the_dry_run_shows_the_messages_and_writes_nothing(staff_client):
+    install_default_workflows()
+    workflow = Workflow.objects.get(name="SMS and in-app message when a job is completed")
+    service = ServiceFactory(status=ServiceStatus.IN_PROGRESS, vehicle__license_plate="KDC 789D")
+    events_before = Event.objects.count()
+    response = staff_client.get(reverse("admin:workflows_workflow_preview", args=[workflow.pk]), {"service": service.pk})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"SMS to the client: Hi {service.vehicle.client.first_name}, your" in page
+    assert "KDC 789D" in page
+    assert "in_app to the client" in page
+    assert not Notification.objects.exists()
+    assert Event.objects.count() == events_before
+    service.refresh_from_db()
+    assert service.status == ServiceStatus.IN_PROGRESS
+
+
+def test_the_dry_run_with_an_unknown_job_says_so(staff_client):
+    install_default_workflows()
+    workflow = Workflow.objects.first()
+    response = staff_client.get(
+        reverse("admin:workflows_workflow_preview", args=[workflow.pk]), {"service": "00000000-0000-0000-0000-000000000000"}
+    )
+    assert response.status_code == 200
+    assert "No job has this id." in response.content.decode()

@@ -1,0 +1,25 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from concierge.workflows.engine import workflows_run_for_event
+from concierge.workflows.models import Event
+from concierge.workflows.services import events_requeue_unprocessed
+from servicing.tests.factories import ServiceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_unprocessed_events_older_than_the_sweep_age_are_queued_again_once(monkeypatch):
+    queued = []
+    monkeypatch.setattr("concierge.workflows.services.enqueue_now_rollback_unsafe", lambda task, pk: queued.append(pk) or True)
+    ServiceFactory()  # client_created, vehicle_added, service_created: all fresh
+    old = Event.objects.first()
+    Event.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=2))
+    assert events_requeue_unprocessed() == 1
+    assert events_requeue_unprocessed() == 0
+    workflows_run_for_event(event_id=old.pk)
+    Event.objects.filter(pk=old.pk).update(requeued_at=None)
+    assert events_requeue_unprocessed() == 0  # processed: nothing to do
+    assert queued == [str(old.pk)]
