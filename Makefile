@@ -14,12 +14,13 @@ STAMP := $(VENV)/.requirements.stamp
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help venv services stop status run test migrate check clean bench-audit
+.PHONY: help venv services stop status run test migrate check clean bench-audit bench-notifications
 
 help:
 	@echo "make run [PORT=8000]   venv + services + migrate + demo data + web/worker/beat (Ctrl-C stops)"
 	@echo "make test [PYTEST_ARGS=...]   run the test suite against the embedded services"
 	@echo "make services | stop | status   manage the embedded PostgreSQL and Redis under var/"
+	@echo "make bench-notifications [BENCH_ARGS=--jobs 300]   notifications/s through one worker vs a no-op task"
 	@echo "make migrate | check | venv | clean"
 	@echo "make bench-audit [BENCH_ARGS=...]   cost of the audit trigger: service updates with/without it, as a ratio"
 
@@ -82,3 +83,7 @@ clean: stop
 # query count and ratio to a minimal admin page measured in the same run. BENCH_ARGS="--services 100000".
 bench-reports: migrate
 	$(BIN)/python manage.py bench_reports $(BENCH_ARGS)
+
+bench-notifications: services
+	@# One worker, console backends, a throwaway database and Redis: notifications/s vs no-op tasks/s.
+	$(BIN)/python bench/notifications.py $(BENCH_ARGS)
