@@ -47,7 +47,7 @@ def conditions_hold(conditions, *, service, vehicle):
 def _run_action(action, *, workflow, trigger_event, client, vehicle, service, dry_run):
     kind = action["type"]
     allowed = placeholders_for(trigger_event)
-    context = context_for(client=client, vehicle=vehicle, service=service)
+    context = context_for(client=client, vehicle=vehicle, service=service, dry_run=dry_run)
     if kind == "send_notification":
         message = render(action["template"], context, allowed=allowed)
         subject = render(action.get("subject", ""), context, allowed=allowed)

@@ -73,15 +73,20 @@ def render(source, context, *, allowed):
 
 
 def portal_status_link(service):
-    """The client portal's status page for a job. The portal (a later issue) sets PORTAL_STATUS_LINK
-    to the dotted path of a function(service) → absolute URL; until then the placeholder is empty."""
+    """A link to the client portal's page for a job (PORTAL_STATUS_LINK: dotted path of a function
+    taking service=… and returning an absolute URL; empty setting: no link). Issuing one creates a
+    portal token, so it is called only when a template uses {{ status_link }}."""
     if not settings.PORTAL_STATUS_LINK or service is None:
         return ""
-    return import_string(settings.PORTAL_STATUS_LINK)(service)
+    return import_string(settings.PORTAL_STATUS_LINK)(service=service)
 
 
-def context_for(*, client=None, vehicle=None, service=None):
-    """The placeholder values for an event's subject: strings only."""
+DRY_RUN_STATUS_LINK = "[status link, made when the message is sent]"
+
+
+def context_for(*, client=None, vehicle=None, service=None, dry_run=False):
+    """The placeholder values for an event's subject: strings, and for status_link a function of no
+    arguments that the template engine calls only if the template uses it."""
     context = {"shop_name": settings.SHOP_NAME, "first_name": client.first_name if client else ""}
     if vehicle is not None:
         context |= {
@@ -96,6 +101,6 @@ def context_for(*, client=None, vehicle=None, service=None):
             "cost": f"{settings.CURRENCY} {service.cost:,.2f}",
             "scheduled_date": formats.date_format(service.scheduled_date, "j M Y") if service.scheduled_date else "",
             "completed_date": formats.date_format(service.completed_date, "j M Y") if service.completed_date else "",
-            "status_link": portal_status_link(service),
+            "status_link": (lambda: DRY_RUN_STATUS_LINK) if dry_run else (lambda: portal_status_link(service)),
         }
     return context

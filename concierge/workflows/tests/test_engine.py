@@ -145,3 +145,24 @@ def test_a_broken_workflow_does_not_stop_the_others():
     assert event.processed_at is not None
     assert event.payload["errors"] == ["broken: KeyError"]
     assert Notification.objects.get().message == "ok"
+
+
+def test_a_status_link_is_issued_only_for_templates_that_use_it_and_never_in_a_dry_run():
+    from clients.portal.models import PortalToken
+    from concierge.workflows.engine import workflow_run
+
+    install_default_workflows()  # the completed-job SMS uses {{ status_link }}, the in-app one does not
+    service = ServiceFactory(status=ServiceStatus.IN_PROGRESS)
+    workflow = Workflow.objects.get(name="SMS and in-app message when a job is completed")
+    steps = workflow_run(workflow=workflow, trigger_event="service_completed", client=service.vehicle.client,
+                         vehicle=service.vehicle, service=service, dry_run=True)
+    assert "[status link, made when the message is sent]" in steps[0].detail
+    assert not PortalToken.objects.exists()
+
+    service_complete(service=service)
+    run_pending_events()
+    token = PortalToken.objects.get()
+    assert token.service == service
+    sms = Notification.objects.get(service=service, channel=NotificationType.SMS)
+    assert "/portal/s/" in sms.message
+    assert "/portal/s/" not in Notification.objects.get(service=service, channel=NotificationType.IN_APP).message

@@ -6,7 +6,7 @@ from concierge.workflows import events
 from concierge.workflows.models import Event
 from fleet.tests.factories import VehicleFactory
 from servicing.models import ServiceStatus
-from servicing.services import service_cancel, service_complete, service_start
+from servicing.services import service_cancel, service_change_status_bulk, service_complete, service_start
 from servicing.tests.factories import ServiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,8 +59,7 @@ def test_cancelling_emits_service_cancelled():
 
 def test_a_bulk_change_emits_one_event_per_row():
     services = ServiceFactory.create_batch(4)
-    for service in services:  # what the admin's bulk action does: the service, per row
-        service_start(service=service)
+    service_change_status_bulk(services=services, status=ServiceStatus.IN_PROGRESS)  # the admin's bulk action
     assert Event.objects.filter(name=events.SERVICE_IN_PROGRESS).count() == 4
     assert set(Event.objects.filter(name=events.SERVICE_IN_PROGRESS).values_list("service", flat=True)) == {s.pk for s in services}
 
@@ -109,3 +108,13 @@ def test_dedupe_key_makes_a_second_emit_a_no_op():
     second = events.event_emit(name=events.SERVICE_OVERDUE, service=service, dedupe_key="k1")
     assert first is not None and second is None
     assert Event.objects.filter(name=events.SERVICE_OVERDUE).count() == 1
+
+
+def test_a_refused_bulk_change_rolls_back_and_emits_nothing(django_capture_on_commit_callbacks):
+    from servicing.services import BulkTransitionRefused
+
+    services = [ServiceFactory(), ServiceFactory(status=ServiceStatus.COMPLETED)]
+    with django_capture_on_commit_callbacks() as callbacks, pytest.raises(BulkTransitionRefused):
+        service_change_status_bulk(services=services, status=ServiceStatus.IN_PROGRESS)
+    assert not Event.objects.filter(name=events.SERVICE_IN_PROGRESS).exists()
+    assert callbacks == []
