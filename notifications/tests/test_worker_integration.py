@@ -4,6 +4,7 @@ workflow's notifications, delivered by the worker to the (fake) Africa's Talking
 import time
 
 import pytest
+from django.urls import reverse
 
 from concierge.workflows.defaults import install_default_workflows
 from notifications.models import Notification, NotificationStatus, NotificationType
@@ -15,14 +16,20 @@ from servicing.tests.factories import ServiceFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_completing_a_job_sends_the_workflows_sms_and_in_app_within_seconds(start_celery, sms_provider):
+def test_completing_a_job_in_the_admin_sends_the_workflows_sms_and_in_app_within_seconds(
+    start_celery, sms_provider, client, superuser,
+):
     install_default_workflows()
     service = ServiceFactory(status=ServiceStatus.IN_PROGRESS, vehicle__license_plate="KDE 321F",
                              vehicle__client__phone="+254722000333", vehicle__client__first_name="Achieng")
     start_celery("worker")
+    client.force_login(superuser)
 
     started = time.monotonic()
-    service_complete(service=service)
+    response = client.post(reverse("admin:servicing_service_changelist"), {
+        "action": "complete_selected", "_selected_action": [str(service.pk)],
+    })
+    assert response.status_code == 302
     assert wait_until(lambda: Notification.objects.filter(service=service, status=NotificationStatus.SENT).count() == 2, timeout=15)
     elapsed = time.monotonic() - started
 
@@ -32,6 +39,7 @@ def test_completing_a_job_sends_the_workflows_sms_and_in_app_within_seconds(star
     [form] = sms_provider.accepted
     assert form["to"] == "+254722000333"
     assert form["message"].startswith("Hi Achieng, your") and "KDE 321F" in form["message"]
+    assert "/portal/s/" in form["message"]  # the status link
     assert elapsed < 15
 
 
