@@ -72,3 +72,13 @@ class EventAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Events go with the client, car or job they are about: whoever may delete that row (the
+        # admin's delete page checks every cascaded row) may take its events along. No bulk delete.
+        if obj is None:
+            return False
+        subject = obj.service or obj.vehicle or obj.client
+        if subject is None:
+            return request.user.is_superuser
+        return request.user.has_perm(f"{subject._meta.app_label}.delete_{subject._meta.model_name}")

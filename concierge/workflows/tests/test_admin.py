@@ -83,3 +83,19 @@ def test_the_dry_run_with_an_unknown_job_says_so(staff_client):
     )
     assert response.status_code == 200
     assert "No job has this id." in response.content.decode()
+
+
+def test_a_manager_deleting_a_client_takes_its_events_along(client):
+    from clients.models import Client
+    from clients.tests.factories import ClientFactory
+    from concierge.accounts.roles import FRONT_DESK, MANAGER
+    from concierge.accounts.tests.factories import staff_in_role
+
+    owner = ClientFactory()
+    assert Event.objects.filter(client=owner).exists()
+    client.force_login(staff_in_role(FRONT_DESK))
+    assert client.post(reverse("admin:clients_client_delete", args=[owner.pk]), {"post": "yes"}).status_code == 403
+    client.force_login(staff_in_role(MANAGER))
+    client.post(reverse("admin:clients_client_delete", args=[owner.pk]), {"post": "yes"})
+    assert not Client.objects.filter(pk=owner.pk).exists()
+    assert not Event.objects.filter(client_id=owner.pk).exists()
