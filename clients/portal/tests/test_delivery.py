@@ -55,9 +55,10 @@ def test_it_is_handed_to_the_delivery_task_only_after_commit(stand_in_task, djan
 
 def test_without_the_delivery_task_the_notification_just_stays_pending(monkeypatch, django_capture_on_commit_callbacks):
     monkeypatch.setitem(sys.modules, "notifications.tasks", None)  # import fails, as before issue #4 lands
+    owner = ClientFactory()  # outside the block: creating a client queues its own client_created event
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        send_sign_in_link(client=ClientFactory(), channel=NotificationType.SMS, url="https://x.example/l/")
+        send_sign_in_link(client=owner, channel=NotificationType.SMS, url="https://x.example/l/")
 
     assert callbacks == []
     assert Notification.objects.get().status == NotificationStatus.PENDING
