@@ -257,6 +257,9 @@ AFRICASTALKING_SENDER_ID = env("AFRICASTALKING_SENDER_ID", default="")
 # https://api.sandbox.africastalking.com for the sandbox (username "sandbox").
 AFRICASTALKING_BASE_URL = env("AFRICASTALKING_BASE_URL", default="https://api.africastalking.com")
 AFRICASTALKING_TIMEOUT = env.float("AFRICASTALKING_TIMEOUT", default=10.0)
+# Seconds an SMTP conversation may take before the delivery counts as a transient failure (Django's
+# default is to wait forever, which would hold a worker and outlive the notification's claim).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
 NOTIFICATION_RETRY_BASE_SECONDS = env.float("NOTIFICATION_RETRY_BASE_SECONDS", default=30.0)
 NOTIFICATION_RETRY_CAP_SECONDS = env.float("NOTIFICATION_RETRY_CAP_SECONDS", default=600.0)
