@@ -6,10 +6,11 @@ the workflow run for after commit. The workflow engine reads only events, never 
 """
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from concierge.celery import enqueue_on_commit
 
-from .models import Event
+from .models import Event, Workflow
 
 SERVICE_CREATED = "service_created"
 SERVICE_IN_PROGRESS = "service_in_progress"
@@ -55,9 +56,12 @@ def event_emit(*, name, service=None, vehicle=None, client=None, payload=None, d
         vehicle = service.vehicle
     if vehicle is not None and client is None:
         client = vehicle.client
+    # With no active workflow for it, the event is recorded as handled and no task is queued: most
+    # saves (a status_changed nobody listens to) then cost one INSERT and no worker time.
+    listened_to = Workflow.objects.filter(trigger_event=name, active=True).exists()
     event = Event(
         name=name, service=service, vehicle=vehicle, client=client,
-        payload=payload or {}, dedupe_key=dedupe_key,
+        payload=payload or {}, dedupe_key=dedupe_key, processed_at=None if listened_to else timezone.now(),
     )
     if dedupe_key is None:
         event.save(force_insert=True)
@@ -67,9 +71,10 @@ def event_emit(*, name, service=None, vehicle=None, client=None, payload=None, d
                 event.save(force_insert=True)
         except IntegrityError:
             return None
-    from .tasks import run_event_workflows
+    if listened_to:
+        from .tasks import run_event_workflows
 
-    enqueue_on_commit(run_event_workflows, str(event.pk))
+        enqueue_on_commit(run_event_workflows, str(event.pk))
     return event
 
 

@@ -3,7 +3,7 @@ from django.db import transaction
 
 from clients.tests.factories import ClientFactory
 from concierge.workflows import events
-from concierge.workflows.models import Event
+from concierge.workflows.models import Event, Workflow
 from fleet.tests.factories import VehicleFactory
 from servicing.models import ServiceStatus
 from servicing.services import service_cancel, service_change_status_bulk, service_complete, service_start
@@ -17,7 +17,14 @@ def names(**filters):
     return sorted(Event.objects.filter(**filters).values_list("name", flat=True))
 
 
+def listen_to(*names):
+    for name in names:
+        Workflow.objects.create(name=name, trigger_event=name, actions=[
+            {"type": "send_notification", "channel": "in_app", "template": "x"}])
+
+
 def test_booking_a_job_emits_service_created_with_its_car_and_owner(django_capture_on_commit_callbacks):
+    listen_to(events.CLIENT_CREATED, events.VEHICLE_ADDED, events.SERVICE_CREATED)
     with django_capture_on_commit_callbacks() as callbacks:
         service = ServiceFactory()
     event = Event.objects.get(name=events.SERVICE_CREATED)
@@ -26,7 +33,17 @@ def test_booking_a_job_emits_service_created_with_its_car_and_owner(django_captu
     assert len(callbacks) == 3
 
 
+def test_an_event_no_workflow_listens_to_is_recorded_as_handled_and_queues_nothing(django_capture_on_commit_callbacks):
+    listen_to(events.SERVICE_CREATED)
+    with django_capture_on_commit_callbacks() as callbacks:
+        ServiceFactory()
+    assert len(callbacks) == 1
+    assert Event.objects.get(name=events.SERVICE_CREATED).processed_at is None
+    assert Event.objects.get(name=events.CLIENT_CREATED).processed_at is not None
+
+
 def test_a_rolled_back_change_leaves_no_event_and_queues_nothing(django_capture_on_commit_callbacks):
+    listen_to(events.SERVICE_IN_PROGRESS, events.SERVICE_STATUS_CHANGED)
     service = ServiceFactory()
     before = Event.objects.count()
     with django_capture_on_commit_callbacks() as callbacks:
@@ -114,6 +131,7 @@ def test_a_refused_bulk_change_rolls_back_and_emits_nothing(django_capture_on_co
     from servicing.services import BulkTransitionRefused
 
     services = [ServiceFactory(), ServiceFactory(status=ServiceStatus.COMPLETED)]
+    listen_to(events.SERVICE_IN_PROGRESS)
     with django_capture_on_commit_callbacks() as callbacks, pytest.raises(BulkTransitionRefused):
         service_change_status_bulk(services=services, status=ServiceStatus.IN_PROGRESS)
     assert not Event.objects.filter(name=events.SERVICE_IN_PROGRESS).exists()

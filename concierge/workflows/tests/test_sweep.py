@@ -16,6 +16,7 @@ def test_unprocessed_events_older_than_the_sweep_age_are_queued_again_once(monke
     monkeypatch.setattr("concierge.workflows.services.enqueue_now_rollback_unsafe", lambda task, pk: queued.append(pk) or True)
     ServiceFactory()  # client_created, vehicle_added, service_created: all fresh
     old = Event.objects.first()
+    Event.objects.update(processed_at=None)  # as if workflows listened to them
     Event.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=2))
     assert events_requeue_unprocessed() == 1
     assert events_requeue_unprocessed() == 0
