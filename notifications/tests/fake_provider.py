@@ -7,13 +7,15 @@ with SMSMessageData.Recipients. It records every accepted message, and can fail 
 import json
 import random
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
 
 class FakeAfricasTalking:
-    def __init__(self, *, api_key="test-key", failure_rate=0.0, status_code=101, seed=1):
+    def __init__(self, *, api_key="test-key", failure_rate=0.0, status_code=101, seed=1, latency=0.0):
         self.api_key = api_key
+        self.latency = latency  # seconds before answering, like a real provider across the internet
         self.failure_rate = failure_rate
         self.status_code = status_code
         self.requests = []  # every request: (headers with lower-case names, form dict)
@@ -58,6 +60,8 @@ class FakeAfricasTalking:
                 with fake._lock:
                     fake.requests.append(({k.lower(): v for k, v in self.headers.items()}, form))
                     fail = fake._random.random() < fake.failure_rate
+                if fake.latency:
+                    time.sleep(fake.latency)
                 if self.path != "/version1/messaging":
                     return self._reply(404, "Not found")
                 if self.headers.get("apiKey") != fake.api_key:
