@@ -7,6 +7,7 @@ recipient with a statusCode: 100-102 accepted, others refused for a reason.
 """
 
 import json
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -16,6 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from . import PermanentDeliveryError, TransientDeliveryError
 
+PHONE_LIKE = re.compile(r"\+?\d[\d ]{6,}\d")
 ACCEPTED = {100, 101, 102}  # Processed, Sent, Queued
 # Refusals that a later attempt may get past: risk hold, balance, routing, provider-side errors.
 TRANSIENT = {401, 405, 407, 500, 501, 502}
@@ -53,7 +55,8 @@ class AfricasTalkingSMSBackend:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 body = response.read()
         except urllib.error.HTTPError as exc:
-            detail = exc.read()[:200].decode("utf-8", "replace").strip()
+            # The body may echo the number: keep the provider's words, not the digits.
+            detail = PHONE_LIKE.sub("[number]", exc.read()[:200].decode("utf-8", "replace").strip())
             if exc.code >= 500 or exc.code == 429:
                 raise TransientDeliveryError(f"Africa's Talking HTTP {exc.code}: {detail}") from None
             raise PermanentDeliveryError(f"Africa's Talking HTTP {exc.code}: {detail}") from None

@@ -13,9 +13,11 @@ from urllib.parse import parse_qs
 
 
 class FakeAfricasTalking:
-    def __init__(self, *, api_key="test-key", failure_rate=0.0, status_code=101, seed=1, latency=0.0):
+    def __init__(self, *, api_key="test-key", failure_rate=0.0, status_code=101, seed=1, latency=0.0,
+                 error_body="Internal Server Error"):
         self.api_key = api_key
         self.latency = latency  # seconds before answering, like a real provider across the internet
+        self.error_body = error_body
         self.failure_rate = failure_rate
         self.status_code = status_code
         self.requests = []  # every request: (headers with lower-case names, form dict)
@@ -67,7 +69,7 @@ class FakeAfricasTalking:
                 if self.headers.get("apiKey") != fake.api_key:
                     return self._reply(401, "The supplied authentication is invalid")
                 if fail:
-                    return self._reply(500, "Internal Server Error")
+                    return self._reply(500, fake.error_body)
                 code = fake.status_code
                 with fake._lock:
                     if code in (100, 101, 102):

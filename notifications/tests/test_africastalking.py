@@ -53,3 +53,12 @@ def test_unreachable_provider_is_transient(at_settings):
     at_settings.AFRICASTALKING_BASE_URL = url  # the server has stopped: connection refused
     with pytest.raises(TransientDeliveryError, match="unreachable"):
         AfricasTalkingSMSBackend().send(to="+254712345678", message="x")
+
+
+
+def test_an_error_body_echoing_the_number_is_kept_without_it(at_settings):
+    with FakeAfricasTalking(failure_rate=1.0, error_body="Invalid phone number: +254712345678") as provider:
+        at_settings.AFRICASTALKING_BASE_URL = provider.base_url
+        with pytest.raises(TransientDeliveryError) as info:
+            AfricasTalkingSMSBackend().send(to="+254712345678", message="x")
+    assert str(info.value) == "Africa's Talking HTTP 500: Invalid phone number: [number]"
