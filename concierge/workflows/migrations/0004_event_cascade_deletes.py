@@ -5,7 +5,7 @@ from concierge.db.operations import CascadeForeignKey
 
 
 class Migration(migrations.Migration):
-    dependencies = [("workflows", "0002_event")]
+    dependencies = [("workflows", "0003_event")]
 
     operations = [
         CascadeForeignKey("workflow_events", "client_id", "clients"),

@@ -5,6 +5,6 @@ from concierge.db.operations import CascadeForeignKey
 
 
 class Migration(migrations.Migration):
-    dependencies = [("notifications", "0003_delivery_columns")]
+    dependencies = [("notifications", "0004_delivery_columns")]
 
     operations = [CascadeForeignKey("notifications", "user_id", "accounts_user")]

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('clients', '0001_initial'),
         ('fleet', '0002_cascade_deletes'),
-        ('notifications', '0002_cascade_deletes'),
+        ('notifications', '0003_notification_audit'),
         ('servicing', '0002_cascade_deletes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         ('clients', '0001_initial'),
         ('fleet', '0002_cascade_deletes'),
         ('servicing', '0002_cascade_deletes'),
-        ('workflows', '0001_initial'),
+        ('workflows', '0002_workflow_audit'),
     ]
 
     operations = [
