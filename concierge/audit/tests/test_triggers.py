@@ -166,14 +166,15 @@ def test_erasure_gate_opens_only_inside_its_block():
 
 def test_a_column_added_to_an_audited_table_is_audited_without_changing_the_trigger():
     with connection.cursor() as cursor:
-        cursor.execute("ALTER TABLE notifications ADD COLUMN attempts integer NOT NULL DEFAULT 0")
+        # A name no app uses (notifications.attempts exists since #4).
+        cursor.execute("ALTER TABLE notifications ADD COLUMN audit_probe integer NOT NULL DEFAULT 0")
     notification = NotificationFactory()
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE notifications SET attempts = 2 WHERE id = %s", [notification.pk])
+        cursor.execute("UPDATE notifications SET audit_probe = 2 WHERE id = %s", [notification.pk])
     [insert] = rows("notifications", notification.pk, "INSERT")
-    assert insert.new_values["attempts"] == 0
+    assert insert.new_values["audit_probe"] == 0
     [update] = rows("notifications", notification.pk, "UPDATE")
-    assert (update.old_values, update.new_values) == ({"attempts": 0}, {"attempts": 2})
+    assert (update.old_values, update.new_values) == ({"audit_probe": 0}, {"audit_probe": 2})
 
 
 def test_a_nested_acting_as_hands_the_outer_user_back():
