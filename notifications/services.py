@@ -123,7 +123,9 @@ def notification_deliver(*, notification_id):
     claimed_at = notification_claim(notification_id=notification_id)
     if claimed_at is None:
         return Outcome("skipped")
-    notification = Notification.objects.select_related("client", "user").get(pk=notification_id)
+    notification = Notification.objects.select_related("client", "user").filter(pk=notification_id).first()
+    if notification is None:
+        return Outcome("skipped")  # deleted with its client or job since it was claimed
     ours = Notification.objects.filter(pk=notification_id, claimed_at=claimed_at)
     try:
         message_id = _send(notification)

@@ -227,3 +227,10 @@ def test_the_sweeper_stops_at_the_first_broker_error_and_leaves_rows_for_the_nex
     assert notifications_requeue_stale()["requeued"] == 0
     old.refresh_from_db()
     assert old.requeued_at is None and old.status == NotificationStatus.PENDING
+
+
+def test_a_notification_deleted_before_delivery_is_skipped():
+    notification = create()
+    notification.client.delete()
+    assert notification_deliver(notification_id=notification.pk).status == "skipped"
+    assert sms.outbox == []
