@@ -22,7 +22,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def two_owners():
-    a, b = ClientFactory(first_name="Achieng"), ClientFactory(first_name="Baraka")
+    # Surnames fixed: the factory's rotation includes "Ndegwa", which is also in the shop's name.
+    a, b = ClientFactory(first_name="Achieng", last_name="Otieno"), ClientFactory(first_name="Baraka", last_name="Wekesa")
     a_job = ServiceFactory(vehicle=VehicleFactory(client=a, license_plate="KAA 001A"), service_type="A's job")
     b_job = ServiceFactory(vehicle=VehicleFactory(client=b, license_plate="KBB 002B"), service_type="B's job")
     NotificationFactory(service=b_job, channel=NotificationType.IN_APP, message="Only for Baraka")
