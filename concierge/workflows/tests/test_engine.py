@@ -166,3 +166,17 @@ def test_a_status_link_is_issued_only_for_templates_that_use_it_and_never_in_a_d
     sms = Notification.objects.get(service=service, channel=NotificationType.SMS)
     assert "/portal/s/" in sms.message
     assert "/portal/s/" not in Notification.objects.get(service=service, channel=NotificationType.IN_APP).message
+
+
+def test_the_install_command_reports_what_it_did():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("install_default_workflows", stdout=out)
+    call_command("install_default_workflows", stdout=out)
+    assert out.getvalue().splitlines() == [
+        f"Default workflows: {len(DEFAULT_WORKFLOWS)} installed, 0 already there (left as staff set them).",
+        f"Default workflows: 0 installed, {len(DEFAULT_WORKFLOWS)} already there (left as staff set them).",
+    ]
