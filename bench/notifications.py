@@ -35,7 +35,7 @@ def main():
     try:
         _with_database(args.jobs, redis_server)
     finally:
-        redis_server.stop()
+        redis_server.close()
 
 
 def _with_database(jobs, redis_server):
@@ -70,7 +70,8 @@ def run(jobs, redis_server):
         EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
         NOTIFICATION_SWEEP_INTERVAL=3600, WORKFLOWS_TIME_EVENTS_INTERVAL=3600,
     )
-    worker = CeleryProcess("worker", env, "-I", "bench.notifications_tasks").wait_ready()
+    log_dir = redis_server.dir  # removed with the Redis at the end
+    worker = CeleryProcess("worker", env, "-I", "bench.notifications_tasks", log_dir=log_dir).wait_ready()
     try:
         Workflow.objects.create(name="bench", trigger_event="service_completed", actions=[
             {"type": "send_notification", "channel": "SMS", "template": "Hi {{ first_name }}, {{ plate }} is ready. {{ cost }}"},

@@ -22,7 +22,7 @@ def redis_server():
     _use_broker("redis+socket://" + str(server.socket) + "?virtual_host=0")
     yield server
     _use_broker(settings.CELERY_BROKER_URL)
-    server.stop()
+    server.close()
 
 
 @pytest.fixture
@@ -45,12 +45,13 @@ def worker_env(transactional_db, redis_server, sms_provider):
 
 
 @pytest.fixture
-def start_celery(worker_env):
-    """start_celery("worker") / start_celery("beat"): started, waited for, and stopped after the test."""
+def start_celery(worker_env, tmp_path):
+    """start_celery("worker") / start_celery("beat"): started, waited for, and stopped after the test.
+    Their logs stay in the test's tmp_path (pytest keeps the last few runs) for a failure's post-mortem."""
     started = []
 
     def start(kind="worker", **env_overrides):
-        process = CeleryProcess(kind, {**worker_env, **{k: str(v) for k, v in env_overrides.items()}})
+        process = CeleryProcess(kind, {**worker_env, **{k: str(v) for k, v in env_overrides.items()}}, log_dir=tmp_path)
         started.append(process)
         return process.wait_ready()
 

@@ -2,6 +2,7 @@
 beat running against the test database. Nothing here mocks our code; the processes are the product's."""
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -56,10 +57,15 @@ class DedicatedRedis:
         raise RuntimeError("dedicated redis-server did not answer")
 
     def stop(self):
+        """Stop the server (a test may start it again on the same socket)."""
         if self.process and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(10)
         self.socket.unlink(missing_ok=True)
+
+    def close(self):
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def process_env(*, redis_url=None, **overrides):
@@ -78,9 +84,9 @@ def process_env(*, redis_url=None, **overrides):
 class CeleryProcess:
     """`celery -A concierge worker|beat` as a subprocess; its output goes to a log file for debugging."""
 
-    def __init__(self, kind, env, *extra):
+    def __init__(self, kind, env, *extra, log_dir=None):
         self.kind = kind
-        self.log = Path(tempfile.mkstemp(prefix=f"celery-{kind}-", suffix=".log")[1])
+        self.log = Path(tempfile.mkstemp(prefix=f"celery-{kind}-", suffix=".log", dir=log_dir)[1])
         args = [str(CELERY), "-A", "concierge", kind, "-l", "info"]
         if kind == "worker":
             args += ["--pool", "solo", "--without-gossip", "--without-mingle", "--without-heartbeat"]
