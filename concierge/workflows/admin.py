@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -38,7 +39,7 @@ class WorkflowAdmin(admin.ModelAdmin):
         """What the workflow would send for a chosen job: rendered, nothing written."""
         workflow = get_object_or_404(Workflow, pk=pk)
         if not self.has_view_permission(request, workflow):
-            return self.admin_site.login(request)
+            raise PermissionDenied
         form = PreviewForm(request.GET or None)
         steps, service = None, None
         if form.is_valid():

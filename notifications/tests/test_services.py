@@ -1,5 +1,4 @@
 import datetime
-import smtplib
 
 import pytest
 from django.core import mail
@@ -13,7 +12,6 @@ from notifications.services import (
     notification_create, notification_deliver, notification_retry, notifications_requeue_stale, retry_delay,
 )
 from notifications.tests.fake_provider import FakeAfricasTalking
-from servicing.tests.factories import ServiceFactory
 
 pytestmark = pytest.mark.django_db
 AT = "notifications.backends.africastalking.AfricasTalkingSMSBackend"
@@ -164,7 +162,7 @@ def test_a_permanent_failure_fails_at_once_with_the_providers_reason(settings):
     assert notification.error == "Africa's Talking refused: 403 InvalidPhoneNumber"
 
 
-def test_an_smtp_refusal_is_permanent_and_a_dead_server_transient(settings):
+def test_a_dead_mail_server_is_a_transient_failure(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2  # nothing listens on port 1
     notification = create(NotificationType.EMAIL)

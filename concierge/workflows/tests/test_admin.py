@@ -99,3 +99,13 @@ def test_a_manager_deleting_a_client_takes_its_events_along(client):
     client.post(reverse("admin:clients_client_delete", args=[owner.pk]), {"post": "yes"})
     assert not Client.objects.filter(pk=owner.pk).exists()
     assert not Event.objects.filter(client_id=owner.pk).exists()
+
+
+def test_the_dry_run_is_refused_to_staff_who_cannot_see_workflows(client):
+    from concierge.accounts.roles import TECHNICIAN
+    from concierge.accounts.tests.factories import staff_in_role
+
+    install_default_workflows()
+    client.force_login(staff_in_role(TECHNICIAN))
+    response = client.get(reverse("admin:workflows_workflow_preview", args=[Workflow.objects.first().pk]))
+    assert response.status_code == 403
