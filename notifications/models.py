@@ -70,6 +70,8 @@ class Notification(UUIDModel):
         ordering = ["-sent_at"]
         indexes = [
             models.Index(fields=["sent_at", "status"], name="notifications_sent_status_idx"),
+            # The notification reports count rows by when they were written, per status (docs/reports.md).
+            models.Index(fields=["created_at", "status"], name="notifications_created_st_idx"),
             # The sweeper's query: pending rows, oldest first.
             models.Index(
                 fields=["created_at"], name="notifications_pending_idx",
