@@ -6,7 +6,6 @@ from .clients import lapsed_clients, new_clients_by_month, returning_clients
 from .figures import Comparison
 from .notifications import (
     failure_reasons,
-    failure_reasons_recorded,
     notifications_by_channel,
     notifications_by_week,
 )
@@ -15,7 +14,7 @@ from .revenue import revenue_by_month, revenue_by_service_type, top_makes_and_mo
 from .technicians import technician_performance
 
 __all__ = [
-    "Comparison", "failure_reasons", "failure_reasons_recorded", "lapsed_clients", "new_clients_by_month",
+    "Comparison", "failure_reasons", "lapsed_clients", "new_clients_by_month",
     "notifications_by_channel", "notifications_by_week", "overview", "returning_clients",
     "revenue_by_month", "revenue_by_service_type", "technician_performance", "top_makes_and_models",
 ]

@@ -1,6 +1,5 @@
 """Notifications: outcomes by channel and by week, and why messages failed."""
 
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncWeek
 
@@ -10,21 +9,10 @@ from reports.routers import reads_reports
 from ..periods import SHOP_TZ
 from .figures import ratio
 
-# The notifications engine (issue #4) records why a delivery failed in this column. Until it exists,
-# failure_reasons() returns None and the page says reasons are not recorded yet; once the column
-# lands the figure appears with no change here.
-FAILURE_REASON_FIELD = "error"
-
-
 def notification_time_field():
-    """The column placing a notification in a period. The seed's sent_at is set on every row
-    (DEFAULT CURRENT_TIMESTAMP); the notifications engine (#4) leaves it NULL until a message is
-    actually sent, and adds created_at (when it was written), which every row has. Once that column
-    exists, reports count by it, so failed and pending messages stay in their period."""
-    try:
-        Notification._meta.get_field("created_at")
-    except FieldDoesNotExist:
-        return "sent_at"
+    """The column placing a notification in a period: created_at (when it was written), which every
+    row has. sent_at stays NULL until a message is actually sent, so counting by it would drop failed
+    and pending messages from their period."""
     return "created_at"
 
 
@@ -81,25 +69,14 @@ def notifications_by_week(*, period, notifications=None):
     return [_with_rate({**row, "week": row["week"].date()}) for row in rows]
 
 
-def failure_reasons_recorded():
-    try:
-        Notification._meta.get_field(FAILURE_REASON_FIELD)
-    except FieldDoesNotExist:
-        return False
-    return True
-
-
 @reads_reports
 def failure_reasons(*, period, notifications=None, limit=10):
-    """The most frequent failure reasons in `period`, or None while notifications record none."""
-    if not failure_reasons_recorded():
-        return None
+    """The most frequent failure reasons in `period` (the provider's or our own, kept in `error`)."""
     return list(
         _in_period(notifications, period)
         .filter(status=NotificationStatus.FAILED)
-        .exclude(**{f"{FAILURE_REASON_FIELD}__isnull": True})
-        .exclude(**{FAILURE_REASON_FIELD: ""})
-        .values(reason=F(FAILURE_REASON_FIELD))
+        .exclude(error="")
+        .values(reason=F("error"))
         .annotate(failures=Count("pk"))
         .order_by("-failures", "reason")[:limit]
     )

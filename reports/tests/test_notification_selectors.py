@@ -8,7 +8,6 @@ from notifications.tests.factories import NotificationFactory
 from reports.periods import SHOP_TZ
 from reports.selectors import (
     failure_reasons,
-    failure_reasons_recorded,
     notifications_by_channel,
     notifications_by_week,
 )
@@ -53,13 +52,6 @@ def test_outcomes_by_week_start_on_nairobi_mondays():
     ]
 
 
-@pytest.mark.skipif(failure_reasons_recorded(), reason="the error column has landed: the next test covers it")
-def test_failure_reasons_are_absent_until_notifications_record_them():
-    _sent(NotificationType.SMS, NotificationStatus.FAILED, 3, 4)
-    assert failure_reasons(period=MARCH) is None
-
-
-@pytest.mark.skipif(not failure_reasons_recorded(), reason="waits for notifications.error (issue #4)")
 def test_failure_reasons_rank_the_most_frequent_first():
     for reason, count in (("Invalid number", 2), ("Mailbox full", 1)):
         for _ in range(count):

@@ -240,10 +240,9 @@ class NotificationsPage(ReportPage):
         ], selectors.notifications_by_week(period=self.period, notifications=self.scope))
 
     def table_failure_reasons(self):
-        reasons = selectors.failure_reasons(period=self.period, notifications=self.scope)
         return Table("failure_reasons", "Most frequent failure reasons", [
             Column("reason", "Reason"), Column("failures", "Failures", "int"),
-        ], reasons or [], note="" if reasons is not None else "Failure reasons are not recorded yet.")
+        ], selectors.failure_reasons(period=self.period, notifications=self.scope))
 
     def charts(self, tables):
         weeks = tables[1].rows
