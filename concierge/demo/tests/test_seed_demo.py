@@ -47,3 +47,12 @@ def test_some_clients_run_several_cars():
 def test_seed_demo_rejects_a_nonsense_count():
     with pytest.raises(CommandError):
         call_command("seed_demo", clients=0)
+
+
+def test_seed_demo_installs_the_default_workflows_once():
+    from concierge.workflows.defaults import DEFAULT_WORKFLOWS
+    from concierge.workflows.models import Workflow
+
+    call_command("seed_demo", clients=5)
+    call_command("seed_demo", clients=5)
+    assert sorted(Workflow.objects.values_list("name", flat=True)) == sorted(w["name"] for w in DEFAULT_WORKFLOWS)

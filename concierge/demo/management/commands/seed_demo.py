@@ -1,7 +1,8 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from clients.models import Client
 from concierge.demo.builder import build_demo_shop
+from concierge.workflows.defaults import install_default_workflows
 
 
 class Command(BaseCommand):
@@ -12,9 +13,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, clients, **options):
         if clients < 1:
-            from django.core.management.base import CommandError
-
             raise CommandError("--clients must be at least 1")
+        # The shop's standard workflows (idempotent by name): the demo shop texts its clients.
+        installed = install_default_workflows()
+        if installed:
+            self.stdout.write(f"Default workflows installed: {installed}")
         if Client.objects.exists():
             self.stdout.write("Demo data: the database already has clients; nothing loaded.")
             return
