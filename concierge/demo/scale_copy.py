@@ -1,0 +1,96 @@
+"""Loads the scaled shop with PostgreSQL's COPY, in one transaction, with every constraint, index and trigger on.
+
+Nothing is switched off for speed: the unique indexes, foreign keys and CHECKs the seed asks for
+check each row as it arrives, and any trigger on the tables (updated_at, the audit trail) fires.
+"""
+
+import itertools
+import sys
+
+from django.db import connections, transaction
+from psycopg import sql
+from tqdm import tqdm
+
+from .scale import Shop, client_rows, notification_rows, service_rows, vehicle_rows
+from .scale_audit import audit_rows
+
+# In foreign-key order.
+TABLES = ("clients", "vehicles", "services", "notifications", "audit_logs")
+_PROGRESS_STEP = 5_000
+
+
+def tables_with_rows(*, using):
+    with connections[using].cursor() as cursor:
+        return [t for t in TABLES if _has_rows(cursor, t)]
+
+
+def _has_rows(cursor, table):
+    cursor.execute(sql.SQL("SELECT EXISTS (SELECT 1 FROM {})").format(sql.Identifier(table)))
+    return cursor.fetchone()[0]
+
+
+def copy_rows(cursor, table, rows, progress):
+    """COPY dict rows into `table`; the columns are the first row's keys. Returns how many were written."""
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
+        return 0
+    columns = list(first)
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
+    written = 0
+    with cursor.copy(statement) as copy:
+        for row in itertools.chain([first], rows):
+            if len(row) != len(columns):
+                raise ValueError(f"{table}: a row has columns {sorted(row)}, the first had {sorted(columns)}")
+            copy.write_row([row[c] for c in columns])
+            written += 1
+            if written % _PROGRESS_STEP == 0:
+                progress.update(_PROGRESS_STEP)
+    progress.update(written % _PROGRESS_STEP)
+    return written
+
+
+def seed_scale(*, scale, seed, today, using="default", replace=False, progress=True):
+    """Fill `using` with the shop at `scale`. Returns {table: rows}. All or nothing.
+
+    replace=True first empties the five tables (TRUNCATE ... CASCADE: rows of other tables pointing
+    at them go too).
+    """
+    connection = connections[using]
+    shop = Shop(scale=scale, seed=seed, today=today)
+    counts = {}
+    bar = tqdm(total=sum(shop.targets.values()), unit=" rows", unit_scale=True, file=sys.stderr,
+               disable=not progress, dynamic_ncols=True)
+    with bar, transaction.atomic(using=using), connection.cursor() as wrapper:
+        cursor = wrapper.cursor  # psycopg's own cursor: Django's wrapper has no copy()
+        if replace:
+            cursor.execute(sql.SQL("TRUNCATE {} CASCADE").format(sql.SQL(", ").join(map(sql.Identifier, TABLES))))
+        steps = [
+            ("clients", lambda: client_rows(shop, connection=connection)),
+            ("vehicles", lambda: vehicle_rows(shop)),
+            ("services", lambda: service_rows(shop)),
+            ("notifications", lambda: notification_rows(shop)),
+        ]
+        for table, rows in steps:
+            bar.set_description(table)
+            counts[table] = copy_rows(cursor, table, rows(), bar)
+        # Audit triggers (when the tables have them) have recorded the inserts already: top up to the target.
+        cursor.execute("SELECT count(*) FROM audit_logs")
+        already = cursor.fetchone()[0]
+        bar.set_description("audit_logs")
+        budget = max(shop.targets["audit_logs"] - already, 0)
+        counts["audit_logs"] = already + copy_rows(
+            cursor, "audit_logs", audit_rows(shop, budget=budget, with_inserts=already == 0), bar
+        )
+    _analyse(connection)
+    return counts
+
+
+def _analyse(connection):
+    """Fresh planner statistics (and, outside a transaction, the visibility map) for what was loaded."""
+    command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+    with connection.cursor() as cursor:
+        for table in TABLES:
+            cursor.execute(sql.SQL(command + " {}").format(sql.Identifier(table)))
