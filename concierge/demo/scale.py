@@ -128,8 +128,9 @@ def client_rows(shop, *, connection):
     for i in range(shop.targets["clients"]):
         first_index = int(rng.random() * len(kenya.FIRST_NAMES))
         first, last = kenya.FIRST_NAMES[first_index], rng.choice(kenya.LAST_NAMES)
-        # A growing business: more clients joined recently (density rising linearly over five years).
-        joined = min(int(HISTORY_DAYS * rng.random() ** 0.5), shop.today - 1)
+        # A fifth were already clients when the records start; the rest joined a growing business.
+        roll = rng.random()
+        joined = int(60 * roll / 0.2) if roll < 0.2 else min(int(HISTORY_DAYS * rng.random() ** 0.75), shop.today - 1)
         has_phone = rng.random() < 0.95
         shop.client_first.append(first_index)
         shop.client_joined.append(joined)

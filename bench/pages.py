@@ -1,0 +1,145 @@
+"""The pages `make bench` measures, declared: name, URL, who is signed in, and the page's main SQL.
+
+`url` and `main_sql` take a `Sample` (rows picked from the seeded data) and return a URL and a
+queryset (or an (sql, params) pair). A page whose URL does not resolve yet (NoReverseMatch, or a
+404) is listed as skipped with the reason: a page still being built is one entry here already.
+`kind` picks the target from the issue: admin and portal pages 50 ms, report pages 250 ms (median).
+"""
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Callable
+from urllib.parse import urlencode
+
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncMonth
+from django.test import RequestFactory
+from django.urls import reverse
+
+from clients.models import Client
+from fleet.models import Vehicle
+from notifications.models import Notification
+from servicing.models import Service, ServiceStatus
+
+TARGET_MS = {"admin": 50, "portal": 50, "report": 250}
+
+
+class Sample:
+    """Rows the URLs point at, picked once per database: the long tail is the point, so the busiest."""
+
+    @cached_property
+    def busiest_vehicle(self):
+        return Vehicle.objects.annotate(n=Count("services")).order_by("-n", "pk").select_related("client").first()
+
+    @cached_property
+    def busiest_client(self):
+        return Client.objects.annotate(n=Count("vehicles")).order_by("-n", "pk").first()
+
+    @cached_property
+    def portal_client(self):
+        return self.busiest_vehicle.client
+
+    @cached_property
+    def service(self):
+        return self.busiest_vehicle.services.order_by("-scheduled_date", "pk").first()
+
+    @cached_property
+    def phone(self):
+        client = Client.objects.exclude(phone=None).order_by("pk").first()
+        return client.phone if client else None
+
+    @cached_property
+    def client_name(self):
+        return f"{self.busiest_client.first_name} {self.busiest_client.last_name}"
+
+    @cached_property
+    def plate(self):
+        return self.busiest_vehicle.license_plate
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    url: Callable[[Sample], str]
+    main_sql: Callable[[Sample], object] | None
+    role: str = "staff"
+    kind: str = "admin"
+    note: str = ""
+
+
+def _changelist_rows(model, params, user):
+    """The first page of rows the admin changelist itself would fetch (its own ChangeList query)."""
+    from django.contrib import admin
+
+    request = RequestFactory().get("/", params)
+    request.user = user
+    changelist = admin.site._registry[model].get_changelist_instance(request)
+    return changelist.queryset[: changelist.list_per_page]
+
+
+def changelist(name, model, params=lambda s: {}, note=""):
+    opts = model._meta
+    return Page(
+        name=name,
+        url=lambda s: reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        + (f"?{urlencode(params(s))}" if params(s) else ""),
+        main_sql=lambda s: _changelist_rows(model, params(s), _superuser()),
+        note=note,
+    )
+
+
+def _superuser():
+    from .roles import bench_superuser
+
+    return bench_superuser()
+
+
+def _admin_change(model, obj):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[obj.pk])
+
+
+def _months_of_revenue():
+    return (Service.objects.filter(status=ServiceStatus.COMPLETED).annotate(month=TruncMonth("completed_date"))
+            .values("month").annotate(total=Sum("cost")).order_by("month"))
+
+
+PAGES = [
+    changelist("admin: clients", Client),
+    changelist("admin: clients, search by phone", Client, lambda s: {"q": s.phone}),
+    changelist("admin: clients, search by name", Client, lambda s: {"q": s.client_name}),
+    changelist("admin: vehicles", Vehicle),
+    changelist("admin: vehicles, search by plate", Vehicle, lambda s: {"q": s.plate}),
+    changelist("admin: services", Service),
+    changelist("admin: services, status in progress", Service, lambda s: {"status__exact": ServiceStatus.IN_PROGRESS}),
+    changelist("admin: services, status completed", Service, lambda s: {"status__exact": ServiceStatus.COMPLETED}),
+    changelist("admin: services, search by plate", Service, lambda s: {"q": s.plate}),
+    changelist("admin: services, search by client name", Service, lambda s: {"q": s.busiest_client.last_name}),
+    Page("admin: client page (most cars)", lambda s: _admin_change(Client, s.busiest_client),
+         lambda s: Vehicle.objects.filter(client=s.busiest_client)),
+    Page("admin: vehicle page (most jobs)", lambda s: _admin_change(Vehicle, s.busiest_vehicle),
+         lambda s: Service.objects.filter(vehicle=s.busiest_vehicle)),
+    Page("admin: service page", lambda s: _admin_change(Service, s.service),
+         lambda s: Service.objects.filter(pk=s.service.pk).select_related("vehicle__client")),
+    # Being built on other branches: measured as soon as their URLs resolve.
+    Page("job board", lambda s: reverse("admin:servicing_service_board"),
+         lambda s: Service.objects.filter(status__in=[ServiceStatus.PENDING, ServiceStatus.IN_PROGRESS])
+         .select_related("vehicle__client").order_by("scheduled_date")),
+    Page("report: overview", lambda s: reverse("reports:overview"),
+         lambda s: Service.objects.values("status").annotate(n=Count("pk"), total=Sum("cost")), kind="report"),
+    Page("report: revenue", lambda s: reverse("reports:revenue"), lambda s: _months_of_revenue(), kind="report"),
+    Page("report: technicians", lambda s: reverse("reports:technicians"),
+         lambda s: Service.objects.filter(status=ServiceStatus.COMPLETED).values("technician")
+         .annotate(n=Count("pk"), total=Sum("cost")), kind="report"),
+    Page("report: clients", lambda s: reverse("reports:clients"),
+         lambda s: Service.objects.filter(status=ServiceStatus.COMPLETED).values("vehicle__client")
+         .annotate(total=Sum("cost")).order_by("-total")[:20], kind="report"),
+    Page("report: notifications", lambda s: reverse("reports:notifications"),
+         lambda s: Notification.objects.annotate(month=TruncMonth("sent_at")).values("month", "status")
+         .annotate(n=Count("pk")), kind="report"),
+    Page("portal: vehicles", lambda s: reverse("portal:vehicles"),
+         lambda s: Vehicle.objects.filter(client=s.portal_client), role="portal_client", kind="portal"),
+    Page("portal: vehicle", lambda s: reverse("portal:vehicle", args=[s.busiest_vehicle.pk]),
+         lambda s: Service.objects.filter(vehicle=s.busiest_vehicle), role="portal_client", kind="portal"),
+    Page("portal: service", lambda s: reverse("portal:service", args=[s.service.pk]),
+         lambda s: Notification.objects.filter(service=s.service), role="portal_client", kind="portal"),
+]
