@@ -5,6 +5,9 @@
 PORT ?= 8000
 PYTHON ?= python3
 PYTEST_ARGS ?=
+# make bench: data scales to seed and measure (fractions allowed: SCALES=0.01 for a quick run) and timed requests per page.
+SCALES ?= 1 10
+REPEAT ?= 30
 
 VENV := .venv
 BIN := $(VENV)/bin
@@ -14,7 +17,7 @@ STAMP := $(VENV)/.requirements.stamp
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help venv services stop status run test migrate check clean bench-audit bench-notifications
+.PHONY: help venv services stop status run test migrate check clean bench-audit bench-notifications bench
 
 help:
 	@echo "make run [PORT=8000]   venv + services + migrate + demo data + web/worker/beat (Ctrl-C stops)"
@@ -23,6 +26,7 @@ help:
 	@echo "make bench-notifications [BENCH_ARGS=--jobs 300]   notifications/s through one worker vs a no-op task"
 	@echo "make migrate | check | venv | clean"
 	@echo "make bench-audit [BENCH_ARGS=...]   cost of the audit trigger: service updates with/without it, as a ratio"
+	@echo "make bench [SCALES=\"1 10\"] [REPEAT=30]   seed scale-N databases (reused), time every page, write docs/benchmarks.md"
 
 venv: $(STAMP)
 
@@ -69,6 +73,9 @@ test: services
 
 bench-audit: migrate
 	$(BIN)/python bench/audit_triggers.py $(BENCH_ARGS)
+
+bench: services
+	$(BIN)/python -m bench.run --scales "$(SCALES)" --repeat $(REPEAT)
 
 clean: stop
 	@# Without .venv, `stop` cannot run: end any servers left by their pid files before deleting their data.

@@ -78,11 +78,11 @@ def measure_page(page, *, client, sample, repeat):
     result.update(
         median_ms=_ms(statistics.median(times)), p95_ms=_ms(_p95(times)), queries=len(queries.captured_queries),
         slowest_query_ms=_ms(float(slowest["time"])) if slowest else None,
-        slowest_query=slowest["sql"][:400] if slowest else None,
+        slowest_query=slowest["sql"] if slowest else None,
     )
     if page.main_sql is not None:
         sql_seconds, sql = time_sql(page.main_sql(sample), repeat=repeat)
-        result.update(sql_ms=_ms(sql_seconds), main_sql=sql[:400],
+        result.update(sql_ms=_ms(sql_seconds), main_sql=sql,
                       ratio=round(statistics.median(times) / sql_seconds, 1) if sql_seconds else None)
     return result
 

@@ -66,7 +66,11 @@ def seed_scale(*, scale, seed, today, using="default", replace=False, progress=T
     with bar, transaction.atomic(using=using), connection.cursor() as wrapper:
         cursor = wrapper.cursor  # psycopg's own cursor: Django's wrapper has no copy()
         if replace:
+            # Django's foreign keys are DEFERRABLE INITIALLY DEFERRED: checks still queued in this
+            # transaction (a test's earlier seed) would make TRUNCATE refuse. Run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(sql.SQL("TRUNCATE {} CASCADE").format(sql.SQL(", ").join(map(sql.Identifier, TABLES))))
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         steps = [
             ("clients", lambda: client_rows(shop, connection=connection)),
             ("vehicles", lambda: vehicle_rows(shop)),

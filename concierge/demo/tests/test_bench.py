@@ -1,0 +1,50 @@
+"""The `make bench` harness, end to end on a tiny shop in the test database. No timing is asserted."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from bench.measure import measure_all
+from bench.pages import PAGES, Page
+from bench.report import render
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tiny_shop():
+    call_command("seed_scale", scale=0.001, no_progress=True)
+
+
+def test_a_page_is_measured_with_its_queries_and_its_main_sql(tiny_shop):
+    (result,) = measure_all(PAGES, repeat=2, only="admin: services, search by plate")
+    assert "skipped" not in result, result.get("skipped")
+    assert result["url"].startswith(reverse("admin:servicing_service_changelist") + "?q=K")
+    assert result["queries"] > 2 and result["median_ms"] > 0 and result["p95_ms"] >= result["median_ms"]
+    # The main SQL is the changelist's own row query, with the search in it.
+    assert result["main_sql"].startswith("SELECT") and "LIKE" in result["main_sql"]
+    assert result["sql_ms"] > 0 and result["ratio"] > 0
+
+
+def test_a_page_whose_url_does_not_resolve_is_skipped_with_the_reason(tiny_shop):
+    missing = Page("not built yet", lambda s: reverse("reports:no-such-page"), None)
+    (result,) = measure_all([missing], repeat=1)
+    assert result["skipped"].startswith("NoReverseMatch")
+
+
+def test_a_page_answering_404_is_skipped(tiny_shop):
+    gone = Page("gone", lambda s: "/no-such-page/", None)
+    (result,) = measure_all([gone], repeat=1)
+    assert result["skipped"] == "GET /no-such-page/ answered 404"
+
+
+def test_the_table_puts_both_scales_side_by_side(tiny_shop):
+    results = measure_all(PAGES, repeat=1, only="admin: clients, search by name")
+    slower = [{**r, "median_ms": r["median_ms"] * 3} for r in results]
+    skipped = [{"name": "report: revenue", "kind": "report", "role": "staff", "skipped": "NoReverseMatch: x"}]
+    markdown = render({1.0: results + skipped, 10.0: slower + skipped}, scales=[1.0, 10.0],
+                      seeds={1.0: "seeded", 10.0: "seeded"}, machine_info={"cpus": 2}, repeat=1, started="now")
+    row = next(line for line in markdown.splitlines() if line.startswith("| admin: clients, search by name"))
+    assert "×3.0" in row
+    assert "- **report: revenue**: NoReverseMatch: x" in markdown
+    assert "- cpus: 2" in markdown
