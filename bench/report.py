@@ -2,8 +2,48 @@
 
 import os
 import platform
+from pathlib import Path
 
 from .pages import TARGET_MS
+
+# Written by hand and carried into every run's file: what the figures mean, what was seen in EXPLAIN.
+NOTES = Path(__file__).with_name("notes.md")
+
+INTRO = """\
+How fast the pages are when the shop has years of history, measured by `make bench` (issue #8).
+This file is written by each full run (every scale at least 1; the Findings at the end are kept in
+bench/notes.md); a quick run (`make bench SCALES=0.01 REPEAT=3`) writes var/bench/benchmarks-quick.md.
+
+## Running it
+
+- `make bench` seeds (once) and measures scales 1 and 10; `make bench SCALES="1 3" REPEAT=10` for others.
+  `.venv/bin/python -m bench.run --only "admin: services"` measures only the pages whose name contains that.
+- Each scale has its own database on the embedded server: `concierge_bench_1`, `concierge_bench_10`
+  (`concierge_bench_0_01` for 0.01). The scale and seed are kept in `COMMENT ON DATABASE`; a database
+  already seeded at that scale is reused (after `migrate`, since the schema may have moved on), any other
+  is dropped and seeded again. They are never touched by `make test` or `make run`.
+- The data: `manage.py seed_scale --scale N [--seed 2026] [--database ALIAS] [--force] [--no-progress]`
+  writes about N×10 000 clients, N×15 000 vehicles, N×100 000 services, N×300 000 notifications and
+  N×1 000 000 audit rows covering five years, with PostgreSQL's COPY in one transaction, every
+  constraint, index and trigger left on, then VACUUM (ANALYZE). It refuses a database whose tables
+  already hold rows; `--force` empties clients, vehicles, services, notifications and audit_logs first
+  (TRUNCATE ... CASCADE). Same seed, same shop (dates are relative to the day it runs).
+- What the data looks like: a fifth of the clients were on the books five years ago, the rest joined a
+  growing business; one car each plus a Pareto tail (a few clients run fleets of dozens); jobs per car in
+  proportion to its time with the shop times a log-normal "how hard it is driven", so a few cars and
+  clients have hundreds of jobs; about 94 % completed, 5 % cancelled, a few hundred pending or in progress
+  per unit of scale (the last three days and the next three); two to three messages per job (booked,
+  started, ready or cancelled) plus reminders; audit rows for every insert, every status change, then
+  everyday edits up to N×1 000 000 (when audit triggers exist they write the inserts themselves and the
+  generator tops up to the target).
+- Adding a page: one entry in `bench/pages.py` (name, URL from the sampled data, role, main SQL).
+  Pages whose URL does not resolve yet are listed under "Not measured yet" with the reason.
+- How it measures: per page 3 untimed requests, then REPEAT timed GETs through Django's test client
+  (median, p95), one more under CaptureQueriesContext (query count, slowest query), and the page's
+  main SQL alone REPEAT times. Settings are the development ones with DEBUG off (bench/settings.py).
+  Staff pages are fetched as a superuser (until the staff roles land), portal pages as the client
+  with the busiest car. The machine is shared: compare figures within one run, not across runs.
+"""
 
 
 def machine(pg_version):
@@ -38,6 +78,9 @@ def render(results, *, scales, seeds, machine_info, repeat, started, note=""):
     header = " / ".join(f"{s:g}" for s in scales)
     lines = [
         "# Benchmarks",
+        "",
+        INTRO,
+        "## Results",
         "",
         f"Measured {started} by `make bench SCALES=\"{' '.join(f'{s:g}' for s in scales)}\" REPEAT={repeat}` "
         "(bench/run.py). Times are server time through the Django test client, warm, in milliseconds; "
@@ -79,4 +122,6 @@ def render(results, *, scales, seeds, machine_info, repeat, started, note=""):
     lines += [f"- {key}: {value}" for key, value in machine_info.items()]
     if note:
         lines += ["", note]
+    if NOTES.exists():
+        lines += ["", NOTES.read_text().rstrip()]
     return "\n".join(lines) + "\n"
