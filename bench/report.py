@@ -4,7 +4,7 @@ import os
 import platform
 from pathlib import Path
 
-from .pages import TARGET_MS
+from .pages import BASELINE, TARGET_MS
 
 # Written by hand and carried into every run's file: what the figures mean, what was seen in EXPLAIN.
 NOTES = Path(__file__).with_name("notes.md")
@@ -85,25 +85,29 @@ def render(results, *, scales, seeds, machine_info, repeat, started, note=""):
         f"Measured {started} by `make bench SCALES=\"{' '.join(f'{s:g}' for s in scales)}\" REPEAT={repeat}` "
         "(bench/run.py). Times are server time through the Django test client, warm, in milliseconds; "
         f"each cell shows scale {header}. *growth* is the median at the largest scale over the smallest. "
-        "*main SQL* is the page's own list query alone; *page ÷ SQL* is how much the page costs over it.",
+        "*main SQL* is the page's own list query alone; *page ÷ SQL* is how much the page costs over it; "
+        "*page ÷ baseline* divides by the baseline page of the same run, which reads no shop data: "
+        "where the baseline moved between scales, the machine's load did, and this column is the fairer growth.",
         "",
-        f"| page | target | queries ({header}) | median ms | growth | p95 ms | main SQL ms | page ÷ SQL |",
-        "|---|---|---|---|---|---|---|---|",
+        f"| page | target | queries ({header}) | median ms | growth | p95 ms | main SQL ms | page ÷ SQL | page ÷ baseline |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
+    baseline = [by[s].get(BASELINE, {}).get("median_ms") for s in scales]
     skipped = []
     for name in names:
         rows = [by[s].get(name, {}) for s in scales]
         if all("skipped" in r for r in rows):
             skipped.append((name, rows[0]["skipped"]))
             continue
-        kind = rows[0]["kind"]
         medians = [r.get("median_ms") for r in rows]
-        target = TARGET_MS[kind]
-        met = "" if medians[-1] is None else (" ✓" if medians[-1] <= target else " ✗")
+        target = TARGET_MS.get(rows[0]["kind"])
+        met = "" if medians[-1] is None or target is None else (" ✓" if medians[-1] <= target else " ✗")
+        relative = [round(m / b, 1) if m and b else None for m, b in zip(medians, baseline)]
         lines.append(
-            f"| {name} | {target} ms{met} | {_pair([r.get('queries') for r in rows])} | {_pair(medians)} "
+            f"| {name} | {f'{target} ms' if target else '—'}{met} | {_pair([r.get('queries') for r in rows])} | {_pair(medians)} "
             f"| {_growth(medians[0], medians[-1])} | {_pair([r.get('p95_ms') for r in rows])} "
-            f"| {_pair([r.get('sql_ms') for r in rows])} | {_pair([r.get('ratio') for r in rows])} |"
+            f"| {_pair([r.get('sql_ms') for r in rows])} | {_pair([r.get('ratio') for r in rows])} "
+            f"| {_pair(relative)} |"
         )
     lines += ["", "✓ / ✗: the median at the largest scale against the issue's target (#8).", ""]
     if skipped:

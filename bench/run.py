@@ -47,12 +47,14 @@ def main(argv=None):
     for scale in scales:
         seeds[scale] = ensure_seeded(settings_db, scale=scale, seed=args.seed, say=lambda m: print(m, file=sys.stderr))
         print(f"measuring scale {scale:g} ({database_name(scale)})", file=sys.stderr, flush=True)
+        load_before = os.getloadavg()[0]
         with tempfile.NamedTemporaryFile(suffix=".json") as out:
             command = [sys.executable, "-m", "bench.measure", "--repeat", str(args.repeat), "--json", out.name]
             if args.only:
                 command += ["--only", args.only]
             subprocess.run(command, cwd=ROOT, env=child_env(database_name(scale)), check=True)
             results[scale] = json.load(open(out.name))
+        seeds[scale] += f"; measured with load average {load_before:.1f} → {os.getloadavg()[0]:.1f}"
     with server_connection(settings_db) as conn:
         pg_version = conn.execute("SELECT version()").fetchone()[0].split(" on ")[0]
         shared_buffers = conn.execute("SHOW shared_buffers").fetchone()[0]
