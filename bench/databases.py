@@ -11,7 +11,7 @@ import psycopg
 from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
-MARKER = "seed_scale scale={scale:g} seed={seed}"
+MARKER = "seed_scale v{version} scale={scale:g} seed={seed}"
 
 
 def database_name(scale):
@@ -44,7 +44,9 @@ def _manage(name, *args):
 def ensure_seeded(settings_db, *, scale, seed, say=print):
     """Create, migrate and seed the database for `scale` unless it is already that scale. Returns its comment."""
     name = database_name(scale)
-    marker = MARKER.format(scale=scale, seed=seed)
+    from concierge.demo.scale import GENERATOR_VERSION  # after django.setup()
+
+    marker = MARKER.format(version=GENERATOR_VERSION, scale=scale, seed=seed)
     with server_connection(settings_db) as conn:
         comment = _comment(conn, name)
         if comment is not None and comment.startswith(marker + " "):

@@ -36,7 +36,10 @@ def _sql_of(main):
 
 def time_sql(main, *, repeat):
     from django.db import connection
+    from django.db.models import QuerySet
 
+    if callable(main) and not isinstance(main, QuerySet):
+        return _time_selector(main, repeat=repeat)
     sql, params = _sql_of(main)
     times = []
     with connection.cursor() as cursor:
@@ -46,6 +49,15 @@ def time_sql(main, *, repeat):
             cursor.fetchall()
             times.append(time.perf_counter() - started)
     return statistics.median(times[1:]), sql % tuple(repr(p) for p in params)
+
+
+def _time_selector(selector, *, repeat):
+    times = []
+    for _ in range(repeat + 1):
+        started = time.perf_counter()
+        selector()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times[1:]), f"{selector.__module__}.{selector.__qualname__}()"
 
 
 def measure_page(page, *, client, sample, repeat):

@@ -25,7 +25,9 @@ bench/notes.md); a quick run (`make bench SCALES=0.01 REPEAT=3`) writes var/benc
 - The data: `manage.py seed_scale --scale N [--seed 2026] [--database ALIAS] [--force] [--no-progress]`
   writes about N×10 000 clients, N×15 000 vehicles, N×100 000 services, N×300 000 notifications and
   N×1 000 000 audit rows covering five years, with PostgreSQL's COPY in one transaction, every
-  constraint, index and trigger left on, then VACUUM (ANALYZE). It refuses a database whose tables
+  constraint, index and trigger left on (the audit trigger records each inserted row), then
+  VACUUM (ANALYZE). Client email and phone are written through the model fields, so they are stored
+  encrypted with their keyed hashes exactly as the application writes them. It refuses a database whose tables
   already hold rows; `--force` empties clients, vehicles, services, notifications and audit_logs first
   (TRUNCATE ... CASCADE). Same seed, same shop (dates are relative to the day it runs).
 - What the data looks like: a fifth of the clients were on the books five years ago, the rest joined a
@@ -41,8 +43,11 @@ bench/notes.md); a quick run (`make bench SCALES=0.01 REPEAT=3`) writes var/benc
 - How it measures: per page 3 untimed requests, then REPEAT timed GETs through Django's test client
   (median, p95), one more under CaptureQueriesContext (query count, slowest query), and the page's
   main SQL alone REPEAT times. Settings are the development ones with DEBUG off (bench/settings.py).
-  Staff pages are fetched as a superuser (until the staff roles land), portal pages as the client
-  with the busiest car. The machine is shared: compare figures within one run, not across runs.
+  Staff pages are fetched as a member of the shop's groups (Front desk; Manager for the notification
+  and audit lists and the reports), portal pages as the client owning the car with the most jobs,
+  signed in through the portal's own session. Change pages show the busiest client and car: the
+  long tail is where pages break. The machine is shared: compare figures within one run, and read
+  *page ÷ baseline* rather than milliseconds when the load moved.
 """
 
 

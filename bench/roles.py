@@ -1,46 +1,63 @@
 """Who is signed in for a page: one function per role, signing a Django test client in.
 
-`staff` is a superuser until the staff roles land (#3): then it becomes the front-desk role, one
-line here. `portal_client` signs in the client the Sample picked, through the portal's own sign-in
-function (#7); without the portal the role raises LookupError and its pages are skipped.
+Staff pages are fetched as a member of the shop's own groups (concierge.accounts.roles), not as a
+superuser, so that whatever a role's permissions cost is in the figure. `portal_client` signs in
+the client the Sample picked through the portal's own sign-in function.
 """
 
-from importlib import import_module
-
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.test import RequestFactory
 
+from clients.portal.auth import portal_sign_in
+from concierge.accounts import roles
 from concierge.accounts.models import User
 
-BENCH_EMAIL = "bench-superuser@bench.example"
 
-
-def bench_superuser():
-    user, created = User.objects.get_or_create(email=BENCH_EMAIL, defaults={"is_staff": True, "is_superuser": True})
+def bench_user(group=None):
+    """A staff user in `group` (a superuser when None), created once per database."""
+    email = f"bench-{(group or 'superuser').lower().replace(' ', '-')}@bench.example"
+    user, created = User.objects.get_or_create(
+        email=email, defaults={"is_staff": True, "is_superuser": group is None, "first_name": "Bench"}
+    )
     if created:
         user.set_unusable_password()
         user.save(update_fields=["password"])
+        if group:
+            roles.roles_apply()
+            user.groups.add(Group.objects.get(name=group))
     return user
 
 
-def _staff(client, sample):
-    client.force_login(bench_superuser())
+def _staff(group):
+    def sign_in(client, sample):
+        client.force_login(bench_user(group))
+
+    return sign_in
 
 
 def _portal_client(client, sample):
-    try:
-        auth = import_module("clients.portal.auth")
-    except ImportError:
-        raise LookupError("the portal (#7) is not on this branch") from None
     client.logout()
     request = RequestFactory().get("/")
     request.session = client.session
-    auth.portal_sign_in(request, sample.portal_client)
+    portal_sign_in(request, sample.portal_client)
     request.session.save()
     client.cookies[settings.SESSION_COOKIE_NAME] = request.session.session_key
 
 
-ROLES = {"staff": _staff, "portal_client": _portal_client}
+ROLES = {
+    "front_desk": _staff(roles.FRONT_DESK),
+    "manager": _staff(roles.MANAGER),
+    "superuser": _staff(None),
+    "portal_client": _portal_client,
+}
+
+
+_GROUPS = {"front_desk": roles.FRONT_DESK, "manager": roles.MANAGER, "superuser": None}
+
+
+def user_for(role):
+    return bench_user(_GROUPS[role])
 
 
 def sign_in(role, client, sample):
