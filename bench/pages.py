@@ -11,8 +11,7 @@ from functools import cached_property
 from typing import Callable
 from urllib.parse import urlencode
 
-from django.db.models import Count, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -22,6 +21,8 @@ from concierge.accounts.roles import FRONT_DESK
 from concierge.audit.models import AuditLog
 from fleet.models import Vehicle
 from notifications.models import Notification
+from reports import selectors as reports
+from reports.periods import DEFAULT_PRESET, months_ending, preset_period
 from servicing.models import Service, ServiceStatus
 from servicing.selectors import board_columns, dashboard_counts
 
@@ -108,9 +109,8 @@ def _scope(sample):
     return PortalScope(client=sample.portal_client)
 
 
-def _months_of_revenue():
-    return (Service.objects.filter(status=ServiceStatus.COMPLETED).annotate(month=TruncMonth("completed_date"))
-            .values("month").annotate(total=Sum("cost")).order_by("month"))
+def _period():
+    return preset_period(DEFAULT_PRESET)
 
 
 PAGES = [
@@ -135,22 +135,19 @@ PAGES = [
     Page("admin: service page", lambda s: _admin_change(Service, s.service),
          lambda s: Service.objects.filter(pk=s.service.pk).select_related("vehicle__client")),
     Page("admin: job board", lambda s: reverse("admin:servicing_service_board"), lambda s: board_columns),
-    # Reports (#6) are being built: measured as soon as their URLs resolve. Their main SQL here is a
-    # stand-in aggregate until then; each should become that page's selector.
+    # Reports: the main SQL is the page's leading selector, for the page's default period.
     Page("report: overview", lambda s: reverse("reports:overview"),
-         lambda s: Service.objects.values("status").annotate(n=Count("pk"), total=Sum("cost")),
-         role="manager", kind="report"),
-    Page("report: revenue", lambda s: reverse("reports:revenue"), lambda s: _months_of_revenue(),
+         lambda s: lambda: reports.overview(period=_period()), role="manager", kind="report"),
+    Page("report: revenue", lambda s: reverse("reports:revenue"),
+         lambda s: lambda: reports.revenue_by_month(start=months_ending(_period().end)[0],
+                                                    end=months_ending(_period().end)[1]),
          role="manager", kind="report"),
     Page("report: technicians", lambda s: reverse("reports:technicians"),
-         lambda s: Service.objects.filter(status=ServiceStatus.COMPLETED).values("technician")
-         .annotate(n=Count("pk"), total=Sum("cost")), role="manager", kind="report"),
+         lambda s: lambda: reports.technician_performance(period=_period()), role="manager", kind="report"),
     Page("report: clients", lambda s: reverse("reports:clients"),
-         lambda s: Service.objects.filter(status=ServiceStatus.COMPLETED).values("vehicle__client")
-         .annotate(total=Sum("cost")).order_by("-total")[:20], role="manager", kind="report"),
+         lambda s: lambda: list(reports.lapsed_clients()[:100]), role="manager", kind="report"),
     Page("report: notifications", lambda s: reverse("reports:notifications"),
-         lambda s: Notification.objects.annotate(month=TruncMonth("sent_at")).values("month", "status")
-         .annotate(n=Count("pk")), role="manager", kind="report"),
+         lambda s: lambda: reports.notifications_by_channel(period=_period()), role="manager", kind="report"),
     Page("portal: vehicles", lambda s: reverse("portal:vehicles"),
          lambda s: _scope(s).vehicle_list(), role="portal_client", kind="portal"),
     Page("portal: vehicle (most jobs)", lambda s: reverse("portal:vehicle", args=[s.busiest_vehicle.pk]),

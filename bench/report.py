@@ -19,8 +19,8 @@ bench/notes.md); a quick run (`make bench SCALES=0.01 REPEAT=3`) writes var/benc
 - `make bench` seeds (once) and measures scales 1 and 10; `make bench SCALES="1 3" REPEAT=10` for others.
   `.venv/bin/python -m bench.run --only "admin: services"` measures only the pages whose name contains that.
 - Each scale has its own database on the embedded server: `concierge_bench_1`, `concierge_bench_10`
-  (`concierge_bench_0_01` for 0.01). The scale and seed are kept in `COMMENT ON DATABASE`; a database
-  already seeded at that scale is reused (after `migrate`, since the schema may have moved on), any other
+  (`concierge_bench_0_01` for 0.01). The scale, seed and generator version are kept in `COMMENT ON
+  DATABASE`; a database already seeded at that scale is reused (after `migrate`, since the schema may have moved on), any other
   is dropped and seeded again. They are never touched by `make test` or `make run`.
 - The data: `manage.py seed_scale --scale N [--seed 2026] [--database ALIAS] [--force] [--no-progress]`
   writes about N×10 000 clients, N×15 000 vehicles, N×100 000 services, N×300 000 notifications and
