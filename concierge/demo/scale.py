@@ -24,7 +24,7 @@ from . import kenya
 
 # Bumped when the generator or the schema under it changes what a seeded database holds: bench
 # databases seeded by an older version are seeded again rather than reused.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 # Rows per unit of scale, as the issue asks.
 PER_SCALE = {
     "clients": 10_000,
@@ -266,6 +266,12 @@ def service_row(shop, i, vehicle, day, done, status, mileage):
     }
 
 
+_DELIVERY_DELAY = datetime.timedelta(seconds=4)
+_FAILURES = {
+    NotificationType.SMS: ["Provider answered 502 Bad Gateway", "Number not reachable (InvalidPhoneNumber)"],
+    NotificationType.EMAIL: ["SMTP 550: mailbox unavailable", "Connection to SMTP server timed out"],
+    NotificationType.IN_APP: ["Client has no portal session"],
+}
 _SERVICE_MESSAGES = {
     "booked": "your {car} ({plate}) is booked in on {day}.",
     "started": "your {car} ({plate}) is now being worked on.",
@@ -317,6 +323,7 @@ def notification_row(shop, i, vehicle, service, kind, day):
     status = NotificationStatus.FAILED if rng.random() < 0.04 else NotificationStatus.SENT
     if day >= shop.today and rng.random() < 0.3:
         status = NotificationStatus.PENDING  # still queued
+    written = shop.moment(min(day, shop.today))
     return {
         "id": shop.uuid("notifications", i),
         "client_id": shop.uuid("clients", client),
@@ -324,6 +331,10 @@ def notification_row(shop, i, vehicle, service, kind, day):
         "service_id": None if service is None else shop.uuid("services", service),
         "type": channel.value,
         "message": f"Hi {kenya.FIRST_NAMES[shop.client_first[client]]}, {text}",
-        "sent_at": None if status == NotificationStatus.PENDING else shop.moment(min(day, shop.today)),
+        # Delivery (#4): sent_at only once sent; a failure keeps its reason after the retries ran out.
+        "sent_at": written + _DELIVERY_DELAY if status == NotificationStatus.SENT else None,
         "status": status.value,
+        "created_at": written,
+        "attempts": {NotificationStatus.SENT: 1, NotificationStatus.FAILED: 3}.get(status, 0),
+        "error": rng.choice(_FAILURES[channel]) if status == NotificationStatus.FAILED else "",
     }

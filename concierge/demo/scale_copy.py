@@ -93,6 +93,8 @@ def seed_scale(*, scale, seed, today, using="default", replace=False, progress=T
         already = cursor.fetchone()[0]
         bar.set_description("audit_logs")
         budget = max(shop.targets["audit_logs"] - already, 0)
+        bar.total -= shop.targets["audit_logs"] - budget  # rows the triggers wrote never pass the bar
+        bar.refresh()
         counts["audit_logs"] = already + copy_rows(
             cursor, "audit_logs", audit_rows(shop, budget=budget, with_inserts=already == 0), bar
         )

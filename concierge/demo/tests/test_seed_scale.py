@@ -127,3 +127,11 @@ def test_contact_details_read_back_through_the_model_as_written():
     for client in Client.objects.all():
         assert client.email.startswith(f"{client.first_name}.{client.last_name}".lower())
         assert client.phone is None or client.phone.startswith("+254")
+
+
+def test_messages_carry_their_delivery_history():
+    seed(0.002)
+    assert not Notification.objects.filter(status="failed").filter(Q(error="") | Q(sent_at__isnull=False)).exists()
+    assert not Notification.objects.filter(status="sent").filter(Q(sent_at__lt=F("created_at")) | ~Q(error="")).exists()
+    # Spread over the years, not all written on the day of seeding.
+    assert Notification.objects.filter(created_at__year__lt=datetime.date.today().year - 2).exists()
