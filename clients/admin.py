@@ -3,6 +3,8 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from concierge.admin.inlines import INLINE_ROWS_SHOWN, BoundedInlineFormSet
+from concierge.admin.paginators import EstimatedCountPaginator
 from concierge.audit.admin_mixins import AuditHistoryMixin, PersonalDataAdminMixin
 from fleet.forms import VehicleForm
 from fleet.models import Vehicle
@@ -14,10 +16,15 @@ from .selectors import client_search_filter, client_service_history
 
 
 class VehicleInline(admin.TabularInline):
-    """The client's cars; a new row here adds a vehicle without leaving the client page."""
+    """The client's cars; a new row here adds a vehicle without leaving the client page.
+
+    Bounded: a fleet client has over a thousand cars, each an editable form row; the rest are linked
+    from `add_vehicle`.
+    """
 
     model = Vehicle
     form = VehicleForm
+    formset = BoundedInlineFormSet
     extra = 0
     fields = ("license_plate", "make", "model", "year", "vin", "mileage", "colour")
     show_change_link = True
@@ -28,6 +35,9 @@ class VehicleInline(admin.TabularInline):
 
 @admin.register(Client)
 class ClientAdmin(PersonalDataAdminMixin, AuditHistoryMixin, admin.ModelAdmin):
+    # Unfiltered: the planner's row estimate instead of COUNT(*); no second count for "N total".
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
     form = ClientForm
     list_display = ("last_name", "first_name", "email", "phone_display", "vehicle_count", "consent_gdpr", "created_at")
     list_display_links = ("last_name", "first_name")
@@ -69,13 +79,30 @@ class ClientAdmin(PersonalDataAdminMixin, AuditHistoryMixin, admin.ModelAdmin):
     @admin.display(description="New vehicle")
     def add_vehicle(self, client):
         url = reverse("admin:fleet_vehicle_add") + f"?client={client.pk}"
-        return format_html('<a class="addlink" href="{}">Add a vehicle with all its details (colour, engine, fuel…)</a>', url)
+        link = format_html('<a class="addlink" href="{}">Add a vehicle with all its details (colour, engine, fuel…)</a>', url)
+        cars = client.vehicles.count()
+        if cars <= INLINE_ROWS_SHOWN:
+            return link
+        all_cars = reverse("admin:fleet_vehicle_changelist") + f"?client__id__exact={client.pk}"
+        return format_html(
+            '{}<p>The first {} of {} cars (by plate) are listed below; <a href="{}">all of them in the vehicles list</a>.</p>',
+            link, INLINE_ROWS_SHOWN, cars, all_cars,
+        )
 
     @admin.display(description="services")
     def service_history(self, client):
-        services = list(client_service_history(client=client))
+        # The newest jobs only: a fleet client's full history is thousands of rows, one link away.
+        services = list(client_service_history(client=client)[: INLINE_ROWS_SHOWN + 1])
         if not services:
             return "No services yet."
+        more = ""
+        if len(services) > INLINE_ROWS_SHOWN:
+            services = services[:INLINE_ROWS_SHOWN]
+            url = reverse("admin:servicing_service_changelist") + f"?vehicle__client__id__exact={client.pk}"
+            more = format_html(
+                '<p>The {} newest jobs; <a href="{}">all of this client\'s jobs in the services list</a>.</p>',
+                INLINE_ROWS_SHOWN, url,
+            )
         rows = format_html_join(
             "",
             '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
@@ -92,8 +119,8 @@ class ClientAdmin(PersonalDataAdminMixin, AuditHistoryMixin, admin.ModelAdmin):
         return format_html(
             '<table class="service-history"><thead><tr><th>Service</th><th>Vehicle</th><th>Status</th>'
             "<th>Scheduled</th><th>Completed</th><th>Technician</th><th>Cost (KES)</th></tr></thead>"
-            "<tbody>{}</tbody></table>",
-            rows,
+            "<tbody>{}</tbody></table>{}",
+            rows, more,
         )
 
     def save_formset(self, request, form, formset, change):

@@ -3,6 +3,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from clients.selectors import client_search_filter
+from concierge.admin.inlines import INLINE_ROWS_SHOWN, BoundedInlineFormSet
+from concierge.admin.paginators import EstimatedCountPaginator
 from concierge.audit.admin_mixins import AuditHistoryMixin
 from servicing.models import Service
 
@@ -12,9 +14,14 @@ from .selectors import vehicle_search_filter
 
 
 class ServiceInline(admin.TabularInline):
-    """The car's jobs, read-only: status changes go through the lifecycle on the service's own page."""
+    """The car's newest jobs, read-only: status changes go through the lifecycle on the service's own page.
+
+    Bounded (a busy car has hundreds of jobs; the rest are linked from `jobs_shown`), and each row's
+    title names the car, so the car is joined rather than loaded once per row.
+    """
 
     model = Service
+    formset = BoundedInlineFormSet
     extra = 0
     fields = ("service_type", "status", "scheduled_date", "completed_date", "cost", "technician")
     readonly_fields = fields
@@ -24,9 +31,15 @@ class ServiceInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("vehicle")
+
 
 @admin.register(Vehicle)
 class VehicleAdmin(AuditHistoryMixin, admin.ModelAdmin):
+    # Unfiltered: the planner's row estimate instead of COUNT(*); no second count for "N total".
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
     form = VehicleForm
     list_display = ("license_plate", "make", "model", "year", "client", "mileage")
     list_filter = ("make", "year")
@@ -35,7 +48,7 @@ class VehicleAdmin(AuditHistoryMixin, admin.ModelAdmin):
     search_help_text = "Plate (with or without the space), VIN, make, model, or the owner's name or phone."
     autocomplete_fields = ("client",)
     inlines = [ServiceInline]
-    readonly_fields = ("book_service",)
+    readonly_fields = ("book_service", "jobs_shown")
     fieldsets = (
         (None, {"fields": ("client", "license_plate", "vin", "make", "model", "year")}),
         ("Odometer", {"fields": ("mileage", "mileage_correction")}),
@@ -43,14 +56,26 @@ class VehicleAdmin(AuditHistoryMixin, admin.ModelAdmin):
     )
 
     def get_fieldsets(self, request, obj=None):
-        if obj is None or not request.user.has_perm("servicing.add_service"):
+        if obj is None:
             return self.fieldsets
-        return ((None, {"fields": ("book_service",)}),) + self.fieldsets
+        top = ("book_service", "jobs_shown") if request.user.has_perm("servicing.add_service") else ("jobs_shown",)
+        return ((None, {"fields": top}),) + self.fieldsets
 
     @admin.display(description="")
     def book_service(self, vehicle):
         url = reverse("admin:servicing_service_add") + f"?vehicle={vehicle.pk}"
         return format_html('<a class="addlink" href="{}">Book a service for this car</a>', url)
+
+    @admin.display(description="Jobs")
+    def jobs_shown(self, vehicle):
+        total = vehicle.services.count()
+        url = reverse("admin:servicing_service_changelist") + f"?vehicle__id__exact={vehicle.pk}"
+        if total <= INLINE_ROWS_SHOWN:
+            return format_html('<a href="{}">All {} job(s) of this car in the services list</a>', url, total)
+        return format_html(
+            'The {} newest of {} jobs are listed below; <a href="{}">all of them in the services list</a>.',
+            INLINE_ROWS_SHOWN, total, url,
+        )
 
     def get_search_results(self, request, queryset, search_term):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)

@@ -42,6 +42,9 @@ class Service(TimestampedModel):
         indexes = [
             models.Index(fields=["status", "scheduled_date"], name="services_status_sched_idx"),
             models.Index(fields=["service_type"], name="services_service_type_idx"),
+            # The services list's default order (Meta.ordering plus the admin's -pk tiebreak): the first
+            # page is an index scan of 100 entries instead of a sort of the whole table (bench/notes.md).
+            models.Index(fields=["-scheduled_date", "-created_at", "-id"], name="services_list_order_idx"),
             # Reports: every revenue figure reads completed jobs by completed_date range. Partial (only
             # completed rows) and covering (cost, vehicle, scheduled date) so the overview, revenue by
             # month and technician queries scan one month of index instead of the whole table.

@@ -1,0 +1,1 @@
+"""Shared pieces for the staff admin's speed at scale (issue #8): bounded inlines, estimated counts."""

@@ -1,0 +1,24 @@
+"""Inlines that render a bounded number of rows, so a client with a thousand cars or a car with
+hundreds of jobs costs the same to open as one with five (bench/notes.md, "Changes for speed")."""
+
+from django.forms.models import BaseInlineFormSet
+
+# Rows an inline shows; the rest are one link away in the filtered changelist.
+INLINE_ROWS_SHOWN = 20
+
+
+class BoundedInlineFormSet(BaseInlineFormSet):
+    """The first INLINE_ROWS_SHOWN related rows in the inline's ordering.
+
+    The same slice is used when the page is posted back, so the submitted forms line up with the rows
+    they were rendered from; rows beyond the slice are neither shown nor touched.
+    """
+
+    max_shown = INLINE_ROWS_SHOWN
+
+    def get_queryset(self):
+        # One object kept for the formset's life: its result cache serves both the form count and each
+        # form's instance (a fresh slice per form would be one query per row).
+        if not hasattr(self, "_bounded_queryset"):
+            self._bounded_queryset = super().get_queryset()[: self.max_shown]
+        return self._bounded_queryset
