@@ -1,5 +1,7 @@
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Upper
 
 from concierge.audit.triggers import audit_trigger
 from concierge.crypto.fields import EncryptedCharField, EncryptedEmailField, KeyedHashField
@@ -46,7 +48,13 @@ class Client(TimestampedModel):
     class Meta:
         db_table = "clients"
         ordering = ["last_name", "first_name"]
-        indexes = [models.Index(fields=["created_at"], name="clients_created_at_idx")]
+        indexes = [
+            models.Index(fields=["created_at"], name="clients_created_at_idx"),
+            # The staff search by name (`icontains`, which Django writes as UPPER(col) LIKE UPPER('%term%')):
+            # trigram indexes on the same expression serve it without reading every client (issue #8).
+            GinIndex(OpClass(Upper("first_name"), name="gin_trgm_ops"), name="clients_first_name_trgm"),
+            GinIndex(OpClass(Upper("last_name"), name="gin_trgm_ops"), name="clients_last_name_trgm"),
+        ]
         triggers = [
             set_updated_at_trigger(),
             audit_trigger(encrypted={"email": "email_hash", "phone": "phone_hash"}, omitted=("email_hash", "phone_hash")),

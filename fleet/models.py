@@ -1,4 +1,4 @@
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.core.validators import MinValueValidator
 from django.db.models.functions import ExtractYear, Replace, Upper
@@ -28,6 +28,8 @@ class Vehicle(TimestampedModel):
         indexes = [
             models.Index(fields=["make", "model"], name="vehicles_make_model_idx"),
             GinIndex(fields=["metadata"], name="vehicles_metadata_gin"),
+            # The staff search for part of a plate (`icontains`): see clients.Client's name indexes.
+            GinIndex(OpClass(Upper("license_plate"), name="gin_trgm_ops"), name="vehicles_plate_trgm"),
         ]
         constraints = [
             # The seed's CHECK, to the letter: EXTRACT(YEAR FROM CURRENT_DATE) + 1.

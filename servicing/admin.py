@@ -7,15 +7,14 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from clients.selectors import client_search_filter
+from concierge.admin.filters import IndexedValuesListFilter
 from concierge.admin.paginators import EstimatedCountPaginator
 from concierge.audit.admin_mixins import AuditHistoryMixin
-from fleet.selectors import vehicle_search_filter
 
 from .forms import ServiceForm
 from .lifecycle import InvalidTransition, next_status
 from .models import Service, ServiceStatus
-from .selectors import board_columns, overdue_q
+from .selectors import board_columns, overdue_q, service_search_filter
 from .services import BulkTransitionRefused, service_change_status, service_change_status_bulk
 
 # The wall screen reloads itself this often (a <meta> refresh: no script needed).
@@ -48,7 +47,9 @@ class ServiceAdmin(AuditHistoryMixin, admin.ModelAdmin):
     show_full_result_count = False
     form = ServiceForm
     list_display = ("service_type", "plate", "client", "status", "scheduled_date", "completed_date", "technician", "cost")
-    list_filter = ("status", DueFilter, "service_type", "technician", "scheduled_date")
+    # Type and technician choices through their indexes, not SELECT DISTINCT over every job.
+    list_filter = ("status", DueFilter, ("service_type", IndexedValuesListFilter),
+                   ("technician", IndexedValuesListFilter), "scheduled_date")
     list_select_related = ("vehicle__client",)
     search_fields = ("service_type", "vehicle__license_plate", "vehicle__client__first_name", "vehicle__client__last_name")
     search_help_text = "Plate (with or without the space), client name or phone, or service type."
@@ -94,14 +95,12 @@ class ServiceAdmin(AuditHistoryMixin, admin.ModelAdmin):
         return super().lookup_allowed(lookup, value, request)
 
     def get_search_results(self, request, queryset, search_term):
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        extra = vehicle_search_filter(search_term, prefix="vehicle__")
-        phone_match = client_search_filter(search_term, prefix="vehicle__client__")
-        if phone_match is not None:
-            extra = extra | phone_match if extra is not None else phone_match
-        if extra is not None:
-            results = results | queryset.filter(extra)
-        return results, may_have_duplicates
+        # Our own search (selectors.service_search_filter): the same fields as search_fields, without
+        # the admin's OR across three joined tables. search_fields stays set so the search box shows.
+        matched = service_search_filter(search_term)
+        if matched is None:
+            return queryset, False
+        return queryset.filter(matched), False
 
     def save_model(self, request, obj, form, change):
         """Save the other fields, then hand a status change to the lifecycle (row lock, completed_date)."""

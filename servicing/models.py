@@ -1,6 +1,8 @@
 from decimal import Decimal
 
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models.functions import Upper
 
 from concierge.audit.triggers import audit_trigger
 from concierge.db.fields import PgEnumField
@@ -45,6 +47,9 @@ class Service(TimestampedModel):
             # The services list's default order (Meta.ordering plus the admin's -pk tiebreak): the first
             # page is an index scan of 100 entries instead of a sort of the whole table (bench/notes.md).
             models.Index(fields=["-scheduled_date", "-created_at", "-id"], name="services_list_order_idx"),
+            # The staff search matches the service type anywhere in it (`icontains`): with this, a search's
+            # OR of "type matches" and "car is one of these" is two index scans (servicing.selectors).
+            GinIndex(OpClass(Upper("service_type"), name="gin_trgm_ops"), name="services_type_trgm"),
             # Reports: every revenue figure reads completed jobs by completed_date range. Partial (only
             # completed rows) and covering (cost, vehicle, scheduled date) so the overview, revenue by
             # month and technician queries scan one month of index instead of the whole table.
