@@ -1,0 +1,49 @@
+"""The shared admin pieces for speed at scale (concierge/admin/): estimated counts, indexed filters."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from concierge.admin import paginators
+from concierge.admin.filters import indexed_distinct_values
+from servicing.models import Service
+from servicing.tests.factories import ServiceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _sql(ctx):
+    return " ".join(q["sql"] for q in ctx.captured_queries)
+
+
+def test_unfiltered_large_list_uses_the_planner_estimate_not_count(monkeypatch):
+    ServiceFactory.create_batch(12)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE services")
+    monkeypatch.setattr(paginators, "ESTIMATE_ABOVE_ROWS", 10)
+    with CaptureQueriesContext(connection) as ctx:
+        count = paginators.EstimatedCountPaginator(Service.objects.all(), 100).count
+    assert "reltuples" in _sql(ctx) and "COUNT(" not in _sql(ctx).upper()
+    assert count == paginators.estimated_row_count(Service, using="default")
+
+
+def test_filtered_or_small_lists_are_counted_exactly(monkeypatch):
+    ServiceFactory.create_batch(3, service_type="Oil Change")
+    ServiceFactory.create_batch(2, service_type="AC Service")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE services")
+    monkeypatch.setattr(paginators, "ESTIMATE_ABOVE_ROWS", 1)
+    assert paginators.EstimatedCountPaginator(Service.objects.filter(service_type="AC Service"), 100).count == 2
+    monkeypatch.setattr(paginators, "ESTIMATE_ABOVE_ROWS", 1000)
+    with CaptureQueriesContext(connection) as ctx:
+        assert paginators.EstimatedCountPaginator(Service.objects.all(), 100).count == 5
+    assert "COUNT(" in _sql(ctx).upper()
+
+
+def test_indexed_distinct_values_are_every_value_in_order_then_none():
+    for technician in ("Wanjiru", "Otieno", "Wanjiru", None, "", "Achieng"):
+        ServiceFactory(technician=technician)
+    expected = sorted(set(Service.objects.exclude(technician=None).values_list("technician", flat=True)))
+    assert indexed_distinct_values(Service, "technician", using="default") == [*expected, None]
+    Service.objects.filter(technician=None).delete()
+    assert indexed_distinct_values(Service, "technician", using="default") == expected
