@@ -15,21 +15,33 @@ from django.utils.functional import cached_property
 ESTIMATE_ABOVE_ROWS = 10_000
 
 
-def estimated_row_count(model, *, using):
-    """The planner's row estimate for the model's table, or None when it has none (never analysed)."""
-    with connections[using].cursor() as cursor:
-        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(%s)",
-                       [connections[using].ops.quote_name(model._meta.db_table)])
+def estimated_row_count(model, *, using, exact_below=0):
+    """The planner's row estimate for the model's table, or None when it has none (never analysed).
+
+    Below `exact_below` estimated rows the table is counted exactly instead, in the same statement (the
+    CASE runs the COUNT only on that branch), so a small table costs one query, not two.
+    """
+    connection = connections[using]
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT CASE WHEN reltuples >= %s THEN reltuples::bigint ELSE (SELECT COUNT(*) FROM {table}) END"
+            " FROM pg_class WHERE oid = to_regclass(%s)",
+            [max(exact_below, 0), table],
+        )
         row = cursor.fetchone()
-    return row[0] if row and row[0] >= 0 else None
+    return row[0] if row and row[0] is not None and row[0] >= 0 else None
 
 
 class EstimatedCountPaginator(Paginator):
     @cached_property
     def count(self):
         queryset = self.object_list
-        if isinstance(queryset, QuerySet) and not queryset.query.where and not queryset.query.is_sliced:
-            estimate = estimated_row_count(queryset.model, using=queryset.db)
-            if estimate is not None and estimate >= ESTIMATE_ABOVE_ROWS:
+        unfiltered = (isinstance(queryset, QuerySet) and not queryset.query.where and not queryset.query.is_sliced
+                      and not queryset.query.distinct)
+        if unfiltered:
+            # Every row of the table is a row of the list (annotations and to-one joins add none).
+            estimate = estimated_row_count(queryset.model, using=queryset.db, exact_below=ESTIMATE_ABOVE_ROWS)
+            if estimate is not None:
                 return estimate
         return super().count

@@ -12,19 +12,22 @@ from servicing.tests.factories import ServiceFactory
 pytestmark = pytest.mark.django_db
 
 
-def _sql(ctx):
-    return " ".join(q["sql"] for q in ctx.captured_queries)
+def _reltuples():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = 'services'")
+        return cursor.fetchone()[0]
 
 
-def test_unfiltered_large_list_uses_the_planner_estimate_not_count(monkeypatch):
+def test_unfiltered_large_list_takes_the_planner_estimate_not_a_count(monkeypatch):
     ServiceFactory.create_batch(12)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE services")
+    ServiceFactory.create_batch(5)  # not analysed yet: the estimate lags behind, as it does in production
     monkeypatch.setattr(paginators, "ESTIMATE_ABOVE_ROWS", 10)
     with CaptureQueriesContext(connection) as ctx:
         count = paginators.EstimatedCountPaginator(Service.objects.all(), 100).count
-    assert "reltuples" in _sql(ctx) and "COUNT(" not in _sql(ctx).upper()
-    assert count == paginators.estimated_row_count(Service, using="default")
+    assert len(ctx.captured_queries) == 1
+    assert count == _reltuples() != Service.objects.count()
 
 
 def test_filtered_or_small_lists_are_counted_exactly(monkeypatch):
@@ -32,12 +35,13 @@ def test_filtered_or_small_lists_are_counted_exactly(monkeypatch):
     ServiceFactory.create_batch(2, service_type="AC Service")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE services")
+    ServiceFactory.create_batch(1, service_type="AC Service")
     monkeypatch.setattr(paginators, "ESTIMATE_ABOVE_ROWS", 1)
-    assert paginators.EstimatedCountPaginator(Service.objects.filter(service_type="AC Service"), 100).count == 2
+    assert paginators.EstimatedCountPaginator(Service.objects.filter(service_type="AC Service"), 100).count == 3
     monkeypatch.setattr(paginators, "ESTIMATE_ABOVE_ROWS", 1000)
     with CaptureQueriesContext(connection) as ctx:
-        assert paginators.EstimatedCountPaginator(Service.objects.all(), 100).count == 5
-    assert "COUNT(" in _sql(ctx).upper()
+        assert paginators.EstimatedCountPaginator(Service.objects.all(), 100).count == 6
+    assert len(ctx.captured_queries) == 1  # the estimate and the exact count in one statement
 
 
 def test_indexed_distinct_values_are_every_value_in_order_then_none():
