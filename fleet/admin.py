@@ -4,6 +4,7 @@ from django.utils.html import format_html
 
 from clients.selectors import client_search_filter
 from concierge.admin.inlines import INLINE_ROWS_SHOWN, BoundedInlineFormSet
+from concierge.admin.changelists import QuickActionCheckboxMixin
 from concierge.admin.paginators import EstimatedCountPaginator
 from concierge.audit.admin_mixins import AuditHistoryMixin
 from servicing.models import Service
@@ -36,7 +37,7 @@ class ServiceInline(admin.TabularInline):
 
 
 @admin.register(Vehicle)
-class VehicleAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class VehicleAdmin(AuditHistoryMixin, QuickActionCheckboxMixin, admin.ModelAdmin):
     # Unfiltered: the planner's row estimate instead of COUNT(*); no second count for "N total".
     paginator = EstimatedCountPaginator
     show_full_result_count = False

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from concierge.admin.filters import IndexedValuesListFilter
+from concierge.admin.changelists import QuickActionCheckboxMixin
 from concierge.admin.paginators import EstimatedCountPaginator
 from concierge.audit.admin_mixins import AuditHistoryMixin
 
@@ -41,7 +42,7 @@ class DueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Service)
-class ServiceAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class ServiceAdmin(AuditHistoryMixin, QuickActionCheckboxMixin, admin.ModelAdmin):
     # Unfiltered: the planner's row estimate instead of COUNT(*); no second count for "N total".
     paginator = EstimatedCountPaginator
     show_full_result_count = False

@@ -51,3 +51,18 @@ def test_indexed_distinct_values_are_every_value_in_order_then_none():
     assert indexed_distinct_values(Service, "technician", using="default") == [*expected, None]
     Service.objects.filter(technician=None).delete()
     assert indexed_distinct_values(Service, "technician", using="default") == expected
+
+
+def test_quick_action_checkbox_is_djangos_own_html():
+    from django.contrib import admin
+    from django.test.html import parse_html
+
+    from concierge.admin.changelists import QuickActionCheckboxMixin
+
+    service = ServiceFactory()
+
+    class Quick(QuickActionCheckboxMixin, admin.ModelAdmin):
+        pass
+
+    djangos = admin.ModelAdmin(Service, admin.site).action_checkbox(service)
+    assert parse_html(Quick(Service, admin.site).action_checkbox(service)) == parse_html(djangos)
