@@ -2,7 +2,6 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
-from clients.selectors import client_search_filter
 from concierge.admin.inlines import INLINE_ROWS_SHOWN, BoundedInlineFormSet
 from concierge.admin.changelists import QuickActionCheckboxMixin
 from concierge.admin.paginators import EstimatedCountPaginator
@@ -11,7 +10,7 @@ from servicing.models import Service
 
 from .forms import VehicleForm
 from .models import Vehicle
-from .selectors import vehicle_search_filter
+from .selectors import vehicle_admin_search_filter
 
 
 class ServiceInline(admin.TabularInline):
@@ -79,14 +78,12 @@ class VehicleAdmin(AuditHistoryMixin, QuickActionCheckboxMixin, admin.ModelAdmin
         )
 
     def get_search_results(self, request, queryset, search_term):
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        extra = vehicle_search_filter(search_term)
-        phone_match = client_search_filter(search_term, prefix="client__")
-        if phone_match is not None:
-            extra = extra | phone_match if extra is not None else phone_match
-        if extra is not None:
-            results = results | queryset.filter(extra)
-        return results, may_have_duplicates
+        # Our own search over the search_fields (selectors.vehicle_admin_search_filter): owners matched
+        # by id first, so no OR across the join to clients. search_fields stays set for the search box.
+        matched = vehicle_admin_search_filter(search_term)
+        if matched is None:
+            return queryset, False
+        return queryset.filter(matched), False
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -28,8 +28,12 @@ class Vehicle(TimestampedModel):
         indexes = [
             models.Index(fields=["make", "model"], name="vehicles_make_model_idx"),
             GinIndex(fields=["metadata"], name="vehicles_metadata_gin"),
-            # The staff search for part of a plate (`icontains`): see clients.Client's name indexes.
+            # The staff search for part of a plate, VIN, make or model (`icontains`, fleet.selectors): see
+            # clients.Client's name indexes.
             GinIndex(OpClass(Upper("license_plate"), name="gin_trgm_ops"), name="vehicles_plate_trgm"),
+            GinIndex(OpClass(Upper("vin"), name="gin_trgm_ops"), name="vehicles_vin_trgm"),
+            GinIndex(OpClass(Upper("make"), name="gin_trgm_ops"), name="vehicles_make_trgm"),
+            GinIndex(OpClass(Upper("model"), name="gin_trgm_ops"), name="vehicles_model_trgm"),
         ]
         constraints = [
             # The seed's CHECK, to the letter: EXTRACT(YEAR FROM CURRENT_DATE) + 1.
