@@ -94,8 +94,9 @@ def dashboard_counts(*, today=None):
 # cars (plate or owner's name, through trigram indexes), then the jobs are matched on their own
 # columns: service type (trigram index) or car id (the foreign-key index).
 
-# Above this many matching cars (a one-letter word), the ids are left to a subquery instead of a list.
-SEARCH_VEHICLE_IDS_MAX = 5_000
+# Above this many matching cars (a one-letter word), the admin's join is used instead of a list of ids. At
+# scale 10 a common surname ("Korir": 5 048 clients, 8 500 cars) is still listed: 0.6 s, against 2 s joined.
+SEARCH_VEHICLE_IDS_MAX = 20_000
 
 
 def _search_words(term):
