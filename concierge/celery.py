@@ -32,3 +32,15 @@ def enqueue_now_rollback_unsafe(task, *args):
     except Exception as exc:  # kombu raises a family of connection errors; all mean "later"
         logger.warning("could not queue %s (%s); the sweeper will retry", task.name, type(exc).__name__)
         return False
+
+
+def requeue_rows(task, model, pks, *, now):
+    """Sweepers: queue `task(pk)` for each row in order, stopping at the first the broker refuses
+    (the next sweep tries again), and stamp `requeued_at` on those queued. Returns how many."""
+    queued = []
+    for pk in pks:
+        if not enqueue_now_rollback_unsafe(task, str(pk)):
+            break
+        queued.append(pk)
+    model.objects.filter(pk__in=queued).update(requeued_at=now)
+    return len(queued)

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from concierge.celery import enqueue_now_rollback_unsafe, enqueue_on_commit
+from concierge.celery import enqueue_on_commit, requeue_rows
 
 from .backends import DeliveryError, PermanentDeliveryError, TransientDeliveryError, get_sms_backend
 from .models import Notification, NotificationStatus, NotificationType
@@ -169,13 +169,7 @@ def notifications_requeue_stale(*, older_than_seconds=None, limit=1000):
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
-    queued = []
-    for pk in stale:
-        if not enqueue_now_rollback_unsafe(deliver_notification, str(pk)):
-            break  # the broker is still down: the next sweep tries again
-        queued.append(pk)
-    Notification.objects.filter(pk__in=queued).update(requeued_at=now)
-    queued = len(queued)
+    queued = requeue_rows(deliver_notification, Notification, stale, now=now)
     if abandoned or queued:
         logger.info("notification sweep: %d re-queued, %d abandoned claims failed", queued, abandoned)
     return {"requeued": queued, "abandoned": abandoned}

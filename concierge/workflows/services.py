@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from concierge.celery import enqueue_now_rollback_unsafe
+from concierge.celery import requeue_rows
 from servicing.models import Service, ServiceStatus
 
 from . import events
@@ -54,13 +54,7 @@ def events_requeue_unprocessed(*, limit=1000):
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
-    queued = []
-    for pk in stale:
-        if not enqueue_now_rollback_unsafe(run_event_workflows, str(pk)):
-            break  # the broker is still down: the next sweep tries again
-        queued.append(pk)
-    Event.objects.filter(pk__in=queued).update(requeued_at=now)
-    queued = len(queued)
+    queued = requeue_rows(run_event_workflows, Event, stale, now=now)
     if queued:
         logger.info("event sweep: %d re-queued", queued)
     return queued

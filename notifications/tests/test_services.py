@@ -180,7 +180,7 @@ def test_retry_delay_grows_exponentially_and_is_capped(settings):
 
 def test_the_sweeper_requeues_old_pending_rows_only(settings, monkeypatch):
     queued = []
-    monkeypatch.setattr("notifications.services.enqueue_now_rollback_unsafe", lambda task, pk: queued.append(pk) or True)
+    monkeypatch.setattr("concierge.celery.enqueue_now_rollback_unsafe", lambda task, pk: queued.append(pk) or True)
     old, new = create(), create()
     waiting = create()
     Notification.objects.filter(pk__in=[old.pk, waiting.pk]).update(created_at=timezone.now() - datetime.timedelta(minutes=5))
@@ -210,7 +210,7 @@ def test_staff_can_send_a_failed_notification_again(django_capture_on_commit_cal
 
 def test_the_sweeper_queues_a_row_once_per_sweep_age_not_on_every_sweep(monkeypatch):
     queued = []
-    monkeypatch.setattr("notifications.services.enqueue_now_rollback_unsafe", lambda task, pk: queued.append(pk) or True)
+    monkeypatch.setattr("concierge.celery.enqueue_now_rollback_unsafe", lambda task, pk: queued.append(pk) or True)
     old = create()
     Notification.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=5))
     notifications_requeue_stale()
@@ -219,7 +219,7 @@ def test_the_sweeper_queues_a_row_once_per_sweep_age_not_on_every_sweep(monkeypa
 
 
 def test_the_sweeper_stops_at_the_first_broker_error_and_leaves_rows_for_the_next_sweep(monkeypatch):
-    monkeypatch.setattr("notifications.services.enqueue_now_rollback_unsafe", lambda task, pk: False)  # Redis down
+    monkeypatch.setattr("concierge.celery.enqueue_now_rollback_unsafe", lambda task, pk: False)  # Redis down
     old = create()
     Notification.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=5))
     assert notifications_requeue_stale()["requeued"] == 0

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def test_unprocessed_events_older_than_the_sweep_age_are_queued_again_once(monkeypatch):
     queued = []
-    monkeypatch.setattr("concierge.workflows.services.enqueue_now_rollback_unsafe", lambda task, pk: queued.append(pk) or True)
+    monkeypatch.setattr("concierge.celery.enqueue_now_rollback_unsafe", lambda task, pk: queued.append(pk) or True)
     ServiceFactory()  # client_created, vehicle_added, service_created: all fresh
     old = Event.objects.first()
     Event.objects.update(processed_at=None)  # as if workflows listened to them
