@@ -32,6 +32,21 @@ MONTH_COLUMNS = [
 ]
 
 
+def revenue_by_month_table(page, name, title):
+    """The last 12 months of revenue up to the page's period, as the overview and revenue pages show it."""
+    start, end = months_ending(page.period.end)
+    return Table(name, title, MONTH_COLUMNS, selectors.revenue_by_month(start=start, end=end, services=page.scope))
+
+
+def month_labels(months):
+    return [f"{m['month']:%b %Y}" for m in months]
+
+
+def revenue_by_month_chart(chart_id, months):
+    return chart(chart_id, "Revenue by month (KES)", month_labels(months),
+                 [("Revenue", [m["revenue"] for m in months])], money=True)
+
+
 class OverviewPage(ReportPage):
     slug, title = "overview", "Overview"
     filterset_class = ServiceReportFilterSet
@@ -55,14 +70,10 @@ class OverviewPage(ReportPage):
         ], rows, note="Overdue jobs are counted now, so they have no previous value.")
 
     def table_revenue_by_month(self):
-        start, end = months_ending(self.period.end)
-        return Table("revenue_by_month", "Revenue by month, last 12 months", MONTH_COLUMNS,
-                     selectors.revenue_by_month(start=start, end=end, services=self.scope))
+        return revenue_by_month_table(self, "revenue_by_month", "Revenue by month, last 12 months")
 
     def charts(self, tables):
-        months = tables[1].rows
-        return [chart("overview-revenue", "Revenue by month (KES)", [f"{m['month']:%b %Y}" for m in months],
-                      [("Revenue", [m["revenue"] for m in months])], money=True)]
+        return [revenue_by_month_chart("overview-revenue", tables[1].rows)]
 
 
 class RevenuePage(ReportPage):
@@ -71,9 +82,7 @@ class RevenuePage(ReportPage):
     tables = ("by_month", "by_service_type", "makes_and_models")
 
     def table_by_month(self):
-        start, end = months_ending(self.period.end)
-        return Table("by_month", "By month, last 12 months", MONTH_COLUMNS,
-                     selectors.revenue_by_month(start=start, end=end, services=self.scope))
+        return revenue_by_month_table(self, "by_month", "By month, last 12 months")
 
     def table_by_service_type(self):
         return Table("by_service_type", "By service type", [
@@ -97,9 +106,8 @@ class RevenuePage(ReportPage):
     def charts(self, tables):
         months, types = tables[0].rows, tables[1].rows
         return [
-            chart("revenue-by-month", "Revenue by month (KES)", [f"{m['month']:%b %Y}" for m in months],
-                  [("Revenue", [m["revenue"] for m in months])], money=True),
-            chart("jobs-by-month", "Jobs completed by month", [f"{m['month']:%b %Y}" for m in months],
+            revenue_by_month_chart("revenue-by-month", months),
+            chart("jobs-by-month", "Jobs completed by month", month_labels(months),
                   [("Jobs completed", [m["jobs"] for m in months])],
                   kind="line"),
             chart("revenue-by-type", "Revenue by service type (KES)", [t["service_type"] for t in types],
