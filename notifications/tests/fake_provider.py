@@ -11,8 +11,10 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
+from .local_server import LocalServer
 
-class FakeAfricasTalking:
+
+class FakeAfricasTalking(LocalServer):
     def __init__(self, *, api_key="test-key", failure_rate=0.0, status_code=101, seed=1, latency=0.0,
                  error_body="Internal Server Error"):
         self.api_key = api_key
@@ -24,22 +26,11 @@ class FakeAfricasTalking:
         self.accepted = []  # form dicts of messages answered as sent
         self._random = random.Random(seed)
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._serve(ThreadingHTTPServer)
 
     @property
     def base_url(self):
-        host, port = self._server.server_address
-        return f"http://{host}:{port}"
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._server.shutdown()
-        self._server.server_close()
+        return f"http://127.0.0.1:{self.port}"
 
     def _handler(self):
         fake = self

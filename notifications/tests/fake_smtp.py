@@ -2,28 +2,15 @@
 RCPT, DATA, QUIT), recording what it accepts and refusing recipients on a chosen domain with 550."""
 
 import socketserver
-import threading
+
+from .local_server import LocalServer
 
 
-class FakeSMTP:
+class FakeSMTP(LocalServer):
     def __init__(self, *, refuse_domain=None):
         self.refuse_domain = refuse_domain
         self.messages = []  # (mail_from, [rcpt_to], data)
-        self._server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def port(self):
-        return self._server.server_address[1]
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._server.shutdown()
-        self._server.server_close()
+        self._serve(socketserver.ThreadingTCPServer)
 
     def _handler(self):
         fake = self
