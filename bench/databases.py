@@ -15,7 +15,9 @@ MARKER = "seed_scale v{version} scale={scale:g} seed={seed}"
 
 
 def database_name(scale):
-    return "concierge_bench_" + f"{scale:g}".replace(".", "_")
+    # BENCH_DATABASE_PREFIX lets two checkouts measure their own copies on one server.
+    prefix = os.environ.get("BENCH_DATABASE_PREFIX", "concierge_bench_")
+    return prefix + f"{scale:g}".replace(".", "_")
 
 
 def server_connection(settings_db):

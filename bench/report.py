@@ -22,6 +22,7 @@ bench/notes.md); a quick run (`make bench SCALES=0.01 REPEAT=3`) writes var/benc
   (`concierge_bench_0_01` for 0.01). The scale, seed and generator version are kept in `COMMENT ON
   DATABASE`; a database already seeded at that scale is reused (after `migrate`, since the schema may have moved on), any other
   is dropped and seeded again. They are never touched by `make test` or `make run`.
+  `BENCH_DATABASE_PREFIX=mine_` names them `mine_1`, `mine_10` instead (two checkouts sharing one server).
 - The data: `manage.py seed_scale --scale N [--seed 2026] [--database ALIAS] [--force] [--no-progress]`
   writes about N×10 000 clients, N×15 000 vehicles, N×100 000 services, N×300 000 notifications and
   N×1 000 000 audit rows covering five years, with PostgreSQL's COPY in one transaction, every
