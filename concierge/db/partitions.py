@@ -1,0 +1,269 @@
+"""Monthly range partitions: created ahead, strays in the default partition moved home, expired ones dropped.
+
+`notifications` (on created_at) and `audit_logs` (on "timestamp") are partitioned by month with
+PostgreSQL's declarative partitioning. Each month is a partition `<table>_YYYY_MM` holding
+[first of the month, first of the next); the key columns are the seed's TIMESTAMP without time zone
+and hold UTC, so months are UTC months. `<table>_default` takes any row no month holds, so an
+insert never fails for want of a partition: every change writes an audit row, and a missing
+partition would otherwise stop the shop. The next ensure_monthly_partitions() moves such rows
+into their own month.
+
+Callers: the migrations converting the two tables (convert_to_monthly_partitions, in
+partitions_convert.py), the post_migrate hook and the daily beat task (ensure_monthly_partitions),
+retention (drop_partitions_before) and seed_scale.
+
+Locks: a month is created as a plain table and ATTACHed, which takes SHARE UPDATE EXCLUSIVE on the
+parent (reads and writes go on) and a short exclusive lock on the default partition while it is
+checked (empty, normally). Dropping a month DETACHes it, which takes ACCESS EXCLUSIVE on the parent
+for a moment (DETACH ... CONCURRENTLY is not allowed while a default partition exists). Both run
+with a lock_timeout, so a long report holding the table makes the job fail and retry rather than
+queue every insert behind it.
+"""
+
+import dataclasses
+import datetime
+import re
+import uuid
+
+import pgtrigger
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.utils import timezone
+
+LOCK_TIMEOUT = "5s"
+_BOUND = re.compile(r"FOR VALUES FROM \('([^']+)'\) TO \('([^']+)'\)")
+
+
+@dataclasses.dataclass(frozen=True)
+class Partition:
+    name: str
+    start: datetime.datetime | None  # None: the default partition
+    end: datetime.datetime | None
+    # The planner's estimate (pg_class.reltuples, kept by autovacuum); -1 when never vacuumed/analysed.
+    estimated_rows: int
+
+    @property
+    def is_default(self):
+        return self.start is None
+
+
+def quote(name):
+    return '"' + name.replace('"', '""') + '"'
+
+
+def month_start(value):
+    """The first instant (naive UTC) of the month of a date or datetime (aware ones converted to UTC)."""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.make_naive(value, datetime.timezone.utc)
+    return datetime.datetime(value.year, value.month, 1)
+
+
+def add_months(month, n):
+    index = month.year * 12 + month.month - 1 + n
+    return datetime.datetime(index // 12, index % 12 + 1, 1)
+
+
+def partition_name(table, month):
+    return f"{table}_{month:%Y_%m}"
+
+
+def default_partition_name(table):
+    return f"{table}_default"
+
+
+def partition_key(table, *, using=DEFAULT_DB_ALIAS):
+    """The column `table` is range-partitioned on, or None when it is not a partitioned table."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            """SELECT a.attname FROM pg_partitioned_table p
+               JOIN pg_attribute a ON a.attrelid = p.partrelid AND a.attnum = p.partattrs[0]
+               WHERE p.partrelid = to_regclass(%s)""",
+            [quote(table)],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def list_partitions(table, *, using=DEFAULT_DB_ALIAS):
+    """The partitions of `table`, months in order, the default partition last."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            """SELECT c.relname, pg_get_expr(c.relpartbound, c.oid), c.reltuples::bigint
+               FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+               WHERE i.inhparent = to_regclass(%s)""",
+            [quote(table)],
+        )
+        rows = cursor.fetchall()
+    partitions = []
+    for name, bound, estimate in rows:
+        match = _BOUND.fullmatch(bound)
+        if bound == "DEFAULT":
+            start = end = None
+        elif match:
+            start, end = (datetime.datetime.fromisoformat(value) for value in match.groups())
+        else:
+            raise ValueError(f"{name}: bound {bound!r} is not a range of timestamps")
+        partitions.append(Partition(name, start, end, estimate))
+    return sorted(partitions, key=lambda p: (p.is_default, p.start or datetime.datetime.min))
+
+
+def ensure_monthly_partitions(table, *, months_ahead, since=None, now=None, using=DEFAULT_DB_ALIAS):
+    """Make sure `table` has a partition for every month from `since` (default: this month) to
+    `months_ahead` months after this one, one for every month the default partition holds rows of
+    (those rows are moved into it), and the default partition itself. Returns the names created.
+    """
+    key = partition_key(table, using=using)
+    if key is None:
+        raise ValueError(f"{table} is not a partitioned table")
+    current = month_start(now or timezone.now())
+    month, last = (month_start(since) if since else current), add_months(current, months_ahead)
+    wanted = set()
+    while month <= last:
+        wanted.add(month)
+        month = add_months(month, 1)
+    created = []
+    existing = list_partitions(table, using=using)
+    default = default_partition_name(table)
+    with connections[using].cursor() as cursor:
+        if not any(p.is_default for p in existing):
+            cursor.execute(f"CREATE TABLE {quote(default)} PARTITION OF {quote(table)} DEFAULT")
+            created.append(default)
+        # Normally empty: a seq scan of nothing.
+        cursor.execute(f"SELECT DISTINCT date_trunc('month', {quote(key)}) FROM {quote(default)}")
+        wanted.update(month_start(row[0]) for row in cursor.fetchall())
+    for month in sorted(wanted - {p.start for p in existing}):
+        _create_month(table, key, month, using=using)
+        created.append(partition_name(table, month))
+    return created
+
+
+def create_month_partitions(table, months, *, using=DEFAULT_DB_ALIAS):
+    """Create the partitions of the given months (naive UTC month starts) that do not exist yet."""
+    key = partition_key(table, using=using)
+    have = {p.start for p in list_partitions(table, using=using)}
+    for month in sorted(set(map(month_start, months)) - have):
+        _create_month(table, key, month, using=using)
+
+
+def _prepare_for_ddl(cursor):
+    """Set a short lock_timeout; returns the previous one, to put back.
+
+    ALTER TABLE refuses to run while the transaction has deferred foreign-key checks queued on the
+    table (rows written earlier in it): they are checked now. In the beat task's own transaction
+    there are none; a caller mixing writes and partition changes gets its checks at this point, and
+    immediate ones for the rest of its transaction.
+    """
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    # Transaction-local, and put back afterwards: inside a migration's transaction it would last to its end.
+    cursor.execute("SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)", [LOCK_TIMEOUT])
+    return cursor.fetchone()[0]
+
+
+def _create_month(table, key, month, *, using):
+    name, start, end = partition_name(table, month), month, add_months(month, 1)
+    bounds = f"FROM ('{start.isoformat(' ')}') TO ('{end.isoformat(' ')}')"
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        previous = _prepare_for_ddl(cursor)
+        # LIKE copies the columns, defaults, NOT NULLs and CHECKs; ATTACH adds the parent's indexes,
+        # foreign keys and row triggers (cloned) to it.
+        cursor.execute(f"CREATE TABLE {quote(name)} (LIKE {quote(table)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)")
+        stashes = _move_strays(cursor, table, key, name, start, end, using=using)
+        cursor.execute(f"ALTER TABLE {quote(table)} ATTACH PARTITION {quote(name)} FOR VALUES {bounds}")
+        for referencing, stash in stashes:
+            cursor.execute(f"INSERT INTO {quote(referencing)} SELECT * FROM {quote(stash)}")
+            cursor.execute(f"DROP TABLE {quote(stash)}")
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
+
+
+def _columns(cursor, table):
+    cursor.execute(
+        "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(%s) AND attnum > 0 AND NOT attisdropped "
+        "ORDER BY attnum",
+        [quote(table)],
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+def referencing_foreign_keys(cursor, table):
+    """[(referencing table, its columns, the referenced columns of `table`, ON DELETE action)]."""
+    cursor.execute(
+        """SELECT c.conrelid::regclass::text, c.confdeltype,
+                  ARRAY(SELECT attname FROM unnest(c.conkey) WITH ORDINALITY k(n, i)
+                        JOIN pg_attribute ON attrelid = c.conrelid AND attnum = k.n ORDER BY k.i),
+                  ARRAY(SELECT attname FROM unnest(c.confkey) WITH ORDINALITY k(n, i)
+                        JOIN pg_attribute ON attrelid = c.confrelid AND attnum = k.n ORDER BY k.i)
+           FROM pg_constraint c
+           WHERE c.confrelid = to_regclass(%s) AND c.contype = 'f' AND c.conparentid = 0""",
+        [quote(table)],
+    )
+    return [(referencing, columns, referenced, action) for referencing, action, columns, referenced in cursor.fetchall()]
+
+
+def _matching(columns, referenced, source, where=""):
+    return (
+        f"({', '.join(map(quote, columns))}) IN (SELECT {', '.join(map(quote, referenced))} FROM {quote(source)}{where})"
+    )
+
+
+def _trigger_uris(table):
+    return [trigger.get_uri(model) for model, trigger in pgtrigger.registered() if model._meta.db_table == table]
+
+
+def _move_strays(cursor, table, key, name, start, end, *, using):
+    """Move the default partition's rows of [start, end) into the (not yet attached) table `name`.
+
+    A move is not a change anyone made: the table's pgtrigger triggers are ignored (no audit rows,
+    and audit_logs' append-only guard lets it through). Rows of other tables pointing at the moved
+    rows with ON DELETE CASCADE would be deleted with them: they are kept aside and put back once
+    the month is attached. Returns [(referencing table, temporary table holding its rows)].
+    """
+    default = default_partition_name(table)
+    cursor.execute("SELECT to_regclass(%s)", [quote(default)])
+    if cursor.fetchone()[0] is None:
+        return []  # converting a table: the months come before the default partition
+    in_range = f" WHERE {quote(key)} >= '{start.isoformat(' ')}' AND {quote(key)} < '{end.isoformat(' ')}'"
+    cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {quote(default)}{in_range})")
+    if not cursor.fetchone()[0]:
+        return []
+    stashes = []
+    for referencing, columns, referenced, action in referencing_foreign_keys(cursor, table):
+        if action != "c":
+            continue  # NO ACTION / RESTRICT: a deferred check passes at commit, the row being back by then
+        stash = f"partition_move_{uuid.uuid4().hex[:16]}"
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {quote(stash)} AS SELECT * FROM {quote(referencing)} "
+            f"WHERE {_matching(columns, referenced, default, in_range)}"
+        )
+        stashes.append((referencing, stash))
+    columns = ", ".join(map(quote, _columns(cursor, table)))
+    with pgtrigger.ignore(*_trigger_uris(table), databases=[using]):
+        cursor.execute(
+            f"WITH moved AS (DELETE FROM {quote(default)}{in_range} RETURNING {columns}) "
+            f"INSERT INTO {quote(name)} ({columns}) SELECT {columns} FROM moved"
+        )
+    return stashes
+
+
+def drop_partitions_before(table, before, *, using=DEFAULT_DB_ALIAS):
+    """DETACH and DROP every monthly partition of `table` whose whole month lies before `before`
+    (naive UTC). Rows of other tables pointing at their rows with ON DELETE CASCADE are deleted
+    first, as a DELETE would have (PostgreSQL refuses to detach a partition still referenced).
+    No row triggers fire: no audit rows. Returns [(partition, rows it held)], oldest first.
+    """
+    dropped = []
+    for partition in list_partitions(table, using=using):
+        if partition.is_default or partition.end > before:
+            continue
+        with transaction.atomic(using=using), connections[using].cursor() as cursor:
+            previous = _prepare_for_ddl(cursor)
+            cursor.execute(f"SELECT count(*) FROM {quote(partition.name)}")
+            rows = cursor.fetchone()[0]
+            for referencing, columns, referenced, action in referencing_foreign_keys(cursor, table):
+                if action == "c":
+                    cursor.execute(
+                        f"DELETE FROM {quote(referencing)} WHERE {_matching(columns, referenced, partition.name)}"
+                    )
+            cursor.execute(f"ALTER TABLE {quote(table)} DETACH PARTITION {quote(partition.name)}")
+            cursor.execute(f"DROP TABLE {quote(partition.name)}")
+            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
+        dropped.append((partition.name, rows))
+    return dropped

@@ -1,0 +1,185 @@
+"""Turning a plain table, rows and all, into one partitioned by month (see partitions.py).
+
+Used by the migrations of `notifications` and `audit_logs`, and the PartitionByMonth migration
+operation below. Everything the table had is read from the catalogue first and put back under the
+same names: columns, defaults, NOT NULLs and CHECKs (LIKE), indexes, foreign keys, triggers with
+their comments (django-pgtrigger keeps its install hash there), and grants. So an index another
+migration added before this one runs is kept too.
+
+What cannot stay: a partitioned table's primary key and unique indexes must contain the partition
+column, so the primary key (id) becomes (id, <column>) and keeps its name; its index leads with id,
+so a lookup by id alone is still an index scan (one per partition). A unique index without the
+column is refused with an error. Foreign keys pointing at the table must reference (id, <column>):
+their owners re-point them, and the conversion refuses while any still points at the table.
+"""
+
+from django.db import DEFAULT_DB_ALIAS, connections, migrations, transaction
+from django.utils import timezone
+
+from .partitions import (
+    add_months,
+    create_month_partitions,
+    default_partition_name,
+    ensure_monthly_partitions,
+    month_start,
+    quote,
+    referencing_foreign_keys,
+)
+
+
+def _fetch(cursor, query, params):
+    cursor.execute(query, params)
+    return cursor.fetchall()
+
+
+def _catalogue(cursor, table):
+    """What the table has beyond its columns, as SQL to run again on the new table."""
+    oid = _fetch(cursor, "SELECT to_regclass(%s)::oid", [quote(table)])[0][0]
+    primary = _fetch(
+        cursor,
+        """SELECT c.conname, ARRAY(SELECT attname FROM unnest(c.conkey) WITH ORDINALITY k(n, i)
+                                   JOIN pg_attribute ON attrelid = c.conrelid AND attnum = k.n ORDER BY k.i)
+           FROM pg_constraint c WHERE c.conrelid = %s AND c.contype = 'p'""",
+        [oid],
+    )
+    # Indexes not backing a constraint (the primary key is re-created as a constraint).
+    indexes = _fetch(
+        cursor,
+        """SELECT pg_get_indexdef(i.indexrelid), i.indisunique FROM pg_index i
+           WHERE i.indrelid = %s AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+           ORDER BY i.indexrelid""",
+        [oid],
+    )
+    others = _fetch(
+        cursor,
+        "SELECT conname, contype FROM pg_constraint WHERE conrelid = %s AND contype IN ('u', 'x')",
+        [oid],
+    )
+    foreign_keys = _fetch(
+        cursor,
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s AND contype = 'f' ORDER BY conname",
+        [oid],
+    )
+    triggers = _fetch(
+        cursor,
+        """SELECT tgname, pg_get_triggerdef(oid), obj_description(oid, 'pg_trigger'), tgenabled
+           FROM pg_trigger WHERE tgrelid = %s AND NOT tgisinternal ORDER BY tgname""",
+        [oid],
+    )
+    grants = _fetch(
+        cursor,
+        """SELECT a.privilege_type, a.grantee::regrole::text, a.is_grantable
+           FROM pg_class c, aclexplode(c.relacl) a WHERE c.oid = %s AND a.grantee <> c.relowner AND a.grantee <> 0""",
+        [oid],
+    )
+    return primary, indexes, others, foreign_keys, triggers, grants
+
+
+def convert_to_monthly_partitions(table, column, *, months_ahead, using=DEFAULT_DB_ALIAS, now=None):
+    """Replace `table` by a table partitioned by month on `column` holding the same rows, with a
+    partition for every month from its oldest row to `months_ahead` months from now, and a default one.
+
+    All in one transaction: the table is locked (ACCESS EXCLUSIVE) until it commits, and its rows
+    are copied once, so it takes about as long as loading them (indexes are built after the copy).
+    """
+    connection = connections[using]
+    old = f"{table}_unpartitioned"
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        pointing = referencing_foreign_keys(cursor, table)
+        if pointing:
+            names = ", ".join(f"{referencing}({', '.join(columns)})" for referencing, columns, _, _ in pointing)
+            raise ValueError(f"{table} is referenced by {names}: re-point those foreign keys at its partition key first")
+        primary, indexes, others, foreign_keys, triggers, grants = _catalogue(cursor, table)
+        if others or any(unique for _, unique in indexes):
+            raise ValueError(f"{table} has a unique index or constraint other than its primary key; it would "
+                             f"have to include {column} on a partitioned table")
+        cursor.execute(f"SELECT min({quote(column)}), max({quote(column)}) FROM {quote(table)}")
+        oldest, newest = cursor.fetchone()
+
+        cursor.execute(f"ALTER TABLE {quote(table)} RENAME TO {quote(old)}")
+        cursor.execute(
+            f"CREATE TABLE {quote(table)} (LIKE {quote(old)} INCLUDING ALL EXCLUDING INDEXES) "
+            f"PARTITION BY RANGE ({quote(column)})"
+        )
+        # Every month the rows span (gaps included), then the months ahead and the default partition.
+        if oldest is not None:
+            months, month = [], month_start(oldest)
+            while month <= month_start(newest):
+                months.append(month)
+                month = add_months(month, 1)
+            create_month_partitions(table, months, using=using)
+        ensure_monthly_partitions(table, months_ahead=months_ahead, now=now or timezone.now(), using=using)
+        columns = ", ".join(quote(name) for name in _column_names(cursor, old))
+        cursor.execute(f"INSERT INTO {quote(table)} ({columns}) SELECT {columns} FROM {quote(old)}")
+        cursor.execute(f"DROP TABLE {quote(old)}")
+
+        for name, key in primary:
+            keys = list(key) + ([column] if column not in key else [])
+            cursor.execute(
+                f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} PRIMARY KEY ({', '.join(map(quote, keys))})"
+            )
+        for definition, _ in indexes:
+            cursor.execute(definition)  # written by pg_get_indexdef before the rename: "... ON public.<table> ..."
+        for name, definition in foreign_keys:
+            cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
+        for name, definition, comment, enabled in triggers:
+            cursor.execute(definition)
+            if comment is not None:
+                cursor.execute(f"COMMENT ON TRIGGER {quote(name)} ON {quote(table)} IS %s", [comment])
+            if enabled == "D":
+                cursor.execute(f"ALTER TABLE {quote(table)} DISABLE TRIGGER {quote(name)}")
+        for privilege, grantee, grantable in grants:
+            cursor.execute(
+                f"GRANT {privilege} ON {quote(table)} TO {grantee}" + (" WITH GRANT OPTION" if grantable else "")
+            )
+        # Partitioned parents are never analysed by autovacuum: give the planner the whole table once.
+        cursor.execute(f"ANALYZE {quote(table)}")
+    return default_partition_name(table)
+
+
+def _column_names(cursor, table):
+    return [row[0] for row in _fetch(
+        cursor,
+        "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(%s) AND attnum > 0 AND NOT attisdropped "
+        "ORDER BY attnum",
+        [quote(table)],
+    )]
+
+
+class PartitionByMonth(migrations.operations.base.Operation):
+    """Migration operation: convert_to_monthly_partitions() on the model's table.
+
+    Django's state does not change: the model keeps `id` as its primary key (the database's key is
+    (id, column), and ids stay unique by generation), so .get(pk=), save() and admin pages work as before.
+    Not reversible: going back would need the same copy the other way, and nothing asks for it.
+    """
+
+    reversible = False
+    reduces_to_sql = False
+
+    def __init__(self, model_name, column, months_ahead=3):
+        self.model_name, self.column, self.months_ahead = model_name, column, months_ahead
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        model = to_state.apps.get_model(app_label, self.model_name)
+        if self.allow_migrate_model(schema_editor.connection.alias, model):
+            convert_to_monthly_partitions(
+                model._meta.db_table, self.column, months_ahead=self.months_ahead,
+                using=schema_editor.connection.alias,
+            )
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        raise NotImplementedError("partitioning by month is not reversible")
+
+    def describe(self):
+        return f"Partition {self.model_name} by month on {self.column}"
+
+    def deconstruct(self):
+        return self.__class__.__name__, [self.model_name, self.column], {"months_ahead": self.months_ahead}
+
+    @property
+    def migration_name_fragment(self):
+        return f"partition_{self.model_name.lower()}_by_month"
