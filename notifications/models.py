@@ -83,7 +83,8 @@ class Notification(UUIDModel):
                 condition=models.Q(status__in=NotificationStatus.values), name="notifications_status_check"
             ),
         ]
-        triggers = [audit_trigger()]
+        # Named: the row triggers of a partitioned table run on its partitions.
+        triggers = [audit_trigger(table="notifications")]
 
     def __str__(self):
         return f"{self.get_channel_display()} to {self.client or self.user or 'nobody'} ({self.status})"

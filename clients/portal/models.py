@@ -54,11 +54,19 @@ class PortalInboxRead(models.Model):
 
     Kept beside the notifications table (owned by the notifications app) so that the portal's one
     write never alters a message row.
+
+    notifications is partitioned by month on created_at, and a foreign key into a partitioned table
+    must name its partition key: the database's key is (notification_id, notification_created_at)
+    → notifications (id, created_at), ON DELETE CASCADE, added by migration
+    clients.0008_inbox_read_composite_fk (Django cannot declare a two-column foreign key, hence
+    db_constraint=False on the field Django joins by).
     """
 
     notification = models.OneToOneField(
-        "notifications.Notification", on_delete=models.CASCADE, primary_key=True, related_name="portal_read"
+        "notifications.Notification", on_delete=models.CASCADE, primary_key=True, related_name="portal_read",
+        db_constraint=False,
     )
+    notification_created_at = models.DateTimeField(editable=False)
     read_at = models.DateTimeField(db_default=CurrentTimestamp())
 
     class Meta:

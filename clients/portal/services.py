@@ -40,8 +40,10 @@ def status_links_revoke(*, tokens):
     return tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
-def inbox_mark_read(*, notification_ids):
+def inbox_mark_read(*, notifications):
+    """Mark these notifications read (those already marked stay as they were)."""
     PortalInboxRead.objects.bulk_create(
-        [PortalInboxRead(notification_id=pk) for pk in notification_ids], ignore_conflicts=True
+        [PortalInboxRead(notification_id=n.pk, notification_created_at=n.created_at) for n in notifications],
+        ignore_conflicts=True,
     )
 

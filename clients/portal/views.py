@@ -74,7 +74,7 @@ class InboxView(PortalPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         # Rendered as they were before this visit (unread ones marked), then marked read.
         notifications = list(self.scope.inbox())
-        inbox_mark_read(notification_ids=[n.pk for n in notifications if not n.is_read])
+        inbox_mark_read(notifications=[n for n in notifications if not n.is_read])
         return super().get_context_data(notifications=notifications, **kwargs)
 
 

@@ -29,8 +29,12 @@ def _mask(var, column):
     )
 
 
-def audit_trigger(*, encrypted=None, omitted=()):
+def audit_trigger(*, encrypted=None, omitted=(), table=None):
     """The AFTER ROW trigger writing this table's audit rows.
+
+    table: the table's name, for a partitioned table (notifications). Its row triggers run on the
+        partitions, where TG_TABLE_NAME is the partition's name (`notifications_2026_11`); audit
+        rows must name the table. Left out, the trigger names TG_TABLE_NAME, as it always has.
 
     encrypted: {column: its keyed-hash column}. The column's value is replaced by "[encrypted]";
         since a fresh ciphertext is written on every save, an UPDATE counts it as changed only
@@ -71,7 +75,7 @@ def audit_trigger(*, encrypted=None, omitted=()):
         END IF;
         {masks}
         INSERT INTO audit_logs (table_name, record_id, action, old_values, new_values, user_id)
-        VALUES (TG_TABLE_NAME, rid, TG_OP, old_j, new_j, uid);
+        VALUES ({f"'{table}'" if table else "TG_TABLE_NAME"}, rid, TG_OP, old_j, new_j, uid);
         RETURN NULL;
     """
     return pgtrigger.Trigger(

@@ -8,6 +8,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.utils import DataError
 
+from clients.portal.models import PortalInboxRead
 from clients.tests.factories import ClientFactory
 from concierge.crypto import keys
 from fleet.models import Vehicle
@@ -172,6 +173,37 @@ def test_foreign_keys_cascade_in_the_database(table, column, referenced):
     assert rows == [("c", referenced)]
 
 
+@pytest.mark.parametrize(
+    "table,key,key_sql", [("notifications", "created_at", "created_at"), ("audit_logs", "timestamp", '"timestamp"')]
+)
+def test_notifications_and_audit_logs_are_partitioned_by_month_with_the_key_in_the_primary_key(table, key, key_sql):
+    # Where we differ from the seed (README, Schema): a partitioned table's primary key must hold the
+    # partition key, so the seed's PRIMARY KEY (id) is (id, <key>) here; its index leads with id.
+    assert fetch("SELECT relkind FROM pg_class WHERE oid = %s::regclass", [table]) == [("p",)]
+    assert fetch("SELECT pg_get_partkeydef(%s::regclass)", [table]) == [(f"RANGE ({key_sql})",)]
+    assert fetch(
+        """SELECT array_agg(a.attname ORDER BY k.i) FROM pg_constraint c, unnest(c.conkey) WITH ORDINALITY k(n, i)
+           JOIN pg_attribute a ON a.attnum = k.n WHERE c.conrelid = %s::regclass AND a.attrelid = c.conrelid
+           AND c.contype = 'p'""",
+        [table],
+    ) == [(["id", key],)]
+    this_month = datetime.datetime.now(datetime.timezone.utc).strftime("%Y_%m")
+    partitions = {r[0]: r[1] for r in fetch(
+        "SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+        "WHERE i.inhparent = %s::regclass", [table])}
+    assert partitions[f"{table}_{this_month}"].startswith("FOR VALUES FROM (")
+    assert partitions[f"{table}_default"] == "DEFAULT"
+
+
+def test_inbox_read_marks_point_at_notifications_by_id_and_partition_key_and_cascade():
+    assert fetch(
+        """SELECT c.confdeltype, c.confrelid::regclass::text,
+                  ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = c.conrelid AND attnum = ANY (c.conkey) ORDER BY attnum),
+                  ARRAY(SELECT attname FROM pg_attribute WHERE attrelid = c.confrelid AND attnum = ANY (c.confkey) ORDER BY attnum)
+           FROM pg_constraint c WHERE c.conrelid = 'portal_inbox_reads'::regclass AND c.contype = 'f' AND c.conparentid = 0"""
+    ) == [("c", "notifications", ["notification_id", "notification_created_at"], ["id", "created_at"])]
+
+
 class TestDatabaseDefaults:
     def test_raw_insert_gets_the_seed_defaults(self):
         # email is stored encrypted, beside its keyed hash (docs/audit-and-privacy.md).
@@ -316,12 +348,14 @@ class TestRejectedRows:
 
 
 class TestCascades:
-    def test_deleting_a_client_by_raw_sql_removes_vehicles_services_and_notifications(self):
+    def test_deleting_a_client_by_raw_sql_removes_vehicles_services_notifications_and_read_marks(self):
         notification = NotificationFactory()
         service = notification.service
         vehicle = service.vehicle
         client = vehicle.client
         other = NotificationFactory()
+        for each in (notification, other):
+            PortalInboxRead.objects.create(notification=each, notification_created_at=each.created_at)
 
         execute("DELETE FROM clients WHERE id = %s", [client.id])
 
@@ -329,6 +363,7 @@ class TestCascades:
         assert not Service.objects.filter(pk=service.pk).exists()
         assert not Notification.objects.filter(pk=notification.pk).exists()
         assert Notification.objects.filter(pk=other.pk).exists()
+        assert list(PortalInboxRead.objects.values_list("notification_id", flat=True)) == [other.pk]
 
     def test_deleting_a_service_by_raw_sql_removes_its_notifications_only(self):
         notification = NotificationFactory()

@@ -130,7 +130,7 @@ def test_inbox_lists_in_app_messages_newest_first_marks_unread_then_marks_them_r
     newer = NotificationFactory(service=job, channel=NotificationType.IN_APP, message="Newer note",
                                 sent_at=now - datetime.timedelta(hours=1))
     NotificationFactory(service=job, channel=NotificationType.SMS, message="An SMS, not for the inbox")
-    PortalInboxRead.objects.create(notification=older)
+    PortalInboxRead.objects.create(notification=older, notification_created_at=older.created_at)
     http = signed_in(owner)
 
     first = _text(http.get(reverse("portal:inbox")))
