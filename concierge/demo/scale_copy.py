@@ -7,9 +7,13 @@ check each row as it arrives, and any trigger on the tables (updated_at, the aud
 import itertools
 import sys
 
+from django.conf import settings
 from django.db import connections, transaction
 from psycopg import sql
 from tqdm import tqdm
+
+from concierge.audit.services import PARTITIONED_TABLES
+from concierge.db.partitions import ensure_monthly_partitions, partition_key
 
 from .scale import Shop, client_rows, notification_rows, service_rows, vehicle_rows
 from .scale_audit import audit_rows
@@ -79,6 +83,11 @@ def seed_scale(*, scale, seed, today, using="default", replace=False, progress=T
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         if replace:
             cursor.execute(sql.SQL("TRUNCATE {} CASCADE").format(sql.SQL(", ").join(map(sql.Identifier, TABLES))))
+        # A partition for every month of the five years before COPY, so no row waits in a default partition.
+        for table in PARTITIONED_TABLES:
+            if partition_key(table, using=using):
+                ensure_monthly_partitions(table, months_ahead=settings.PARTITIONS_MONTHS_AHEAD, since=shop.start,
+                                          using=using)
         steps = [
             ("clients", lambda: client_rows(shop, connection=connection)),
             ("vehicles", lambda: vehicle_rows(shop)),

@@ -147,9 +147,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # development defaults; production.py refuses to start without them.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 FIELD_HASH_KEY = env("FIELD_HASH_KEY", default="")
-# Notifications and audit rows older than this are purged by the nightly beat task, this many rows per transaction.
+# Notifications and audit rows older than this are purged by the nightly beat task: whole expired months
+# dropped as partitions, the month the cutoff falls in deleted this many rows per transaction.
 AUDIT_RETENTION_MONTHS = env.int("AUDIT_RETENTION_MONTHS", default=24)
 AUDIT_RETENTION_BATCH_SIZE = env.int("AUDIT_RETENTION_BATCH_SIZE", default=1000)
+# notifications and audit_logs are partitioned by month: the daily beat task keeps this many months
+# ready ahead of the current one (a row with no month yet lands in the default partition meanwhile).
+PARTITIONS_MONTHS_AHEAD = env.int("PARTITIONS_MONTHS_AHEAD", default=3)
 
 CURRENCY = "KES"
 SHOP_NAME = env("SHOP_NAME", default="Ndegwa Auto Concierge")
@@ -281,6 +285,11 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-records": {
         "task": "concierge.audit.tasks.purge_expired_records",
         "schedule": crontab(hour=3, minute=15),
+    },
+    # Monthly partitions of notifications and audit_logs (docs/audit-and-privacy.md), before the purge.
+    "create-upcoming-partitions": {
+        "task": "concierge.audit.tasks.create_upcoming_partitions",
+        "schedule": crontab(hour=3, minute=5),
     },
     "sweep-notifications": {"task": "notifications.tasks.sweep_notifications", "schedule": NOTIFICATION_SWEEP_INTERVAL},
     "sweep-events": {"task": "concierge.workflows.tasks.sweep_events", "schedule": NOTIFICATION_SWEEP_INTERVAL},
