@@ -17,7 +17,7 @@ STAMP := $(VENV)/.requirements.stamp
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help venv services stop status run test migrate check clean bench-audit bench-notifications bench
+.PHONY: help venv services stop status run test migrate check clean bench-audit bench-notifications bench bench-retention
 
 help:
 	@echo "make run [PORT=8000]   venv + services + migrate + demo data + web/worker/beat (Ctrl-C stops)"
@@ -27,6 +27,7 @@ help:
 	@echo "make migrate | check | venv | clean"
 	@echo "make bench-audit [BENCH_ARGS=...]   cost of the audit trigger: service updates with/without it, as a ratio"
 	@echo "make bench [SCALES=\"1 10\"] [REPEAT=30]   seed scale-N databases (reused), time every page, write docs/benchmarks.md"
+	@echo "make bench-retention [BENCH_ARGS=\"--scale 1\"]   retention on the scale-1 bench database by DELETE vs by dropping months, as a ratio"
 
 venv: $(STAMP)
 
@@ -76,6 +77,9 @@ bench-audit: migrate
 
 bench: services
 	$(BIN)/python -m bench.run --scales "$(SCALES)" --repeat $(REPEAT)
+
+bench-retention: services
+	$(BIN)/python -m bench.retention $(BENCH_ARGS)
 
 clean: stop
 	@# Without .venv, `stop` cannot run: end any servers left by their pid files before deleting their data.
