@@ -5,7 +5,10 @@ from concierge.audit.services import retention_purge
 
 
 class Command(BaseCommand):
-    help = "Delete notifications and audit rows older than AUDIT_RETENTION_MONTHS (the beat task runs this nightly)."
+    help = (
+        "Remove notifications and audit rows older than AUDIT_RETENTION_MONTHS: months wholly past it are dropped "
+        "as partitions, the month it falls in is trimmed --batch-size rows at a time (the beat task runs this nightly)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--months", type=int, default=None)
@@ -17,4 +20,4 @@ class Command(BaseCommand):
         if months < 1 or batch_size < 1:
             raise CommandError("--months and --batch-size must be at least 1")
         counts = retention_purge(months=months, batch_size=batch_size)
-        self.stdout.write(", ".join(f"{table}: {count} deleted" for table, count in counts.items()))
+        self.stdout.write(", ".join(f"{table}: {count} removed" for table, count in counts.items()))
