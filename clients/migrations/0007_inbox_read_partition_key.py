@@ -5,6 +5,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from concierge.db.operations import CascadeForeignKey
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -13,6 +15,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Unapplied, this runs last: the one-column key put back by the AlterField below cascades again (0003).
+        migrations.RunSQL(
+            migrations.RunSQL.noop,
+            reverse_sql=CascadeForeignKey("portal_inbox_reads", "notification_id", "notifications").sql,
+        ),
         migrations.AddField(
             model_name="portalinboxread",
             name="notification_created_at",

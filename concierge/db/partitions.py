@@ -20,6 +20,7 @@ with a lock_timeout, so a long report holding the table makes the job fail and r
 queue every insert behind it.
 """
 
+import contextlib
 import dataclasses
 import datetime
 import re
@@ -235,7 +236,8 @@ def _move_strays(cursor, table, key, name, start, end, *, using):
         )
         stashes.append((referencing, stash))
     columns = ", ".join(map(quote, _columns(cursor, table)))
-    with pgtrigger.ignore(*_trigger_uris(table), databases=[using]):
+    uris = _trigger_uris(table)  # none: nothing to ignore (pgtrigger.ignore() with none would ignore every trigger)
+    with pgtrigger.ignore(*uris, databases=[using]) if uris else contextlib.nullcontext():
         cursor.execute(
             f"WITH moved AS (DELETE FROM {quote(default)}{in_range} RETURNING {columns}) "
             f"INSERT INTO {quote(name)} ({columns}) SELECT {columns} FROM moved"

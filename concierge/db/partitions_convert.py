@@ -19,7 +19,6 @@ from django.utils import timezone
 from .partitions import (
     add_months,
     create_month_partitions,
-    default_partition_name,
     ensure_monthly_partitions,
     month_start,
     quote,
@@ -82,15 +81,25 @@ def convert_to_monthly_partitions(table, column, *, months_ahead, using=DEFAULT_
     All in one transaction: the table is locked (ACCESS EXCLUSIVE) until it commits, and its rows
     are copied once, so it takes about as long as loading them (indexes are built after the copy).
     """
+    _rebuild(table, column, partitioned=True, months_ahead=months_ahead, now=now, using=using)
+
+
+def convert_to_plain_table(table, column, *, using=DEFAULT_DB_ALIAS):
+    """The way back (a migration unapplied): one plain table again, its primary key without `column`."""
+    _rebuild(table, column, partitioned=False, using=using)
+
+
+def _rebuild(table, column, *, partitioned, using, months_ahead=0, now=None):
     connection = connections[using]
-    old = f"{table}_unpartitioned"
+    old = f"{table}_{'unpartitioned' if partitioned else 'partitioned'}"
     with transaction.atomic(using=using), connection.cursor() as cursor:
         pointing = referencing_foreign_keys(cursor, table)
         if pointing:
             names = ", ".join(f"{referencing}({', '.join(columns)})" for referencing, columns, _, _ in pointing)
-            raise ValueError(f"{table} is referenced by {names}: re-point those foreign keys at its partition key first")
+            raise ValueError(f"{table} is referenced by {names}: drop or re-point those foreign keys first "
+                             f"(a partitioned table can be referenced only by a key holding {column})")
         primary, indexes, others, foreign_keys, triggers, grants = _catalogue(cursor, table)
-        if others or any(unique for _, unique in indexes):
+        if partitioned and (others or any(unique for _, unique in indexes)):
             raise ValueError(f"{table} has a unique index or constraint other than its primary key; it would "
                              f"have to include {column} on a partitioned table")
         cursor.execute(f"SELECT min({quote(column)}), max({quote(column)}) FROM {quote(table)}")
@@ -98,28 +107,30 @@ def convert_to_monthly_partitions(table, column, *, months_ahead, using=DEFAULT_
 
         cursor.execute(f"ALTER TABLE {quote(table)} RENAME TO {quote(old)}")
         cursor.execute(
-            f"CREATE TABLE {quote(table)} (LIKE {quote(old)} INCLUDING ALL EXCLUDING INDEXES) "
-            f"PARTITION BY RANGE ({quote(column)})"
+            f"CREATE TABLE {quote(table)} (LIKE {quote(old)} INCLUDING ALL EXCLUDING INDEXES)"
+            + (f" PARTITION BY RANGE ({quote(column)})" if partitioned else "")
         )
-        # Every month the rows span (gaps included), then the months ahead and the default partition.
-        if oldest is not None:
-            months, month = [], month_start(oldest)
-            while month <= month_start(newest):
-                months.append(month)
-                month = add_months(month, 1)
-            create_month_partitions(table, months, using=using)
-        ensure_monthly_partitions(table, months_ahead=months_ahead, now=now or timezone.now(), using=using)
+        if partitioned:
+            # Every month the rows span (gaps included), then the months ahead and the default partition.
+            if oldest is not None:
+                months, month = [], month_start(oldest)
+                while month <= month_start(newest):
+                    months.append(month)
+                    month = add_months(month, 1)
+                create_month_partitions(table, months, using=using)
+            ensure_monthly_partitions(table, months_ahead=months_ahead, now=now or timezone.now(), using=using)
         columns = ", ".join(quote(name) for name in _column_names(cursor, old))
         cursor.execute(f"INSERT INTO {quote(table)} ({columns}) SELECT {columns} FROM {quote(old)}")
-        cursor.execute(f"DROP TABLE {quote(old)}")
+        cursor.execute(f"DROP TABLE {quote(old)}")  # a partitioned one with its partitions
 
         for name, key in primary:
-            keys = list(key) + ([column] if column not in key else [])
+            keys = list(key) + [column] if partitioned else [k for k in key if k != column]
             cursor.execute(
-                f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} PRIMARY KEY ({', '.join(map(quote, keys))})"
+                f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} PRIMARY KEY ({', '.join(dict.fromkeys(map(quote, keys)))})"
             )
         for definition, _ in indexes:
-            cursor.execute(definition)  # written by pg_get_indexdef before the rename: "... ON public.<table> ..."
+            # Written by pg_get_indexdef before the rename: "... ON [ONLY] public.<table> ...".
+            cursor.execute(definition.replace(" ON ONLY ", " ON ", 1))
         for name, definition in foreign_keys:
             cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
         for name, definition, comment, enabled in triggers:
@@ -134,7 +145,6 @@ def convert_to_monthly_partitions(table, column, *, months_ahead, using=DEFAULT_
             )
         # Partitioned parents are never analysed by autovacuum: give the planner the whole table once.
         cursor.execute(f"ANALYZE {quote(table)}")
-    return default_partition_name(table)
 
 
 def _column_names(cursor, table):
@@ -151,10 +161,9 @@ class PartitionByMonth(migrations.operations.base.Operation):
 
     Django's state does not change: the model keeps `id` as its primary key (the database's key is
     (id, column), and ids stay unique by generation), so .get(pk=), save() and admin pages work as before.
-    Not reversible: going back would need the same copy the other way, and nothing asks for it.
+    Reversible: unapplied, the same copy the other way (convert_to_plain_table).
     """
 
-    reversible = False
     reduces_to_sql = False
 
     def __init__(self, model_name, column, months_ahead=3):
@@ -172,7 +181,9 @@ class PartitionByMonth(migrations.operations.base.Operation):
             )
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        raise NotImplementedError("partitioning by month is not reversible")
+        model = from_state.apps.get_model(app_label, self.model_name)
+        if self.allow_migrate_model(schema_editor.connection.alias, model):
+            convert_to_plain_table(model._meta.db_table, self.column, using=schema_editor.connection.alias)
 
     def describe(self):
         return f"Partition {self.model_name} by month on {self.column}"

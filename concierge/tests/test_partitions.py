@@ -22,7 +22,7 @@ from concierge.db.partitions import (
     month_start,
     partition_name,
 )
-from concierge.db.partitions_convert import convert_to_monthly_partitions
+from concierge.db.partitions_convert import convert_to_monthly_partitions, convert_to_plain_table
 from notifications.models import Notification
 from notifications.tests.factories import NotificationFactory
 
@@ -210,3 +210,23 @@ def test_a_table_still_referenced_by_a_one_column_key_is_refused(probe):
     with pytest.raises(ValueError, match="partition_probe_ref"):
         convert_to_monthly_partitions("partition_probe", "at", months_ahead=1)
     assert fetch("SELECT relkind FROM pg_class WHERE relname = 'partition_probe'") == [("r",)]
+
+
+def test_a_converted_table_goes_back_to_a_plain_one_when_the_migration_is_unapplied(probe):
+    ids = [fetch("INSERT INTO partition_probe (client_id, at, note) VALUES (%s, %s, 'ok') RETURNING id",
+                 [probe.pk, at])[0][0] for at in (datetime.datetime(2024, 1, 15), naive_utc(timezone.now()))]
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    convert_to_monthly_partitions("partition_probe", "at", months_ahead=1)
+
+    convert_to_plain_table("partition_probe", "at")
+
+    assert fetch("SELECT relkind FROM pg_class WHERE relname = 'partition_probe'") == [("r",)]
+    assert not fetch("SELECT 1 FROM pg_class WHERE relname LIKE 'partition_probe_20%%' OR relname = 'partition_probe_default'")
+    assert sorted(r[0] for r in fetch("SELECT id FROM partition_probe")) == sorted(ids)
+    assert fetch("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'partition_probe_pkey'") == [
+        ("PRIMARY KEY (id)",)]
+    assert fetch("SELECT indexdef FROM pg_indexes WHERE indexname = 'partition_probe_note_idx'") == [
+        ("CREATE INDEX partition_probe_note_idx ON public.partition_probe USING btree (note)",)]
+    assert fetch("SELECT obj_description(oid, 'pg_trigger') FROM pg_trigger WHERE tgname = 'partition_probe_shout'") == [
+        ("hash-123",)]
