@@ -5,8 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from concierge.admin.inlines import INLINE_ROWS_SHOWN, BoundedInlineFormSet
-from concierge.admin.changelists import QuickActionCheckboxMixin
-from concierge.admin.paginators import EstimatedCountPaginator
+from concierge.admin.changelists import LargeTableAdminMixin
 from concierge.audit.admin_mixins import AuditHistoryMixin, PersonalDataAdminMixin
 from fleet.forms import VehicleForm
 from fleet.models import Vehicle
@@ -36,10 +35,7 @@ class VehicleInline(admin.TabularInline):
 
 
 @admin.register(Client)
-class ClientAdmin(PersonalDataAdminMixin, AuditHistoryMixin, QuickActionCheckboxMixin, admin.ModelAdmin):
-    # Unfiltered: the planner's row estimate instead of COUNT(*); no second count for "N total".
-    paginator = EstimatedCountPaginator
-    show_full_result_count = False
+class ClientAdmin(PersonalDataAdminMixin, AuditHistoryMixin, LargeTableAdminMixin, admin.ModelAdmin):
     form = ClientForm
     list_display = ("last_name", "first_name", "email", "phone_display", "vehicle_count", "consent_gdpr", "created_at")
     list_display_links = ("last_name", "first_name")

@@ -3,8 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from concierge.admin.inlines import INLINE_ROWS_SHOWN, BoundedInlineFormSet
-from concierge.admin.changelists import QuickActionCheckboxMixin
-from concierge.admin.paginators import EstimatedCountPaginator
+from concierge.admin.changelists import LargeTableAdminMixin
 from concierge.audit.admin_mixins import AuditHistoryMixin
 from servicing.models import Service
 
@@ -36,10 +35,7 @@ class ServiceInline(admin.TabularInline):
 
 
 @admin.register(Vehicle)
-class VehicleAdmin(AuditHistoryMixin, QuickActionCheckboxMixin, admin.ModelAdmin):
-    # Unfiltered: the planner's row estimate instead of COUNT(*); no second count for "N total".
-    paginator = EstimatedCountPaginator
-    show_full_result_count = False
+class VehicleAdmin(AuditHistoryMixin, LargeTableAdminMixin, admin.ModelAdmin):
     form = VehicleForm
     list_display = ("license_plate", "make", "model", "year", "client", "mileage")
     list_filter = ("make", "year")

@@ -8,8 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from concierge.admin.filters import IndexedValuesListFilter
-from concierge.admin.changelists import QuickActionCheckboxMixin
-from concierge.admin.paginators import EstimatedCountPaginator
+from concierge.admin.changelists import LargeTableAdminMixin
 from concierge.audit.admin_mixins import AuditHistoryMixin
 
 from .forms import ServiceForm
@@ -42,10 +41,8 @@ class DueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Service)
-class ServiceAdmin(AuditHistoryMixin, QuickActionCheckboxMixin, admin.ModelAdmin):
-    # Unfiltered: the planner's row estimate instead of COUNT(*); no second count for "N total".
-    paginator = EstimatedCountPaginator
-    show_full_result_count = False
+class ServiceAdmin(AuditHistoryMixin, LargeTableAdminMixin, admin.ModelAdmin):
+    change_list_template = "admin/servicing/service/change_list.html"  # the job board's link
     form = ServiceForm
     list_display = ("service_type", "plate", "client", "status", "scheduled_date", "completed_date", "technician", "cost")
     # Type and technician choices through their indexes, not SELECT DISTINCT over every job.

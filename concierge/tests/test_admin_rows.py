@@ -1,0 +1,77 @@
+"""The staff lists' rows made once per column (concierge/admin/changelists.py): Django's HTML, cell for cell."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib import admin
+from django.contrib.admin.templatetags.admin_list import result_list
+from django.test import RequestFactory
+from django.urls import reverse
+
+from clients.models import Client
+from clients.tests.factories import ClientFactory
+from concierge.accounts.tests.factories import UserFactory
+from concierge.admin.changelists import quick_result_list
+from concierge.audit.context import acting_as
+from concierge.audit.models import AuditLog
+from fleet.models import Vehicle
+from fleet.tests.factories import VehicleFactory
+from notifications.models import Notification
+from notifications.tests.factories import NotificationFactory
+from servicing.models import Service
+from servicing.services import service_start
+from servicing.tests.factories import ServiceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def varied_rows(superuser):
+    """Rows with what formatting has to get right: markup in text, empty and missing values, yes/no,
+    dates and times, decimals, choices, a staff recipient instead of a client."""
+    awkward = ClientFactory(first_name='<b>Amani & "Sons"</b>', last_name="O'Brien", phone=None, consent_gdpr=False)
+    car = VehicleFactory(client=awkward, license_plate=None, vin="JTDBT9230000000A1", year=None, mileage=0)
+    with acting_as(superuser):
+        job = ServiceFactory(vehicle=car, service_type="Brake <Repair>", technician=None, cost=Decimal("12500.50"),
+                             scheduled_date=datetime.date(2025, 1, 31))
+        service_start(service=job)
+        ServiceFactory(status="completed", completed_date=datetime.date.today(), technician="")
+        ServiceFactory(scheduled_date=None)
+    NotificationFactory(error="Provider said <no>", status="failed", sent_at=None)
+    NotificationFactory(service=None, vehicle=None, client=None, user=UserFactory(first_name="Faith"))
+
+
+@pytest.mark.parametrize(("model", "params"), [
+    (Service, {}),
+    (Service, {"status__exact": "in_progress", "q": "Brake"}),  # preserved filters in every row's link
+    (Client, {}),
+    (Vehicle, {"o": "-2"}),
+    (Notification, {}),
+    (AuditLog, {"table_name": "services"}),
+])
+def test_rows_are_djangos_html(varied_rows, superuser, model, params):
+    request = RequestFactory().get(reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"),
+                                   params)
+    request.user = superuser
+    model_admin = admin.site._registry[model]
+    cl = model_admin.get_changelist_instance(request)
+    cl.formset = None
+    djangos, ours = result_list(cl), quick_result_list(cl)
+    assert len(ours["results"]) == len(cl.result_list) > 0
+    assert [list(row) for row in ours["results"]] == [list(row) for row in djangos["results"]]
+    assert {k: v for k, v in ours.items() if k != "results"} == {k: v for k, v in djangos.items() if k != "results"}
+
+
+def test_lists_render_through_the_quick_rows(varied_rows, client, superuser, monkeypatch):
+    from concierge.admin import changelists
+
+    made = []
+    quick = changelists.quick_results
+    monkeypatch.setattr(changelists, "quick_results", lambda cl: made.append(cl.model) or quick(cl))
+    client.force_login(superuser)
+    for model in (Service, Client, Vehicle, Notification, AuditLog):
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        assert client.get(url).status_code == 200
+    assert made == [Service, Client, Vehicle, Notification, AuditLog]
+    assert "Job board" in client.get(reverse("admin:servicing_service_changelist")).content.decode()
