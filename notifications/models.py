@@ -72,6 +72,13 @@ class Notification(UUIDModel):
             models.Index(fields=["sent_at", "status"], name="notifications_sent_status_idx"),
             # The notification reports count rows by when they were written, per status (docs/reports.md).
             models.Index(fields=["created_at", "status"], name="notifications_created_st_idx"),
+            # The staff list's order (Meta.ordering plus the admin's -pk tiebreak). sent_at DESC puts the
+            # unsent (NULL: failed and pending, 120 000 rows at scale 10) first; without the id in the
+            # index every list load sorted all of them to show 100.
+            models.Index(fields=["-sent_at", "-id"], name="notifications_list_order_idx"),
+            # Failed messages: the staff home's count and the list it links to (status failed, same order).
+            models.Index(fields=["-sent_at", "-id"], name="notifications_failed_idx",
+                         condition=models.Q(status="failed")),
             # The sweeper's query: pending rows, oldest first.
             models.Index(
                 fields=["created_at"], name="notifications_pending_idx",

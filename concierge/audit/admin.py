@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.db.models import OuterRef, Subquery, Value
+from django.db.models import Exists, OuterRef, Subquery, Value
 from django.db.models.functions import Concat, Trim
 from django.utils.html import format_html_join
+
+from concierge.admin.changelists import LargeTableAdminMixin
+from concierge.admin.filters import IndexedValuesListFilter
 
 from .models import AuditLog
 from .selectors import changes_of
@@ -15,8 +18,10 @@ class UserFilter(admin.SimpleListFilter):
     parameter_name = "user"
 
     def lookups(self, request, model_admin):
-        ids = AuditLog.objects.exclude(user_id=None).values_list("user_id", flat=True).distinct()
-        users = get_user_model().objects.filter(pk__in=ids).order_by("first_name", "last_name")
+        # Each staff account asks whether it has a row (one probe of audit_logs_user_ts_idx), rather than
+        # SELECT DISTINCT user_id over the whole trail (ten million rows at scale 10).
+        in_trail = AuditLog.objects.filter(user_id=OuterRef("pk"))
+        users = get_user_model().objects.filter(Exists(in_trail)).order_by("first_name", "last_name")
         return [("none", "system (no user)")] + [(str(user.pk), str(user)) for user in users]
 
     def queryset(self, request, queryset):
@@ -28,17 +33,23 @@ class UserFilter(admin.SimpleListFilter):
 
 
 @admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
-    """Read-only: audit rows are written by database triggers and protected by another."""
+class AuditLogAdmin(LargeTableAdminMixin, admin.ModelAdmin):
+    """Read-only: audit rows are written by database triggers and protected by another.
+
+    Ten million rows at scale 10: nothing on the list reads them all. The count is the planner's
+    estimate (filtered: exact up to a bound) and the date drill-down is found by index probes
+    (LargeTableAdminMixin); the table filter's choices come by loose index scan, the users' by one
+    probe each.
+    """
 
     list_display = ("timestamp", "table_name", "action", "record_id", "user")
-    list_filter = ("table_name", "action", UserFilter, ("timestamp", admin.DateFieldListFilter))
+    list_filter = (("table_name", IndexedValuesListFilter), "action", UserFilter,
+                   ("timestamp", admin.DateFieldListFilter))
     date_hierarchy = "timestamp"
     search_fields = ("=record_id",)
     fields = ("timestamp", "table_name", "record_id", "action", "user", "changes")
     readonly_fields = fields
     list_per_page = 50
-    show_full_result_count = False  # a count(*) over a large trail on every page is not worth it
 
     def get_queryset(self, request):
         # The staff member's name in the same query: user_id is a bare UUID, so no select_related.

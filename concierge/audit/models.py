@@ -31,6 +31,10 @@ class AuditLog(UUIDModel):
             models.Index(fields=["table_name", "record_id", "timestamp"], name="audit_logs_table_record_ts_idx"),
             # Beyond the seed: the admin lists newest first and the retention purge cuts by age.
             models.Index(fields=["timestamp"], name="audit_logs_timestamp_idx"),
+            # The admin's user filter: its choices (does this staff member have a row?) and its list, newest
+            # first. Rows the system wrote (no user) are left out of it.
+            models.Index(fields=["user_id", "timestamp"], name="audit_logs_user_ts_idx",
+                         condition=models.Q(user_id__isnull=False)),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(action__in=AuditAction.values), name="audit_logs_action_check"),
