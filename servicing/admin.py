@@ -14,7 +14,8 @@ from concierge.audit.admin_mixins import AuditHistoryMixin
 from .forms import ServiceForm
 from .lifecycle import InvalidTransition, next_status
 from .models import Service, ServiceStatus
-from .selectors import board_columns, overdue_q, service_search_filter
+from . import selectors
+from .selectors import board_columns, board_q, overdue_q, service_search_filter
 from .services import BulkTransitionRefused, service_change_status, service_change_status_bulk
 
 # The wall screen reloads itself this often (a <meta> refresh: no script needed).
@@ -29,7 +30,8 @@ class DueFilter(admin.SimpleListFilter):
     parameter_name = "due"
 
     def lookups(self, request, model_admin):
-        return [("today", "Today"), ("overdue", "Overdue")]
+        # "board": what the job board holds, where its columns link for the cards they do not show.
+        return [("today", "Today"), ("overdue", "Overdue"), ("board", "On the job board")]
 
     def queryset(self, request, queryset):
         today = timezone.localdate()
@@ -37,6 +39,8 @@ class DueFilter(admin.SimpleListFilter):
             return queryset.filter(scheduled_date=today)
         if self.value() == "overdue":
             return queryset.filter(overdue_q(today=today))
+        if self.value() == "board":
+            return queryset.filter(board_q(today=today))
         return queryset
 
 
@@ -166,10 +170,15 @@ class ServiceAdmin(AuditHistoryMixin, LargeTableAdminMixin, admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         today = timezone.localdate()
+        columns = board_columns(today=today)
+        changelist = reverse("admin:servicing_service_changelist")
+        for column in columns:
+            column.all_url = f"{changelist}?due=board&status__exact={column.status}"
         context = {
             **self.admin_site.each_context(request),
             "title": f"Job board · {today:%A %d %B %Y}",
-            "columns": board_columns(today=today),
+            "columns": columns,
+            "per_column": selectors.BOARD_CARDS_PER_COLUMN,
             "now": timezone.now(),
             "can_move": self.has_change_permission(request),
             "refresh_seconds": BOARD_REFRESH_SECONDS,

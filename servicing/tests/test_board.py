@@ -8,7 +8,7 @@ from django.utils import timezone
 from fleet.tests.factories import VehicleFactory
 from notifications.models import NotificationStatus
 from notifications.tests.factories import NotificationFactory
-from servicing.models import ServiceStatus
+from servicing.models import Service, ServiceStatus
 from servicing.selectors import board_columns, dashboard_counts
 from servicing.tests.factories import ServiceFactory
 
@@ -40,6 +40,54 @@ def test_board_holds_todays_and_overdue_jobs_by_status_only():
     assert board[ServiceStatus.IN_PROGRESS] == [overdue]
     assert board[ServiceStatus.COMPLETED] == [done_today]
     assert board[ServiceStatus.CANCELLED] == []
+
+
+def test_board_shows_the_longest_waiting_cards_of_each_column_and_counts_the_rest(admin_browser, monkeypatch):
+    from servicing import selectors
+
+    monkeypatch.setattr(selectors, "BOARD_CARDS_PER_COLUMN", 3)
+    today = timezone.localdate()
+    waiting = [ServiceFactory(scheduled_date=today - datetime.timedelta(days=d)) for d in (5, 4, 3, 2, 1)]
+    ServiceFactory(scheduled_date=today)
+    started = ServiceFactory(scheduled_date=today, status=ServiceStatus.IN_PROGRESS)
+    columns = {c.status: c for c in board_columns(today=today)}
+    assert [card.service for card in columns[ServiceStatus.PENDING].cards] == waiting[:3]
+    assert (columns[ServiceStatus.PENDING].total, columns[ServiceStatus.PENDING].not_shown) == (6, 3)
+    assert [card.service for card in columns[ServiceStatus.IN_PROGRESS].cards] == [started]
+    assert columns[ServiceStatus.IN_PROGRESS].not_shown == 0
+    page = admin_browser.get(reverse(BOARD)).content.decode()
+    link = reverse("admin:servicing_service_changelist") + "?due=board&amp;status__exact=pending"
+    assert f'<a href="{link}">and 3 more: all 6 in the services list</a>' in page
+    listed = admin_browser.get(reverse("admin:servicing_service_changelist"), {"due": "board", "status__exact": "pending"})
+    assert listed.context["cl"].result_count == 6
+
+
+def test_each_kind_of_board_job_is_found_through_an_index():
+    """The board's first query ORs three conditions; each must be an index scan (a BitmapOr), not a
+    reading of every job: the overdue one through (status, scheduled_date)."""
+    from django.db import connection
+
+    from servicing.selectors import board_q
+
+    # As in a shop's books: years of closed jobs, a few open ones.
+    car = VehicleFactory()
+    Service.objects.bulk_create(
+        Service(vehicle=car, service_type="Oil Change", status=ServiceStatus.COMPLETED,
+                scheduled_date=timezone.localdate() - datetime.timedelta(days=d),
+                completed_date=timezone.localdate() - datetime.timedelta(days=d))
+        for d in range(1, 400)
+    )
+    ServiceFactory.create_batch(3, vehicle=car, scheduled_date=timezone.localdate() - datetime.timedelta(days=2))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE services")
+        # Only bitmap scans left: an OR is then a BitmapOr of its arms if, and only if, each arm has an index.
+        for scan in ("seqscan", "indexscan", "indexonlyscan"):
+            cursor.execute(f"SET LOCAL enable_{scan} = off")
+        sql, params = Service.objects.filter(board_q(today=timezone.localdate())).values("pk").query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Seq Scan" not in plan and "BitmapOr" in plan
+    assert "services_status_sched_idx" in plan and "services_completed_rpt_idx" in plan
 
 
 def test_board_page_shows_cards_with_plate_car_client_service_technician_and_wait(admin_browser):
