@@ -4,6 +4,7 @@ from django.utils.html import format_html
 
 from concierge.admin.inlines import INLINE_ROWS_SHOWN, BoundedInlineFormSet
 from concierge.admin.changelists import LargeTableAdminMixin
+from concierge.admin.filters import IndexedValuesListFilter
 from concierge.audit.admin_mixins import AuditHistoryMixin
 from servicing.models import Service
 
@@ -38,7 +39,8 @@ class ServiceInline(admin.TabularInline):
 class VehicleAdmin(AuditHistoryMixin, LargeTableAdminMixin, admin.ModelAdmin):
     form = VehicleForm
     list_display = ("license_plate", "make", "model", "year", "client", "mileage")
-    list_filter = ("make", "year")
+    # Choices by loose index scan ((make, model) and year indexes), not SELECT DISTINCT over every car.
+    list_filter = (("make", IndexedValuesListFilter), ("year", IndexedValuesListFilter))
     list_select_related = ("client",)
     search_fields = ("license_plate", "vin", "make", "model", "client__first_name", "client__last_name")
     search_help_text = "Plate (with or without the space), VIN, make, model, or the owner's name or phone."

@@ -27,6 +27,8 @@ class Vehicle(TimestampedModel):
         ordering = ["license_plate"]
         indexes = [
             models.Index(fields=["make", "model"], name="vehicles_make_model_idx"),
+            # The vehicles list's year filter lists its choices by loose index scan (concierge/admin/filters.py).
+            models.Index(fields=["year"], name="vehicles_year_idx"),
             GinIndex(fields=["metadata"], name="vehicles_metadata_gin"),
             # The staff search for part of a plate, VIN, make or model (`icontains`, fleet.selectors): see
             # clients.Client's name indexes.

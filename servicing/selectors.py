@@ -4,8 +4,9 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, F, Q, Window
-from django.db.models.functions import RowNumber
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import BooleanField, Count, F, Func, Q, UUIDField, Value, Window
+from django.db.models.functions import Cast, RowNumber
 from django.utils import timezone
 
 from notifications.models import Notification, NotificationStatus
@@ -143,11 +144,13 @@ def _counts(**querysets):
 # The staff list's search. The admin's own search ORs `icontains` over columns of three joined tables
 # (services, vehicles, clients), which no index can serve: every search joined all services to their
 # cars and owners (about 0.5 s at scale 1, bench/notes.md). Here each word first finds the matching
-# cars (plate or owner's name, through trigram indexes), then the jobs are matched on their own
-# columns: service type (trigram index) or car id (the foreign-key index).
+# cars (plate or owner's name, through trigram indexes) and the service types containing it (a loose
+# index scan: a few dozen types), then the jobs are matched on their own columns: service type (btree)
+# or car id (the foreign-key index). A word no service type contains can only match through the car,
+# so such words' cars are intersected here: "KCF 783Y" becomes the one car both words find.
 
 # Above this many matching cars (a one-letter word), the admin's join is used instead of a list of ids. At
-# scale 10 a common surname ("Korir": 5 048 clients, 8 500 cars) is still listed: 0.6 s, against 2 s joined.
+# scale 10 a common surname ("Korir": 5 048 clients, 8 500 cars) is still listed.
 SEARCH_VEHICLE_IDS_MAX = 20_000
 
 
@@ -173,6 +176,24 @@ def _car_ids(*querysets):
     return None if len(ids) > SEARCH_VEHICLE_IDS_MAX else ids
 
 
+class _EqualsAny(Func):
+    """`lhs = ANY(array)`, a condition filter() takes."""
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (lhs, lhs_params), (array, array_params) = (compiler.compile(e) for e in self.get_source_expressions())
+        return f"{lhs} = ANY({array})", [*lhs_params, *array_params]
+
+
+def _car_in(ids):
+    """vehicle_id = ANY('{...}'::uuid[]): the ids as one array literal. `vehicle_id__in=ids` sends one
+    parameter per id, which PostgreSQL parses and plans one by one (thousands for a common surname),
+    in every query of the page (count, rows, date drill-down)."""
+    array = Cast(Value("{" + ",".join(str(pk) for pk in ids) + "}"), ArrayField(UUIDField()))
+    return Q(_EqualsAny(F("vehicle_id"), array))
+
+
 def service_search_filter(term):
     """A Q for the jobs the staff search `term` finds, or None for an empty term.
 
@@ -182,22 +203,27 @@ def service_search_filter(term):
     """
     from clients.models import Client
     from clients.selectors import client_search_filter
+    from concierge.admin.filters import indexed_values_containing
     from fleet.models import Vehicle
     from fleet.selectors import vehicle_search_filter
 
     words = list(_search_words(term))
     if not words:
         return None
-    matched = Q()
+    types = indexed_values_containing(Service, "service_type", words, using=Service.objects.db)
+    other_words, cars_of_every_word = Q(), None
     for word in words:
         owners = Client.objects.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word)).values("pk")
         cars = _car_ids(Vehicle.objects.filter(license_plate__icontains=word), Vehicle.objects.filter(client__in=owners))
+        if cars is not None and not types[word]:
+            cars_of_every_word = set(cars) if cars_of_every_word is None else cars_of_every_word & set(cars)
+            continue
         if cars is None:  # a word matching thousands of cars: the admin's own join, correct if not fast
             word_cars = (Q(vehicle__license_plate__icontains=word) | Q(vehicle__client__first_name__icontains=word)
                          | Q(vehicle__client__last_name__icontains=word))
         else:
-            word_cars = Q(vehicle_id__in=cars)
-        matched &= Q(service_type__icontains=word) | word_cars
+            word_cars = _car_in(cars)
+        other_words &= Q(service_type__in=types[word]) | word_cars if types[word] else word_cars
     exact = []
     plate = vehicle_search_filter(term)
     if plate is not None:
@@ -205,11 +231,18 @@ def service_search_filter(term):
     contact = client_search_filter(term)
     if contact is not None:
         exact.append(Vehicle.objects.filter(client__in=Client.objects.filter(contact).values("pk")))
-    if exact:
-        cars = _car_ids(*exact)
-        if cars is None:  # a client with thousands of cars: let the database join
-            either = exact[0] if len(exact) == 1 else exact[0] | exact[1]
-            matched |= Q(vehicle__in=either.values("pk"))
-        else:
-            matched |= Q(vehicle_id__in=cars)
+    exact_cars = _car_ids(*exact) if exact else []
+    if exact_cars is None:  # a client with thousands of cars: let the database join
+        either = exact[0] if len(exact) == 1 else exact[0] | exact[1]
+        exact_match = Q(vehicle__in=either.values("pk"))
+    else:
+        exact_match = _car_in(exact_cars) if exact_cars else None
+    if not other_words and exact_cars is not None:
+        # Every word matches through the car only: one list of cars, the words' and the exact ones.
+        return _car_in(sorted((cars_of_every_word or set()) | set(exact_cars), key=str))
+    matched = other_words
+    if cars_of_every_word is not None:
+        matched &= _car_in(sorted(cars_of_every_word, key=str))
+    if exact_match is not None:
+        matched |= exact_match
     return matched

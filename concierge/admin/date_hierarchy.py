@@ -25,24 +25,31 @@ def dates_with_rows(queryset, field_name, boundaries):
     """Of ascending `boundaries` [b0, b1, ..., bn] (dates or datetimes), each b(i) whose period
     [b(i), b(i+1)) holds a row of `queryset`.
 
-    One statement: SELECT EXISTS(...), EXISTS(...), ... The list's own query (its filters, search and
-    joins, not its ordering or annotations) is compiled once and each EXISTS adds its range to it, so
-    PostgreSQL can answer each from an index on the field, stopping at the first row found.
+    One statement: the periods as a VALUES list, each kept if EXISTS a row of the list's own query (its
+    filters, search and joins; not its ordering or annotations) in it. The query appears once, whatever
+    the number of periods, and PostgreSQL answers each period with one probe of an index on the field
+    (a nested loop semi join), stopping at the first row found.
     """
     if len(boundaries) < 2:
         return []
     connection = connections[queryset.db]
     field = get_fields_from_path(queryset.model, field_name)[-1]
+    cast = field.db_type(connection)
     rows = queryset.order_by().values_list(field_name)
     sql, params = rows.query.get_compiler(using=queryset.db).as_sql()
-    probe = f"EXISTS (SELECT 1 FROM ({sql}) AS listed(value) WHERE listed.value >= %s AND listed.value < %s)"
-    all_params = []
-    for start, end in zip(boundaries, boundaries[1:]):
-        all_params += [*params, field.get_db_prep_value(start, connection), field.get_db_prep_value(end, connection)]
+    periods, period_params = [], []
+    for index, (start, end) in enumerate(zip(boundaries, boundaries[1:])):
+        periods.append(f"({index}, CAST(%s AS {cast}), CAST(%s AS {cast}))")
+        period_params += [field.get_db_prep_value(start, connection), field.get_db_prep_value(end, connection)]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join([probe] * (len(boundaries) - 1)), all_params)
-        found = cursor.fetchone()
-    return [start for start, has_rows in zip(boundaries, found) if has_rows]
+        cursor.execute(
+            f"SELECT period.n FROM (VALUES {', '.join(periods)}) AS period(n, starts, ends)"
+            f" WHERE EXISTS (SELECT 1 FROM ({sql}) AS listed(value)"
+            " WHERE listed.value >= period.starts AND listed.value < period.ends) ORDER BY period.n",
+            [*period_params, *params],
+        )
+        found = {row[0] for row in cursor.fetchall()}
+    return [start for index, start in enumerate(boundaries[:-1]) if index in found]
 
 
 def _aware(is_datetime):
