@@ -4,7 +4,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from concierge.admin.inlines import INLINE_ROWS_SHOWN, BoundedInlineFormSet
+from concierge.admin.inlines import INLINE_ROWS_SHOWN, BoundedInlineMixin
 from concierge.admin.changelists import LargeTableAdminMixin
 from concierge.audit.admin_mixins import AuditHistoryMixin, PersonalDataAdminMixin
 from fleet.forms import VehicleForm
@@ -16,7 +16,7 @@ from .phones import format_phone_for_display
 from .selectors import client_search_filter, client_service_history
 
 
-class VehicleInline(admin.TabularInline):
+class VehicleInline(BoundedInlineMixin, admin.TabularInline):
     """The client's cars; a new row here adds a vehicle without leaving the client page.
 
     Bounded: a fleet client has over a thousand cars, each an editable form row; the rest are linked
@@ -25,7 +25,6 @@ class VehicleInline(admin.TabularInline):
 
     model = Vehicle
     form = VehicleForm
-    formset = BoundedInlineFormSet
     extra = 0
     fields = ("license_plate", "make", "model", "year", "vin", "mileage", "colour")
     show_change_link = True

@@ -1,8 +1,11 @@
 """Reads about clients. The admin's search goes through here: email and phone are encrypted at rest,
 so they are matched exactly through their keyed hashes (docs/audit-and-privacy.md), never by ILIKE."""
 
-from django.db.models import Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import F, Q
 
+from concierge.admin.expressions import EqualsAny
+from fleet.models import Vehicle
 from servicing.models import Service
 
 from .models import Client
@@ -31,9 +34,15 @@ def client_by_email(email):
 
 
 def client_service_history(*, client):
-    """Every job on every car of the client, newest first, with what the history table shows."""
+    """Every job on every car of the client, newest first, with what the history table shows.
+
+    The client's cars as one list (an InitPlan), each read off services_car_order_idx: a join per job
+    walked the whole shop's jobs newest first until 20 were the client's (2 500 jobs for a fleet
+    client at scale 10).
+    """
+    cars = ArraySubquery(Vehicle.objects.filter(client=client).values("pk"))
     return (
-        Service.objects.filter(vehicle__client=client)
+        Service.objects.filter(EqualsAny(F("vehicle_id"), cars))
         .select_related("vehicle")
         .only("id", "service_type", "status", "scheduled_date", "completed_date", "cost", "technician",
               "vehicle__license_plate", "vehicle__make", "vehicle__model", "vehicle__vin")

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
-from concierge.admin.inlines import INLINE_ROWS_SHOWN, BoundedInlineFormSet
+from concierge.admin.inlines import INLINE_ROWS_SHOWN, BoundedInlineMixin
 from concierge.admin.changelists import LargeTableAdminMixin
 from concierge.admin.filters import IndexedValuesListFilter
 from concierge.audit.admin_mixins import AuditHistoryMixin
@@ -13,7 +13,7 @@ from .models import Vehicle
 from .selectors import vehicle_admin_search_filter
 
 
-class ServiceInline(admin.TabularInline):
+class ServiceInline(BoundedInlineMixin, admin.TabularInline):
     """The car's newest jobs, read-only: status changes go through the lifecycle on the service's own page.
 
     Bounded (a busy car has hundreds of jobs; the rest are linked from `jobs_shown`), and each row's
@@ -21,7 +21,6 @@ class ServiceInline(admin.TabularInline):
     """
 
     model = Service
-    formset = BoundedInlineFormSet
     extra = 0
     fields = ("service_type", "status", "scheduled_date", "completed_date", "cost", "technician")
     readonly_fields = fields

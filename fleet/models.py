@@ -29,6 +29,9 @@ class Vehicle(TimestampedModel):
             models.Index(fields=["make", "model"], name="vehicles_make_model_idx"),
             # The vehicles list's year filter lists its choices by loose index scan (concierge/admin/filters.py).
             models.Index(fields=["year"], name="vehicles_year_idx"),
+            # A client's cars by plate (the client page lists the first 20): the plate index alone was walked
+            # from the first plate until 20 were the client's.
+            models.Index(fields=["client", "license_plate"], name="vehicles_client_plate_idx"),
             GinIndex(fields=["metadata"], name="vehicles_metadata_gin"),
             # The staff search for part of a plate, VIN, make or model (`icontains`, fleet.selectors): see
             # clients.Client's name indexes.

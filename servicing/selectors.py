@@ -5,10 +5,11 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.contrib.postgres.fields import ArrayField
-from django.db.models import BooleanField, Count, F, Func, Q, UUIDField, Value, Window
+from django.db.models import Count, F, Q, UUIDField, Value, Window
 from django.db.models.functions import Cast, RowNumber
 from django.utils import timezone
 
+from concierge.admin.expressions import EqualsAny
 from notifications.models import Notification, NotificationStatus
 
 from .lifecycle import next_status
@@ -176,22 +177,12 @@ def _car_ids(*querysets):
     return None if len(ids) > SEARCH_VEHICLE_IDS_MAX else ids
 
 
-class _EqualsAny(Func):
-    """`lhs = ANY(array)`, a condition filter() takes."""
-
-    output_field = BooleanField()
-
-    def as_sql(self, compiler, connection, **extra_context):
-        (lhs, lhs_params), (array, array_params) = (compiler.compile(e) for e in self.get_source_expressions())
-        return f"{lhs} = ANY({array})", [*lhs_params, *array_params]
-
-
 def _car_in(ids):
     """vehicle_id = ANY('{...}'::uuid[]): the ids as one array literal. `vehicle_id__in=ids` sends one
     parameter per id, which PostgreSQL parses and plans one by one (thousands for a common surname),
     in every query of the page (count, rows, date drill-down)."""
     array = Cast(Value("{" + ",".join(str(pk) for pk in ids) + "}"), ArrayField(UUIDField()))
-    return Q(_EqualsAny(F("vehicle_id"), array))
+    return Q(EqualsAny(F("vehicle_id"), array))
 
 
 def service_search_filter(term):

@@ -3,6 +3,8 @@ hundreds of jobs costs the same to open as one with five (bench/notes.md, "Chang
 
 from django.forms.models import BaseInlineFormSet
 
+from .renderers import QUICK_INPUT_RENDERER
+
 # Rows an inline shows; the rest are one link away in the filtered changelist.
 INLINE_ROWS_SHOWN = 20
 
@@ -22,3 +24,14 @@ class BoundedInlineFormSet(BaseInlineFormSet):
         if not hasattr(self, "_bounded_queryset"):
             self._bounded_queryset = super().get_queryset()[: self.max_shown]
         return self._bounded_queryset
+
+
+class BoundedInlineMixin:
+    """An InlineModelAdmin showing the first INLINE_ROWS_SHOWN rows, its inputs written without the
+    template engine (renderers.QuickInputRenderer: same HTML, a third of a client page's time)."""
+
+    formset = BoundedInlineFormSet
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("renderer", QUICK_INPUT_RENDERER)
+        return super().get_formset(request, obj, **kwargs)

@@ -1,0 +1,53 @@
+"""A form renderer writing <input> widgets directly, with the same HTML as Django's templates.
+
+An inline of 20 editable cars is 200 widgets; each goes through the template engine (the widget's
+template, input.html, attrs.html: about a third of the client page's time at scale 10, cProfile in
+bench/notes.md). The plain input widgets (text, number, hidden, checkbox, ... every Django widget
+template that is only `{% include "django/forms/widgets/input.html" %}`) are written here instead;
+every other template (selects, textareas, the formset's own) goes to Django's renderer as before.
+concierge/tests/test_admin_rows.py compares the output with Django's.
+"""
+
+import html
+from pathlib import Path
+
+import django.forms
+from django.forms.renderers import DjangoTemplates
+from django.utils.safestring import SafeData, mark_safe
+
+_WIDGETS = Path(django.forms.__file__).parent / "templates" / "django" / "forms" / "widgets"
+_INPUT = "django/forms/widgets/input.html"
+# Read from Django's own files, so that a Django upgrade changing a template takes it off this list.
+PLAIN_INPUT_TEMPLATES = frozenset(
+    [_INPUT] + [
+        f"django/forms/widgets/{path.name}" for path in _WIDGETS.glob("*.html")
+        if path.read_text().strip() == '{% include "django/forms/widgets/input.html" %}'
+    ]
+)
+
+
+def _text(value):
+    """`{{ value|stringformat:'s' }}` under autoescape: str(), escaped unless already safe."""
+    text = "%s" % (value,)
+    return text if isinstance(value, SafeData) else html.escape(text)
+
+
+def input_html(widget):
+    """django/forms/widgets/input.html and attrs.html, for a widget's context."""
+    value = "" if widget["value"] is None else f' value="{_text(widget["value"])}"'
+    attrs = "".join(
+        f" {html.escape(str(name))}" if attr is True else f' {html.escape(str(name))}="{_text(attr)}"'
+        for name, attr in widget["attrs"].items() if attr is not False
+    )
+    return mark_safe(f'<input type="{html.escape(str(widget["type"]))}" name="{html.escape(str(widget["name"]))}"'
+                     f"{value}{attrs}>")
+
+
+class QuickInputRenderer(DjangoTemplates):
+    def render(self, template_name, context, request=None):
+        if template_name in PLAIN_INPUT_TEMPLATES:
+            return input_html(context["widget"])
+        return super().render(template_name, context, request=request)
+
+
+QUICK_INPUT_RENDERER = QuickInputRenderer()
