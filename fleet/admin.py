@@ -41,6 +41,7 @@ class VehicleAdmin(AuditHistoryMixin, LargeTableAdminMixin, admin.ModelAdmin):
     # Choices by loose index scan ((make, model) and year indexes), not SELECT DISTINCT over every car.
     list_filter = (("make", IndexedValuesListFilter), ("year", IndexedValuesListFilter))
     list_select_related = ("client",)
+    list_deferred = ("metadata", "client__email", "client__phone", "client__address")
     search_fields = ("license_plate", "vin", "make", "model", "client__first_name", "client__last_name")
     search_help_text = "Plate (with or without the space), VIN, make, model, or the owner's name or phone."
     autocomplete_fields = ("client",)

@@ -13,6 +13,7 @@ class NotificationAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     list_display = ("channel", "client", "user", "status", "created_at", "sent_at", "attempts", "error")
     list_filter = ("channel", "status")
     list_select_related = ("client", "user")
+    list_deferred = ("message", "client__email", "client__phone", "client__address")
     raw_id_fields = ("client", "vehicle", "service", "user")
     readonly_fields = ("created_at", "sent_at", "attempts", "claimed_at", "next_attempt_at", "error", "provider_message_id")
     actions = ["retry_failed"]

@@ -53,6 +53,8 @@ class ServiceAdmin(AuditHistoryMixin, LargeTableAdminMixin, admin.ModelAdmin):
     list_filter = ("status", DueFilter, ("service_type", IndexedValuesListFilter),
                    ("technician", IndexedValuesListFilter), "scheduled_date")
     list_select_related = ("vehicle__client",)
+    list_deferred = ("description", "notes", "vehicle__metadata", "vehicle__client__email", "vehicle__client__phone",
+                     "vehicle__client__address")
     search_fields = ("service_type", "vehicle__license_plate", "vehicle__client__first_name", "vehicle__client__last_name")
     search_help_text = "Plate (with or without the space), client name or phone, or service type."
     autocomplete_fields = ("vehicle",)

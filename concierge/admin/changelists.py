@@ -17,6 +17,7 @@ from urllib.parse import quote as url_quote
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_list import ResultList, result_headers, result_hidden_fields, result_list
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.utils import (
     FieldIsAForeignKeyColumnName,
     _get_non_gfk_field,
@@ -78,6 +79,18 @@ class LargeTableAdminMixin(QuickActionCheckboxMixin):
     paginator = EstimatedCountPaginator
     show_full_result_count = False  # no second count for "N total"
     change_list_template = "admin/concierge/change_list.html"
+    # Columns the list's rows never show, left unread (ChangeList only, not the change page): a client's
+    # encrypted email and phone cost a decryption each per row when the list names the client.
+    list_deferred = ()
+
+    def get_changelist(self, request, **kwargs):
+        return DeferringChangeList
+
+
+class DeferringChangeList(ChangeList):
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        return queryset.defer(*self.model_admin.list_deferred) if self.model_admin.list_deferred else queryset
 
 
 class _Column:

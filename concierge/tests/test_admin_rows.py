@@ -75,3 +75,17 @@ def test_lists_render_through_the_quick_rows(varied_rows, client, superuser, mon
         assert client.get(url).status_code == 200
     assert made == [Service, Client, Vehicle, Notification, AuditLog]
     assert "Job board" in client.get(reverse("admin:servicing_service_changelist")).content.decode()
+
+
+def test_lists_naming_the_client_do_not_read_its_encrypted_contacts(varied_rows, client, superuser):
+    """Each row's client is shown by name: its email and phone (a decryption each) are left unread."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(superuser)
+    for model in (Service, Vehicle, Notification):
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"))
+        assert page.status_code == 200 and len(page.context["cl"].result_list) > 0
+        rows = [q["sql"] for q in ctx.captured_queries if '"clients"."first_name"' in q["sql"]]
+        assert rows and not any('"clients"."email"' in sql or '"clients"."phone"' in sql for sql in rows)

@@ -3,6 +3,7 @@
 from django import template
 from django.urls import reverse
 
+from servicing import selectors
 from servicing.selectors import dashboard_counts
 
 register = template.Library()
@@ -14,15 +15,17 @@ def staff_dashboard(context):
     if not user.has_perm("servicing.view_service"):
         return {"tiles": []}
     counts = dashboard_counts()
+    shown = {name: f"{selectors.DASHBOARD_COUNT_UP_TO}+" if n > selectors.DASHBOARD_COUNT_UP_TO else n
+             for name, n in counts.items()}
     services = reverse("admin:servicing_service_changelist")
     tiles = [
-        ("Scheduled today", counts["today"], f"{services}?due=today", False),
-        ("In progress", counts["in_progress"], f"{services}?status__exact=in_progress", False),
-        ("Overdue", counts["overdue"], f"{services}?due=overdue", counts["overdue"] > 0),
+        ("Scheduled today", shown["today"], f"{services}?due=today", False),
+        ("In progress", shown["in_progress"], f"{services}?status__exact=in_progress", False),
+        ("Overdue", shown["overdue"], f"{services}?due=overdue", counts["overdue"] > 0),
     ]
     if user.has_perm("notifications.view_notification"):
         tiles.append((
-            "Failed notifications", counts["failed_notifications"],
+            "Failed notifications", shown["failed_notifications"],
             reverse("admin:notifications_notification_changelist") + "?status__exact=failed",
             counts["failed_notifications"] > 0,
         ))

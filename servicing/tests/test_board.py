@@ -145,6 +145,24 @@ def test_dashboard_counts_today_in_progress_overdue_and_failed_notifications():
     assert dashboard_counts() == {"today": 2, "in_progress": 1, "overdue": 1, "failed_notifications": 1}
 
 
+def test_home_page_figures_are_counted_up_to_a_bound(admin_browser, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from servicing import selectors
+
+    monkeypatch.setattr(selectors, "DASHBOARD_COUNT_UP_TO", 2)
+    NotificationFactory.create_batch(3, status=NotificationStatus.FAILED, service=None, vehicle=None, client=None)
+    ServiceFactory.create_batch(2, scheduled_date=timezone.localdate())
+    assert dashboard_counts()["failed_notifications"] == 3  # "more than 2", not all of them
+    with CaptureQueriesContext(connection) as ctx:
+        page = " ".join(admin_browser.get(reverse("admin:index")).content.decode().split())
+    assert '<span class="figure">2+</span> Failed notifications' in page
+    assert '<span class="figure">2</span> Scheduled today' in page
+    counting = [q["sql"] for q in ctx.captured_queries if "COUNT(*)" in q["sql"]]
+    assert len(counting) == 1 and counting[0].count("LIMIT 3") == 4
+
+
 def test_home_page_links_each_figure_to_its_filtered_list(admin_browser):
     page = admin_browser.get(reverse("admin:index")).content.decode()
     services = reverse("admin:servicing_service_changelist")
