@@ -92,7 +92,7 @@ class ClientAdmin(PersonalDataAdminMixin, AuditHistoryMixin, LargeTableAdminMixi
     @admin.display(description="services")
     def service_history(self, client):
         # The newest jobs only: a fleet client's full history is thousands of rows, one link away.
-        services = list(client_service_history(client=client)[: INLINE_ROWS_SHOWN + 1])
+        services = list(client_service_history(client=client, newest=INLINE_ROWS_SHOWN + 1))
         if not services:
             return "No services yet."
         more = ""

@@ -33,18 +33,23 @@ def client_by_email(email):
     return Client.objects.by_email(email).first()
 
 
-def client_service_history(*, client):
-    """Every job on every car of the client, newest first, with what the history table shows.
+def client_service_history(*, client, newest=None):
+    """Every job on every car of the client (or its `newest` jobs), newest first, with what the history
+    table shows.
 
-    The client's cars as one list (an InitPlan), each read off services_car_order_idx: a join per job
-    walked the whole shop's jobs newest first until 20 were the client's (2 500 jobs for a fleet
-    client at scale 10).
+    The client's cars as one list (an InitPlan), their jobs read off services_car_order_idx: a join per
+    job walked the whole shop's jobs newest first until 20 were the client's (2 500 jobs for a fleet
+    client at scale 10). With `newest`, those are picked among the jobs alone before their cars are
+    joined: the busiest client has 13 000 jobs, each joined to its car only to be sorted away.
     """
-    cars = ArraySubquery(Vehicle.objects.filter(client=client).values("pk"))
+    order = ("-scheduled_date", "-created_at", "-id")
+    cars = ArraySubquery(Vehicle.objects.filter(client=client).order_by().values("pk"))
+    jobs = Service.objects.filter(EqualsAny(F("vehicle_id"), cars))
+    if newest is not None:
+        jobs = Service.objects.filter(pk__in=jobs.order_by(*order).values("pk")[:newest])
     return (
-        Service.objects.filter(EqualsAny(F("vehicle_id"), cars))
-        .select_related("vehicle")
+        jobs.select_related("vehicle")
         .only("id", "service_type", "status", "scheduled_date", "completed_date", "cost", "technician",
               "vehicle__license_plate", "vehicle__make", "vehicle__model", "vehicle__vin")
-        .order_by("-scheduled_date", "-created_at")
+        .order_by(*order)
     )
