@@ -42,10 +42,11 @@ class BoardColumn:
         return self.total - len(self.cards)
 
 
-# A wall screen shows this many cards per column, the longest waiting first; the rest are counted and
-# linked. A chain's board holds thousands of jobs (3 162 at scale 10: 1 185 overdue, 990 booked for
-# today): rendering them all took a second and no one can read them on a wall.
-BOARD_CARDS_PER_COLUMN = 30
+# A wall screen shows this many cards per column, the longest waiting first (about ten fit on a
+# screen; the rest of the twenty are a scroll away); the others are counted and linked. A chain's
+# board holds thousands of jobs (3 162 at scale 10: 1 185 overdue, 990 booked for today): rendering
+# them all took a second and no one can read them on a wall.
+BOARD_CARDS_PER_COLUMN = 20
 
 
 def board_q(*, today):

@@ -92,11 +92,13 @@ def test_each_kind_of_board_job_is_found_through_an_index():
 
 def test_board_page_shows_cards_with_plate_car_client_service_technician_and_wait(admin_browser):
     vehicle = VehicleFactory(license_plate="KDA 123A", make="Toyota", model="Fielder")
-    ServiceFactory(vehicle=vehicle, service_type="Brake Repair", technician="Ann Wanjiku",
-                   scheduled_date=timezone.localdate() - datetime.timedelta(days=2))
+    job = ServiceFactory(vehicle=vehicle, service_type="Brake Repair", technician="Ann Wanjiku",
+                         scheduled_date=timezone.localdate() - datetime.timedelta(days=2))
     page = admin_browser.get(reverse(BOARD)).content.decode()
     for text in ("KDA 123A", "Toyota Fielder", vehicle.client.full_name, "Brake Repair", "Ann Wanjiku", "Overdue since"):
         assert text in page
+    assert f'<a href="{reverse("admin:servicing_service_change", args=[job.pk])}">KDA 123A</a>' in page
+    assert f'action="{reverse("admin:servicing_service_advance", args=[job.pk])}"' in page
     assert '<meta http-equiv="refresh"' in page
 
 
