@@ -186,7 +186,8 @@ def _change_url_template(cl):
 
 
 def quick_results(cl):
-    """The rows' cells, as django.contrib.admin.templatetags.admin_list.results(cl) yields them."""
+    """The rows, as django.contrib.admin.templatetags.admin_list.results(cl) yields them, each row's
+    cells joined into one item."""
     columns, first = [], True
     for index, field_name in enumerate(cl.list_display):
         links = cl.list_display_links is not None and (
@@ -209,7 +210,9 @@ def quick_results(cl):
                 url = _escape(url_template.replace(_KEY, key))
                 content = f'<a href="{url}">{content}</a>'
             cells.append(mark_safe(f"<{column.link_tag}{row_class}>{content}</{column.link_tag}>"))
-        yield ResultList(None, cells)
+        # One item per row: change_list_results.html writes a row's items one after the other, so the
+        # row's HTML is the same, and the template engine renders 100 values instead of 1 000.
+        yield ResultList(None, [mark_safe("".join(cells))])
 
 
 def quick_result_list(cl):
