@@ -16,6 +16,14 @@ from .phones import format_phone_for_display
 from .selectors import client_search_filter, client_service_history
 
 
+class VehicleRowForm(VehicleForm):
+    """VehicleForm with only the fields a row of the client page shows. A field the row does not render
+    is posted empty: the form erased the car's stored engine, transmission, fuel and body type whenever
+    the client page was saved (and built five unused fields for each of the 20 rows)."""
+
+    engine = transmission = fuel = body_type = mileage_correction = None
+
+
 class VehicleInline(BoundedInlineMixin, admin.TabularInline):
     """The client's cars; a new row here adds a vehicle without leaving the client page.
 
@@ -24,7 +32,7 @@ class VehicleInline(BoundedInlineMixin, admin.TabularInline):
     """
 
     model = Vehicle
-    form = VehicleForm
+    form = VehicleRowForm
     extra = 0
     fields = ("license_plate", "make", "model", "year", "vin", "mileage", "colour")
     show_change_link = True

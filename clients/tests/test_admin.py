@@ -59,6 +59,21 @@ def test_vehicle_added_from_the_client_page_gets_a_normalised_plate_and_vin(admi
     assert vehicle.metadata == {"colour": "silver"}
 
 
+def test_saving_the_client_page_keeps_what_its_car_rows_do_not_show(admin_browser):
+    """A car row shows the colour but not the engine, fuel or transmission: saving the client page must
+    leave those as they were (a field the row had but did not render was posted empty and erased them)."""
+    owner = ClientFactory(first_name="Wanjiru", last_name="Kamau", email="wanjiru@example.co.ke", phone="0712345678")
+    car = VehicleFactory(client=owner, license_plate="KDA 123A", vin="JTDBT923501234567", year=2014, mileage=85000,
+                         metadata={"colour": "silver", "engine": "1.5 L petrol", "fuel": "petrol"})
+    data = client_post(**{"vehicles-TOTAL_FORMS": "1", "vehicles-INITIAL_FORMS": "1",
+                          "vehicles-0-id": str(car.pk), "vehicles-0-client": str(owner.pk)},
+                       **vehicle_row(colour="white"))
+    response = admin_browser.post(reverse("admin:clients_client_change", args=[owner.pk]), data)
+    assert response.status_code == 302
+    car.refresh_from_db()
+    assert car.metadata == {"colour": "white", "engine": "1.5 L petrol", "fuel": "petrol"}
+
+
 def test_a_plate_typed_differently_is_still_a_duplicate(admin_browser):
     VehicleFactory(license_plate="KDA 123A")
     data = client_post(**{"vehicles-TOTAL_FORMS": "1"}, **vehicle_row(license_plate="kda-123a"))
