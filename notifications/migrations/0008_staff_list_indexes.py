@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('clients', '0006_clients_list_order_index'),
         ('fleet', '0006_search_trigram_indexes_vin_make_model'),
-        ('notifications', '0006_report_index'),
+        ('notifications', '0007_partition_by_month'),
         ('servicing', '0007_search_trigram_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

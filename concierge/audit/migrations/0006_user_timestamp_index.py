@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0004_timestamp_index'),
+        ('audit', '0005_partition_by_month'),
     ]
 
     operations = [
