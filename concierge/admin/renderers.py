@@ -4,7 +4,8 @@ An inline of 20 editable cars is 200 widgets; each goes through the template eng
 template, input.html, attrs.html: about a third of the client page's time at scale 10, cProfile in
 bench/notes.md). The plain input widgets (text, number, hidden, checkbox, ... every Django widget
 template that is only `{% include "django/forms/widgets/input.html" %}`) are written here instead;
-every other template (selects, textareas, the formset's own) goes to Django's renderer as before.
+an empty error list (one per field of every row) is the empty string its template makes of it; every
+other template (selects, textareas, errors, the formset's own) goes to Django's renderer as before.
 concierge/tests/test_admin_rows.py compares the output with Django's.
 """
 
@@ -43,10 +44,17 @@ def input_html(widget):
                      f"{value}{attrs}>")
 
 
+# A field's error list, rendered before every field of every row even when it is empty (the templates
+# start with {% if errors %}; default.html only includes ul.html).
+ERROR_LIST_TEMPLATES = frozenset({"django/forms/errors/list/ul.html", "django/forms/errors/list/default.html"})
+
+
 class QuickInputRenderer(DjangoTemplates):
     def render(self, template_name, context, request=None):
         if template_name in PLAIN_INPUT_TEMPLATES:
             return input_html(context["widget"])
+        if template_name in ERROR_LIST_TEMPLATES and not context["errors"]:
+            return ""
         return super().render(template_name, context, request=request)
 
 

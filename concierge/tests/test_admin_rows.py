@@ -89,3 +89,57 @@ def test_lists_naming_the_client_do_not_read_its_encrypted_contacts(varied_rows,
         assert page.status_code == 200 and len(page.context["cl"].result_list) > 0
         rows = [q["sql"] for q in ctx.captured_queries if '"clients"."first_name"' in q["sql"]]
         assert rows and not any('"clients"."email"' in sql or '"clients"."phone"' in sql for sql in rows)
+
+
+@pytest.mark.parametrize("widget", [
+    "TextInput", "NumberInput", "EmailInput", "URLInput", "PasswordInput", "HiddenInput", "CheckboxInput",
+    "DateInput", "DateTimeInput", "TimeInput",
+])
+@pytest.mark.parametrize("value", [None, "", 0, 85000, "O'Brien & <Sons>", True, False])
+def test_quick_inputs_are_djangos_html(widget, value):
+    from django import forms
+    from django.forms.renderers import DjangoTemplates
+    from django.utils.safestring import mark_safe
+
+    from concierge.admin.renderers import QUICK_INPUT_RENDERER
+
+    attrs = {"class": "vTextField", "maxlength": 17, "required": True, "disabled": False, "data-x": mark_safe("a&b"),
+             "title": 'say "hi"'}
+    made = getattr(forms, widget)(attrs=attrs)
+    assert made.render("vehicles-0-vin", value, renderer=QUICK_INPUT_RENDERER) == made.render(
+        "vehicles-0-vin", value, renderer=DjangoTemplates())
+
+
+def test_quick_renderer_leaves_errors_and_other_widgets_to_django():
+    from django import forms
+    from django.forms.renderers import DjangoTemplates
+    from django.forms.utils import ErrorList
+
+    from concierge.admin.renderers import QUICK_INPUT_RENDERER
+
+    for errors in (ErrorList(), ErrorList(["Enter a whole number."])):
+        assert errors.render(errors.template_name_ul, renderer=QUICK_INPUT_RENDERER) == errors.render(
+            errors.template_name_ul, renderer=DjangoTemplates())
+    select = forms.Select(choices=[("", "—"), ("petrol", "Petrol")])
+    assert select.render("fuel", "petrol", renderer=QUICK_INPUT_RENDERER) == select.render(
+        "fuel", "petrol", renderer=DjangoTemplates())
+
+
+def test_client_page_car_rows_render_as_with_djangos_renderer(client, superuser, monkeypatch):
+    from django.forms.renderers import DjangoTemplates
+
+    from concierge.admin import inlines
+
+    owner = ClientFactory()
+    VehicleFactory.create_batch(3, client=owner, metadata={"colour": 'grey "metallic"'})
+    client.force_login(superuser)
+    url = reverse("admin:clients_client_change", args=[owner.pk])
+    quick = client.get(url).content.decode()
+    monkeypatch.setattr(inlines, "QUICK_INPUT_RENDERER", DjangoTemplates())
+    djangos = client.get(url).content.decode()
+    # The CSRF token differs per request; nothing else may.
+    import re
+
+    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert token.sub("", quick) == token.sub("", djangos)
+    assert 'value="grey &quot;metallic&quot;"' in quick
