@@ -25,10 +25,12 @@ def dates_with_rows(queryset, field_name, boundaries):
     """Of ascending `boundaries` [b0, b1, ..., bn] (dates or datetimes), each b(i) whose period
     [b(i), b(i+1)) holds a row of `queryset`.
 
-    One statement: the periods as a VALUES list, each kept if EXISTS a row of the list's own query (its
-    filters, search and joins; not its ordering or annotations) in it. The query appears once, whatever
-    the number of periods, and PostgreSQL answers each period with one probe of an index on the field
-    (a nested loop semi join), stopping at the first row found.
+    One statement: the periods as a VALUES list, each joined to the first row (by the field) of the
+    list's own query (its filters, search and joins; not its ordering or annotations) inside it. The
+    query appears once, whatever the number of periods, and each period is one ordered probe of an
+    index on the field. "First row by the field, LIMIT 1" rather than EXISTS: on a partitioned table
+    PostgreSQL planned the EXISTS as bitmap scans of whole partitions, or (filtered by user or table)
+    as a hash semi join over every partition: 0.6 s at scale 10, against 3-5 ms.
     """
     if len(boundaries) < 2:
         return []
@@ -44,8 +46,9 @@ def dates_with_rows(queryset, field_name, boundaries):
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT period.n FROM (VALUES {', '.join(periods)}) AS period(n, starts, ends)"
-            f" WHERE EXISTS (SELECT 1 FROM ({sql}) AS listed(value)"
-            " WHERE listed.value >= period.starts AND listed.value < period.ends) ORDER BY period.n",
+            f" CROSS JOIN LATERAL (SELECT 1 FROM ({sql}) AS listed(value)"
+            " WHERE listed.value >= period.starts AND listed.value < period.ends"
+            " ORDER BY listed.value LIMIT 1) AS first_row ORDER BY period.n",
             [*period_params, *params],
         )
         found = {row[0] for row in cursor.fetchall()}
