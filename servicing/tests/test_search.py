@@ -75,3 +75,21 @@ def test_unfiltered_list_offers_every_year_from_first_to_last_job_without_distin
     # Drilling into a year is Django's own: the months that have jobs.
     html = client.get(reverse(CHANGELIST), {"scheduled_date__year": "2023"}).content.decode()
     assert "scheduled_date__month=6" in html
+
+
+def test_words_found_only_on_cars_are_one_list_of_cars_and_one_car_is_an_equality(admin_browser, shop):
+    """"kda 123a": neither word is in a service type, so the jobs are matched on the one car both words
+    find (and the exact plate), by equality: the car's index serves the list, count and dates. Several
+    cars go as one uuid[] literal, not a parameter per id."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert _found(admin_browser, "kda 123a") == {shop["kamau_brakes"]}
+    counted = next(q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT COUNT(*)"))
+    car = shop["kamau_brakes"].vehicle_id
+    assert f'"services"."vehicle_id" = \'{car.hex}\'::uuid' in counted and "LIKE" not in counted
+    with CaptureQueriesContext(connection) as ctx:
+        assert _found(admin_browser, "kamau") == {shop["kamau_brakes"], shop["kamau_oil"]}
+    counted = next(q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT COUNT(*)"))
+    assert "= ANY(('{" in counted and "::uuid[]" in counted and "LIKE" not in counted
