@@ -65,8 +65,9 @@ class PortalScope:
         return _get(self.vehicles(), vehicle_id)
 
     def vehicle_history(self, vehicle):
+        # The primary key last: pages of the history never skip or repeat a job that shares a date.
         return self.services().filter(vehicle=vehicle).order_by(
-            F("scheduled_date").desc(nulls_last=True), "-created_at"
+            F("scheduled_date").desc(nulls_last=True), "-created_at", "-pk"
         )
 
     def service_detail(self, service_id):
@@ -80,7 +81,7 @@ class PortalScope:
             self.notifications().filter(channel=NotificationType.IN_APP)
             .annotate(is_read=Exists(PortalInboxRead.objects.filter(notification=OuterRef("pk"))))
             .select_related("service", "vehicle")
-            .order_by(F("sent_at").desc(nulls_last=True))
+            .order_by(F("sent_at").desc(nulls_last=True), "-created_at", "-pk")
         )
 
     def unread_count(self):

@@ -1,5 +1,7 @@
 """The client portal: read-only pages for car owners, reached by a link, made for a phone."""
 
+from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -36,11 +38,19 @@ class PortalPageMixin:
         )
 
 
+def _page(request, queryset):
+    """One page (PORTAL_PAGE_SIZE rows) of a scope's queryset, by `?page=`: a fleet's vehicles or a
+    busy car's years of jobs come a page at a time, so a page's work does not grow with the history.
+    A page number that is not one gives the first page, one past the end the last (no error page)."""
+    return Paginator(queryset, settings.PORTAL_PAGE_SIZE).get_page(request.GET.get("page"))
+
+
 class VehicleListView(PortalPageMixin, TemplateView):
     template_name = "portal/vehicles.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(vehicles=list(self.scope.vehicle_list()), **kwargs)
+        page = _page(self.request, self.scope.vehicle_list())
+        return super().get_context_data(vehicles=page.object_list, page=page, **kwargs)
 
 
 class VehicleDetailView(PortalPageMixin, TemplateView):
@@ -48,7 +58,8 @@ class VehicleDetailView(PortalPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         vehicle = self.scope.vehicle(self.kwargs["pk"])
-        return super().get_context_data(vehicle=vehicle, services=self.scope.vehicle_history(vehicle), **kwargs)
+        page = _page(self.request, self.scope.vehicle_history(vehicle))
+        return super().get_context_data(vehicle=vehicle, services=page.object_list, page=page, **kwargs)
 
 
 def _service_context(scope, service):
@@ -72,10 +83,12 @@ class InboxView(PortalPageMixin, TemplateView):
     template_name = "portal/inbox.html"
 
     def get_context_data(self, **kwargs):
-        # Rendered as they were before this visit (unread ones marked), then marked read.
-        notifications = list(self.scope.inbox())
+        # Rendered as they were before this visit (unread ones marked), then the page's ones marked read:
+        # a message on a page not opened yet stays unread.
+        page = _page(self.request, self.scope.inbox())
+        notifications = list(page.object_list)
         inbox_mark_read(notifications=[n for n in notifications if not n.is_read])
-        return super().get_context_data(notifications=notifications, **kwargs)
+        return super().get_context_data(notifications=notifications, page=page, **kwargs)
 
 
 @method_decorator(never_cache, name="dispatch")

@@ -186,6 +186,9 @@ PORTAL_SIGN_IN_LIMIT_WINDOW_MINUTES = env.int("PORTAL_SIGN_IN_LIMIT_WINDOW_MINUT
 # Absolute origin put in front of links sent by SMS/email from jobs that have no request
 # (status links); sign-in links use the origin of the request that asked for them.
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# Rows per portal page (a car's jobs, the vehicles, the inbox): a fleet's or a busy car's history
+# comes a page at a time, newest first, so a page's work does not grow with the history.
+PORTAL_PAGE_SIZE = env.int("PORTAL_PAGE_SIZE", default=20)
 
 
 def _redis_url():
