@@ -9,6 +9,7 @@ from reports.routers import reads_reports
 from ..periods import SHOP_TZ
 from .figures import ratio
 
+
 def notification_time_field():
     """The column placing a notification in a period: created_at (when it was written), which every
     row has. sent_at stays NULL until a message is actually sent, so counting by it would drop failed
@@ -27,12 +28,20 @@ def _in_period(notifications, period):
     return notifications.filter(in_period(period))
 
 
+def row_count(filter=None):
+    """Count rows by created_at (never NULL), not by id: the id is not in notifications_report_idx
+    (created_at, status, type), so COUNT(id) made PostgreSQL visit every row of the period in the
+    table (a bitmap heap scan of a month of messages) where the index alone answers.
+    (Django has no COUNT(*) with a FILTER.)"""
+    return Count(notification_time_field(), filter=filter)
+
+
 def _outcome_counts():
     return {
-        "sent": Count("pk", filter=Q(status=NotificationStatus.SENT)),
-        "failed": Count("pk", filter=Q(status=NotificationStatus.FAILED)),
-        "pending": Count("pk", filter=Q(status=NotificationStatus.PENDING)),
-        "total": Count("pk"),
+        "sent": row_count(Q(status=NotificationStatus.SENT)),
+        "failed": row_count(Q(status=NotificationStatus.FAILED)),
+        "pending": row_count(Q(status=NotificationStatus.PENDING)),
+        "total": row_count(),
     }
 
 
@@ -64,9 +73,11 @@ def notifications_by_week(*, period, notifications=None):
         .annotate(week=TruncWeek(notification_time_field(), tzinfo=SHOP_TZ))
         .values("week")
         .annotate(**_outcome_counts())
-        .order_by("week")
+        # No ORDER BY in SQL: with one, PostgreSQL sorted every message of the period by week
+        # (spilling to disk past work_mem at scale 10) instead of hashing them into a few weeks.
+        .order_by()
     )
-    return [_with_rate({**row, "week": row["week"].date()}) for row in rows]
+    return sorted((_with_rate({**row, "week": row["week"].date()}) for row in rows), key=lambda row: row["week"])
 
 
 @reads_reports
@@ -77,6 +88,6 @@ def failure_reasons(*, period, notifications=None, limit=10):
         .filter(status=NotificationStatus.FAILED)
         .exclude(error="")
         .values(reason=F("error"))
-        .annotate(failures=Count("pk"))
+        .annotate(failures=row_count())
         .order_by("-failures", "reason")[:limit]
     )

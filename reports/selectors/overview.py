@@ -8,12 +8,17 @@ from servicing.models import ServiceStatus
 from servicing.selectors import overdue_q
 
 from ..periods import Period, shop_today
-from .figures import Comparison, completed_in, days, job_count, ratio, services_base
+from .figures import Comparison, days, job_count, ratio, services_base
 from .notifications import in_period as notifications_in_period
+from .notifications import row_count
 
 
 def _service_aggregates(prefix, period):
-    done = completed_in(period)
+    # The query's WHERE keeps completed jobs only, so each FILTER is by date alone: a FILTER naming
+    # `status` made PostgreSQL read it from every row (the partial index does not store it), which
+    # ruled out an index-only scan of services_completed_rpt_idx (a bitmap heap scan of 17 500 pages
+    # for two months at scale 10).
+    done = Q(completed_date__range=(period.start, period.end))
     scheduled = done & Q(scheduled_date__isnull=False)
     return {
         f"{prefix}_revenue": Sum("cost", filter=done, default=0),
@@ -41,10 +46,8 @@ def _service_figures(row, prefix):
 def _delivery_aggregates(prefix, period):
     during = notifications_in_period(period)
     return {
-        f"{prefix}_sent": Count("pk", filter=during & Q(status=NotificationStatus.SENT)),
-        f"{prefix}_decided": Count(
-            "pk", filter=during & Q(status__in=[NotificationStatus.SENT, NotificationStatus.FAILED])
-        ),
+        f"{prefix}_sent": row_count(during & Q(status=NotificationStatus.SENT)),
+        f"{prefix}_decided": row_count(during & Q(status__in=[NotificationStatus.SENT, NotificationStatus.FAILED])),
     }
 
 

@@ -1,7 +1,9 @@
 """Revenue and volume: by month, by service type, and the makes and models served."""
 
+from collections import defaultdict
+from decimal import Decimal
+
 from django.db.models import Count, F, Sum
-from django.db.models.functions import TruncMonth
 
 from reports.routers import reads_reports
 from servicing.models import ServiceStatus
@@ -14,17 +16,23 @@ from .figures import completed_in, job_count, ratio, services_base
 def revenue_by_month(*, start, end, services=None):
     """Revenue and jobs completed per calendar month from `start` to `end` (dates), every month
     listed, those without a completed job at zero. (No distinct cars per month: COUNT(DISTINCT)
-    sorts a year of jobs past work_mem; the overview's car count covers the chosen period.)"""
-    rows = (
+    sorts a year of jobs past work_mem; the overview's car count covers the chosen period.)
+
+    PostgreSQL totals each day (GROUP BY the indexed completed_date: no function per job) and the
+    days are added into months here: DATE_TRUNC('month') on each of a year's 300 000 jobs (scale 10)
+    cost a third of the query (62 -> 42 ms)."""
+    days = (
         services_base(services)
         .filter(status=ServiceStatus.COMPLETED, completed_date__range=(start, end))
-        # completed_date is a DATE: truncating it needs no time zone.
-        .annotate(month=TruncMonth("completed_date"))
-        .values("month")
+        .values("completed_date")
         .annotate(revenue=Sum("cost"), jobs=job_count())
-        .order_by("month")
+        .order_by()
     )
-    by_month = {row["month"]: row for row in rows}
+    by_month = defaultdict(lambda: {"revenue": Decimal(0), "jobs": 0})
+    for day in days:  # at most one row per day of the range
+        month = by_month[month_start(day["completed_date"])]
+        month["revenue"] += day["revenue"]
+        month["jobs"] += day["jobs"]
     months, month = [], month_start(start)
     while month <= end:
         row = by_month.get(month, {"revenue": 0, "jobs": 0})

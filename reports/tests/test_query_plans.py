@@ -1,0 +1,73 @@
+"""The speed rules of the report queries, as PostgreSQL's plans: each test fails when its index is
+dropped or the query is written so the index can no longer answer it (docs/reports.md, "Indexes").
+
+The test data is tiny, so a sequential scan would win on cost; the plans are taken with sequential
+and bitmap scans discouraged, which leaves an index scan where the index is usable and an
+index-only scan where it covers everything the query reads."""
+
+import datetime
+
+import pytest
+from django.db import connections, transaction
+from django.test.utils import CaptureQueriesContext
+
+from notifications.tests.factories import NotificationFactory
+from reports import selectors
+from reports.periods import months_ending
+from reports.routers import reading_reports, reports_db_alias
+
+from .builders import MARCH, completed, day
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+
+def plans(run):
+    """The plan of every query `run` sends to the reports database, one string per query."""
+    connection = connections[reports_db_alias()]
+    with reading_reports(), CaptureQueriesContext(connection) as captured:
+        run()
+    found = []
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        for query in captured:
+            cursor.execute("EXPLAIN (COSTS OFF) " + query["sql"])
+            found.append("\n".join(row[0] for row in cursor.fetchall()))
+    return found
+
+
+@pytest.fixture
+def shop():
+    for n in range(3):
+        completed(cost=1000, on=day(3, 2 + n), scheduled=day(3, 1))
+        completed(cost=1000, on=day(2, 2 + n))
+        NotificationFactory()
+
+
+@pytest.mark.parametrize("selector", [selectors.notifications_by_channel, selectors.notifications_by_week])
+def test_notification_tables_are_index_only_scans_of_the_period(shop, selector):
+    (plan,) = plans(lambda: selector(period=MARCH))
+    assert "Index Only Scan using notifications_report_idx" in plan, plan
+
+
+def test_overview_reads_completed_jobs_and_notifications_from_their_indexes_alone(shop):
+    services, overdue, notifications = plans(lambda: selectors.overview(period=MARCH, today=day(3, 20)))
+    # Only if no FILTER names `status`, which the partial index does not store.
+    assert "Index Only Scan using services_completed_rpt_idx" in services, services
+    assert "Index Only Scan using services_status_sched_idx" in overdue, overdue
+    assert "Index Only Scan using notifications_report_idx" in notifications, notifications
+
+
+def test_revenue_by_month_is_an_index_only_scan(shop):
+    start, end = months_ending(MARCH.end)
+    (plan,) = plans(lambda: selectors.revenue_by_month(start=start, end=end))
+    assert "Index Only Scan using services_completed_rpt_idx" in plan, plan
+
+
+def test_the_notification_period_is_a_range_of_created_at(shop):
+    # A range on the partition key: PostgreSQL can skip the months outside it once notifications is
+    # partitioned by created_at, and the index applies.
+    (plan,) = plans(lambda: selectors.notifications_by_channel(period=MARCH))
+    start = datetime.datetime.combine(MARCH.start, datetime.time.min)
+    assert "Index Cond: ((created_at >= " in plan and "(created_at < " in plan, plan
+    assert str(start.date() - datetime.timedelta(days=1)) in plan  # 1 March 00:00 Nairobi is 28 Feb 21:00 UTC
