@@ -55,15 +55,16 @@ class Service(TimestampedModel):
             # OR of "type matches" and "car is one of these" is two index scans (servicing.selectors).
             GinIndex(OpClass(Upper("service_type"), name="gin_trgm_ops"), name="services_type_trgm"),
             # Reports: every revenue figure reads completed jobs by completed_date range. Partial (only
-            # completed rows) and covering (cost, vehicle, scheduled date) so the overview, revenue by
-            # month and technician queries scan one month of index instead of the whole table.
-            # EXPLAIN before/after: docs/reports.md, "Indexes".
+            # completed rows) and covering (cost, vehicle, scheduled date, service type, technician) so
+            # the overview, revenue and technician queries, filtered by type or technician or not, scan
+            # the period's part of the index and never the table. EXPLAIN: docs/reports.md, "Indexes".
             # Reports: the technician filter's choices (a loose index scan, reports/selectors/choices.py)
             # and the technician filter itself. EXPLAIN: docs/reports.md, "Indexes".
             models.Index(fields=["technician"], name="services_technician_idx"),
             models.Index(
                 fields=["completed_date"], name="services_completed_rpt_idx",
-                condition=models.Q(status="completed"), include=["cost", "vehicle", "scheduled_date"],
+                condition=models.Q(status="completed"),
+                include=["cost", "vehicle", "scheduled_date", "service_type", "technician"],
             ),
         ]
         constraints = [
