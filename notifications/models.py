@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 
 from concierge.audit.triggers import audit_trigger
 from concierge.db.fields import PgEnumField
@@ -80,6 +81,12 @@ class Notification(UUIDModel):
             # Failed messages: the staff home's count and the list it links to (status failed, same order).
             models.Index(fields=["-sent_at", "-id"], name="notifications_failed_idx",
                          condition=models.Q(status="failed")),
+            # The portal inbox (a client's in-app messages, newest first, a page at a time) and its unread
+            # badge on every portal page: a fleet client has tens of thousands of messages, 5 % in-app.
+            models.Index(
+                F("client"), F("sent_at").desc(nulls_last=True), F("created_at").desc(), F("id").desc(),
+                name="notifications_inbox_idx", condition=models.Q(channel="in_app"),
+            ),
             # The sweeper's query: pending rows, oldest first.
             models.Index(
                 fields=["created_at"], name="notifications_pending_idx",

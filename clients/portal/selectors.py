@@ -45,8 +45,16 @@ class PortalScope:
         return qs
 
     # --- pages -------------------------------------------------------------------------------
-    def vehicle_list(self):
-        """Each vehicle with its current job, next scheduled service and last mileage, in 2 queries."""
+    def vehicles_by_plate(self):
+        """The vehicles in the order the list shows them: what the list's pages are cut from."""
+        return self.vehicles().order_by("license_plate", "vin")
+
+    def vehicle_list(self, page=None):
+        """Each vehicle with its current job, next scheduled service and last mileage, in one query.
+
+        `page`: a slice of vehicles_by_plate() (one page of the list): only those are annotated. With
+        OFFSET on the annotated query, PostgreSQL ran the four job subqueries for every vehicle before
+        the page too (page 30 of a 1 169-car fleet: 0.28 s)."""
         today = timezone.localdate()
         services = self.services().filter(vehicle=OuterRef("pk"))
         current = services.filter(status__in=OPEN_STATUSES).order_by(
@@ -54,12 +62,15 @@ class PortalScope:
             F("status").desc(), "scheduled_date", "created_at"
         )
         upcoming = services.filter(status=ServiceStatus.PENDING, scheduled_date__gte=today).order_by("scheduled_date")
-        return self.vehicles().annotate(
+        vehicles = self.vehicles_by_plate()
+        if page is not None:
+            vehicles = vehicles.filter(pk__in=page.values("pk"))
+        return vehicles.annotate(
             current_status=Subquery(current.values("status")[:1]),
             current_service_type=Subquery(current.values("service_type")[:1]),
             next_service_date=Subquery(upcoming.values("scheduled_date")[:1]),
             next_service_type=Subquery(upcoming.values("service_type")[:1]),
-        ).order_by("license_plate", "vin")
+        )
 
     def vehicle(self, vehicle_id):
         return _get(self.vehicles(), vehicle_id)

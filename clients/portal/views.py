@@ -49,8 +49,9 @@ class VehicleListView(PortalPageMixin, TemplateView):
     template_name = "portal/vehicles.html"
 
     def get_context_data(self, **kwargs):
-        page = _page(self.request, self.scope.vehicle_list())
-        return super().get_context_data(vehicles=page.object_list, page=page, **kwargs)
+        page = _page(self.request, self.scope.vehicles_by_plate())
+        vehicles = list(self.scope.vehicle_list(page=page.object_list))
+        return super().get_context_data(vehicles=vehicles, page=page, **kwargs)
 
 
 class VehicleDetailView(PortalPageMixin, TemplateView):

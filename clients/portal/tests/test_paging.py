@@ -150,3 +150,60 @@ def test_the_inbox_pages_newest_first_and_marks_read_only_the_page_shown(signed_
     second = http.get(reverse("portal:inbox"), {"page": 2})
     assert _listed(second, r"<p>(Note \d|Not yours)</p>") == ["Note 3", "Note 4"]
     assert second.content.decode().count('class="card unread"') == 2
+
+
+@pytest.mark.parametrize("cars", [PAGE_SIZE + 1, 8 * PAGE_SIZE])
+def test_a_fleets_vehicles_page_costs_the_same_queries_whatever_the_fleet(signed_in, cars):
+    fleet = ClientFactory()
+    for n in range(cars):
+        car = VehicleFactory(client=fleet, license_plate=f"KDB {n:03d}B")
+        ServiceFactory(vehicle=car)
+    http = signed_in(fleet)
+    http.get(reverse("portal:vehicles"))
+
+    with CaptureQueriesContext(connection) as queries:
+        response = http.get(reverse("portal:vehicles"), {"page": 2})
+
+    # session, client, count, one page of vehicles with their jobs, unread count
+    assert len(queries) == 5
+    assert len(_listed(response, r'<span class="plate">([^<]+)</span>')) == min(PAGE_SIZE, cars - PAGE_SIZE)
+
+
+@pytest.mark.parametrize("messages", [PAGE_SIZE + 1, 8 * PAGE_SIZE])
+def test_the_inbox_costs_the_same_queries_whatever_its_length(signed_in, messages):
+    owner = ClientFactory()
+    job = ServiceFactory(vehicle=VehicleFactory(client=owner))
+    for n in range(messages):
+        NotificationFactory(service=job, channel=NotificationType.IN_APP, message=f"Note {n}")
+    http = signed_in(owner)
+    http.get(reverse("portal:inbox"), {"page": 2})  # marks page 2 read: the timed visit writes nothing
+
+    with CaptureQueriesContext(connection) as queries:
+        http.get(reverse("portal:inbox"), {"page": 2})
+
+    # session, client, count, one page of messages, unread count
+    assert len(queries) == 5
+
+
+def test_the_inbox_page_and_badge_read_only_the_clients_in_app_index():
+    from django.db import transaction
+
+    from clients.portal.selectors import PortalScope
+
+    owner = ClientFactory()
+    job = ServiceFactory(vehicle=VehicleFactory(client=owner))
+    for channel in (NotificationType.IN_APP, NotificationType.SMS):
+        NotificationFactory(service=job, channel=channel)
+    scope = PortalScope(client=owner)
+    with CaptureQueriesContext(connection) as captured:
+        list(scope.inbox()[20:40])
+        scope.unread_count()
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        for query in captured:
+            cursor.execute("EXPLAIN (COSTS OFF) " + query["sql"])
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "using notifications_inbox_idx on notifications" in plan, plan
+            assert "Sort" not in plan, plan  # the page comes in the index's order
