@@ -167,3 +167,13 @@ def test_jobs_on_a_technicians_bench_link_to_the_admin_job_list(signed_in, manag
     changelist = signed_in.get(mary["in_progress_url"])
     assert changelist.status_code == 200
     assert list(changelist.context["cl"].queryset) == [on_bench]
+
+
+def test_each_client_on_the_call_list_links_to_their_admin_page(signed_in):
+    lapsed = [completed(cost=1000, on=day(1, n, 2020)).vehicle.client for n in (1, 2)]
+
+    call_list = {t.name: t for t in signed_in.get(reverse("reports:clients")).context["tables"]}["call_list"]
+
+    assert [row["admin_url"] for row in call_list.rows] == [
+        reverse("admin:clients_client_change", args=[client.pk]) for client in lapsed
+    ]

@@ -1,5 +1,6 @@
 """The five report pages. Each table is one selector call; no page loops over rows itself."""
 
+import uuid
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -172,11 +173,14 @@ class ClientsPage(ReportPage):
         else:
             page, page_rows = _page_without_count(clients, self.request.GET.get("page"), settings.REPORTS_PAGE_SIZE)
         # Model instances, not .values(): the contact fields may be decrypted by their field class.
+        # The admin link is reversed once and filled in per row: reverse() for each of the CSV's
+        # 24 000 rows (scale 10) was half of its second.
+        change_url = reverse("admin:clients_client_change", args=[_URL_PLACEHOLDER])
         rows = [
             {
                 "name": client.full_name, "phone": client.phone, "last_visit": client.last_visit,
                 "completed_jobs": client.completed_jobs,
-                "admin_url": reverse("admin:clients_client_change", args=[client.pk]),
+                "admin_url": change_url.replace(str(_URL_PLACEHOLDER), str(client.pk)),
             }
             for client in page_rows
         ]
@@ -192,6 +196,9 @@ class ClientsPage(ReportPage):
         months = tables[0].rows
         return [chart("new-clients", "New clients by month", [f"{m['month']:%b %Y}" for m in months],
                       [("New clients", [m["new_clients"] for m in months])])]
+
+
+_URL_PLACEHOLDER = uuid.UUID(int=0)
 
 
 def _page_without_count(queryset, number, size):
