@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0007_partition_by_month'),
+        ('notifications', '0008_staff_list_indexes'),
     ]
 
     operations = [

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0008_report_created_status_type_idx'),
+        ('notifications', '0009_report_created_status_type_idx'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('servicing', '0007_search_trigram_index'),
+        ('servicing', '0008_car_order_index'),
     ]
 
     operations = [
