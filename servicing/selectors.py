@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.contrib.postgres.fields import ArrayField
-from django.db.models import Count, F, Q, UUIDField, Value, Window
+from django.db.models import Count, F, Q, TextField, UUIDField, Value, Window
 from django.db.models.functions import Cast, RowNumber
 from django.utils import timezone
 
@@ -177,11 +177,16 @@ def _search_words(term):
 
 
 def _car_ids(*querysets):
-    """The ids of the cars any of `querysets` finds, as a list; None when there are too many to list.
+    """The ids of the cars any of `querysets` finds, as a list of their text forms; None when there are
+    too many to list.
 
     One query: a UNION of the halves, each served by its own index (an OR across the join would not be).
+    The ids come back as text (`id::text`): they are only compared, intersected and written into an
+    array literal, and making a uuid.UUID of each, then a str again, cost ~40 ms of Python for a common
+    surname's 8 500 cars, more than the query itself (bench/notes.md, "Services searched by a surname").
     """
-    halves = [qs.order_by().values_list("pk", flat=True) for qs in querysets]
+    halves = [qs.order_by().annotate(car_key=Cast("pk", TextField())).values_list("car_key", flat=True)
+              for qs in querysets]
     union = halves[0].union(*halves[1:]) if len(halves) > 1 else halves[0]
     ids = list(union[: SEARCH_VEHICLE_IDS_MAX + 1])
     return None if len(ids) > SEARCH_VEHICLE_IDS_MAX else ids
@@ -196,7 +201,7 @@ def _car_in(ids):
         # the list and its first and last dates; with `= ANY('{id}')` it walked every job's date order
         # from each end until it met the car's (11 000 jobs for a busy car at scale 1).
         return Q(vehicle_id=ids[0])
-    array = Cast(Value("{" + ",".join(str(pk) for pk in ids) + "}"), ArrayField(UUIDField()))
+    array = Cast(Value("{" + ",".join(ids) + "}"), ArrayField(UUIDField()))
     return Q(EqualsAny(F("vehicle_id"), array))
 
 
@@ -245,10 +250,10 @@ def service_search_filter(term):
         exact_match = _car_in(exact_cars) if exact_cars else None
     if not other_words and exact_cars is not None:
         # Every word matches through the car only: one list of cars, the words' and the exact ones.
-        return _car_in(sorted((cars_of_every_word or set()) | set(exact_cars), key=str))
+        return _car_in(sorted((cars_of_every_word or set()) | set(exact_cars)))
     matched = other_words
     if cars_of_every_word is not None:
-        matched &= _car_in(sorted(cars_of_every_word, key=str))
+        matched &= _car_in(sorted(cars_of_every_word))
     if exact_match is not None:
         matched |= exact_match
     return matched

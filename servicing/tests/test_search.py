@@ -93,3 +93,20 @@ def test_words_found_only_on_cars_are_one_list_of_cars_and_one_car_is_an_equalit
         assert _found(admin_browser, "kamau") == {shop["kamau_brakes"], shop["kamau_oil"]}
     counted = next(q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT COUNT(*)"))
     assert "= ANY(('{" in counted and "::uuid[]" in counted and "LIKE" not in counted
+
+
+def test_matched_cars_are_read_as_text_and_written_into_the_array_as_read(shop):
+    """A common surname matches thousands of cars (8 500 at scale 10): their ids are read as text, not
+    made into uuid.UUID objects and back into strings (~40 ms of Python at that size), and go into the
+    array literal unchanged, sorted."""
+    from clients.models import Client
+    from fleet.models import Vehicle
+    from servicing.models import Service
+
+    kamau = Client.objects.get(last_name="Kamau")
+    cars = selectors._car_ids(Vehicle.objects.filter(license_plate__icontains="kda"), Vehicle.objects.filter(client=kamau))
+    expected = {str(shop[name].vehicle_id) for name in ("kamau_brakes", "kamau_oil", "otieno_brakes")}
+    assert all(type(car) is str for car in cars) and set(cars) == expected
+    _, params = Service.objects.filter(selectors.service_search_filter("kamau")).query.sql_with_params()
+    kamau_cars = sorted(str(shop[name].vehicle_id) for name in ("kamau_brakes", "kamau_oil"))
+    assert "{" + ",".join(kamau_cars) + "}" in params
