@@ -58,7 +58,7 @@ class Service(TimestampedModel):
             # completed rows) and covering (cost, vehicle, scheduled date, service type, technician) so
             # the overview, revenue and technician queries, filtered by type or technician or not, scan
             # the period's part of the index and never the table. EXPLAIN: docs/reports.md, "Indexes".
-            # Reports: the technician filter's choices (a loose index scan, reports/selectors/choices.py)
+            # Reports: the technician filter's choices (a loose index scan, concierge/db/loose_index_scan.py)
             # and the technician filter itself. EXPLAIN: docs/reports.md, "Indexes".
             models.Index(fields=["technician"], name="services_technician_idx"),
             models.Index(

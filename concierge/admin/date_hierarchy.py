@@ -4,8 +4,8 @@ Django lists the years (months, days) holding rows with SELECT DISTINCT DATE_TRU
 of the list: a scan of the whole table when unfiltered (ten million audit rows at scale 10), or of a
 large part of it when filtered (every completed job). Here the candidate years come from MIN and MAX
 (two index probes, as Django does first anyway), the candidate months and days from the period drilled
-into, and one query asks EXISTS for each candidate: an index probe per year, month or day, so the
-cost follows the number of choices shown, not the number of rows. Same choices, links and HTML as
+into, and one query looks for the first row of each candidate (dates_with_rows): an index probe per
+year, month or day, so the cost follows the number of choices shown, not the number of rows. Same choices, links and HTML as
 Django's date_hierarchy (django.contrib.admin.templatetags.admin_list), same two queries at most.
 """
 

@@ -4,28 +4,15 @@ from django.contrib.admin.filters import AllValuesFieldListFilter
 from django.db import connections
 from django.db.models.expressions import RawSQL
 
-
-def _loose_index_scan(model, field_name, *, using):
-    """A recursive CTE `found(value)` hopping from one value of an indexed column to the next through
-    its btree index: one index probe per distinct value, where SELECT DISTINCT reads every row."""
-    quote = connections[using].ops.quote_name
-    table, column = quote(model._meta.db_table), quote(model._meta.get_field(field_name).column)
-    return f"""
-        WITH RECURSIVE found(value) AS (
-            (SELECT {column} FROM {table} WHERE {column} IS NOT NULL ORDER BY {column} LIMIT 1)
-            UNION ALL
-            SELECT (SELECT {column} FROM {table} WHERE {column} > found.value ORDER BY {column} LIMIT 1)
-            FROM found WHERE found.value IS NOT NULL
-        )""", table, column
+from concierge.db.loose_index_scan import distinct_values_cte
 
 
 def indexed_distinct_values(model, field_name, *, using):
     """The distinct values of an indexed column, in order, then None if any row has none.
 
-    A "loose index scan" (a million services at scale 10 hold a few dozen service types and
-    technicians). The same technique as reports/selectors/choices.py.
+    A loose index scan (concierge/db/loose_index_scan.py).
     """
-    found, table, column = _loose_index_scan(model, field_name, using=using)
+    found, table, column = distinct_values_cte(model, field_name, using=using)
     sql = f"""{found}
         SELECT value FROM found WHERE value IS NOT NULL
         UNION ALL
@@ -39,7 +26,7 @@ def indexed_distinct_values(model, field_name, *, using):
 def indexed_distinct_values_subquery(model, field_name, *, using):
     """The column's distinct non-null values by loose index scan, as a subquery for `__in=`: the
     filter's choices in the same query as what they are looked up in (audit_logs.user_id → users)."""
-    found, _table, _column = _loose_index_scan(model, field_name, using=using)
+    found, _table, _column = distinct_values_cte(model, field_name, using=using)
     return RawSQL(f"{found} SELECT value FROM found WHERE value IS NOT NULL", [])
 
 
@@ -54,7 +41,7 @@ def indexed_values_containing(model, field_name, words, *, using):
     if not words:
         return {}
     connection = connections[using]
-    found, _table, _column = _loose_index_scan(model, field_name, using=using)
+    found, _table, _column = distinct_values_cte(model, field_name, using=using)
     patterns = ", ".join(f"({n}, %s)" for n in range(len(words)))
     sql = f"""{found}
         SELECT pattern.n, found.value FROM found JOIN (VALUES {patterns}) AS pattern(n, text)

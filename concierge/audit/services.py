@@ -84,11 +84,12 @@ def client_erase(*, client, by):
 PARTITIONED_TABLES = ("notifications", "audit_logs")
 
 
-def partitions_create_ahead(*, months_ahead, now=None, using=DEFAULT_DB_ALIAS):
-    """This month's and the next `months_ahead` months' partitions of notifications and audit_logs,
-    and a home for any row the default partition caught. Returns {table: [partitions created]}."""
+def partitions_create_ahead(*, months_ahead, since=None, now=None, using=DEFAULT_DB_ALIAS):
+    """This month's (or every month from `since`) to the next `months_ahead` months' partitions of
+    notifications and audit_logs, and a home for any row the default partition caught.
+    Returns {table: [partitions created]}."""
     return {
-        table: ensure_monthly_partitions(table, months_ahead=months_ahead, now=now, using=using)
+        table: ensure_monthly_partitions(table, months_ahead=months_ahead, since=since, now=now, using=using)
         for table in PARTITIONED_TABLES if partition_key(table, using=using)
     }
 

@@ -63,6 +63,14 @@ def add_months(month, n):
     return datetime.datetime(index // 12, index % 12 + 1, 1)
 
 
+def months_between(first, last):
+    """Month starts from the month of `first` to the month of `last`, both included."""
+    month, last = month_start(first), month_start(last)
+    while month <= last:
+        yield month
+        month = add_months(month, 1)
+
+
 def partition_name(table, month):
     return f"{table}_{month:%Y_%m}"
 
@@ -116,11 +124,7 @@ def ensure_monthly_partitions(table, *, months_ahead, since=None, now=None, usin
     if key is None:
         raise ValueError(f"{table} is not a partitioned table")
     current = month_start(now or timezone.now())
-    month, last = (month_start(since) if since else current), add_months(current, months_ahead)
-    wanted = set()
-    while month <= last:
-        wanted.add(month)
-        month = add_months(month, 1)
+    wanted = set(months_between(since or current, add_months(current, months_ahead)))
     created = []
     existing = list_partitions(table, using=using)
     default = default_partition_name(table)
@@ -131,18 +135,22 @@ def ensure_monthly_partitions(table, *, months_ahead, since=None, now=None, usin
         # Normally empty: a seq scan of nothing.
         cursor.execute(f"SELECT DISTINCT date_trunc('month', {quote(key)}) FROM {quote(default)}")
         wanted.update(month_start(row[0]) for row in cursor.fetchall())
-    for month in sorted(wanted - {p.start for p in existing}):
-        _create_month(table, key, month, using=using)
-        created.append(partition_name(table, month))
-    return created
+    return created + _create_missing_months(table, key, wanted, existing, using=using)
 
 
 def create_month_partitions(table, months, *, using=DEFAULT_DB_ALIAS):
     """Create the partitions of the given months (naive UTC month starts) that do not exist yet."""
     key = partition_key(table, using=using)
-    have = {p.start for p in list_partitions(table, using=using)}
+    return _create_missing_months(table, key, months, list_partitions(table, using=using), using=using)
+
+
+def _create_missing_months(table, key, months, existing, *, using):
+    have = {p.start for p in existing}
+    created = []
     for month in sorted(set(map(month_start, months)) - have):
         _create_month(table, key, month, using=using)
+        created.append(partition_name(table, month))
+    return created
 
 
 def _prepare_for_ddl(cursor):
@@ -175,7 +183,7 @@ def _create_month(table, key, month, *, using):
         cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
 
 
-def _columns(cursor, table):
+def table_columns(cursor, table):
     cursor.execute(
         "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(%s) AND attnum > 0 AND NOT attisdropped "
         "ORDER BY attnum",
@@ -235,7 +243,7 @@ def _move_strays(cursor, table, key, name, start, end, *, using):
             f"WHERE {_matching(columns, referenced, default, in_range)}"
         )
         stashes.append((referencing, stash))
-    columns = ", ".join(map(quote, _columns(cursor, table)))
+    columns = ", ".join(map(quote, table_columns(cursor, table)))
     uris = _trigger_uris(table)  # none: nothing to ignore (pgtrigger.ignore() with none would ignore every trigger)
     with pgtrigger.ignore(*uris, databases=[using]) if uris else contextlib.nullcontext():
         cursor.execute(

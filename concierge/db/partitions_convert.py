@@ -17,12 +17,12 @@ from django.db import DEFAULT_DB_ALIAS, connections, migrations, transaction
 from django.utils import timezone
 
 from .partitions import (
-    add_months,
     create_month_partitions,
     ensure_monthly_partitions,
-    month_start,
+    months_between,
     quote,
     referencing_foreign_keys,
+    table_columns,
 )
 
 
@@ -113,13 +113,9 @@ def _rebuild(table, column, *, partitioned, using, months_ahead=0, now=None):
         if partitioned:
             # Every month the rows span (gaps included), then the months ahead and the default partition.
             if oldest is not None:
-                months, month = [], month_start(oldest)
-                while month <= month_start(newest):
-                    months.append(month)
-                    month = add_months(month, 1)
-                create_month_partitions(table, months, using=using)
+                create_month_partitions(table, months_between(oldest, newest), using=using)
             ensure_monthly_partitions(table, months_ahead=months_ahead, now=now or timezone.now(), using=using)
-        columns = ", ".join(quote(name) for name in _column_names(cursor, old))
+        columns = ", ".join(quote(name) for name in table_columns(cursor, old))
         cursor.execute(f"INSERT INTO {quote(table)} ({columns}) SELECT {columns} FROM {quote(old)}")
         cursor.execute(f"DROP TABLE {quote(old)}")  # a partitioned one with its partitions
 
@@ -146,14 +142,6 @@ def _rebuild(table, column, *, partitioned, using, months_ahead=0, now=None):
         # Partitioned parents are never analysed by autovacuum: give the planner the whole table once.
         cursor.execute(f"ANALYZE {quote(table)}")
 
-
-def _column_names(cursor, table):
-    return [row[0] for row in _fetch(
-        cursor,
-        "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(%s) AND attnum > 0 AND NOT attisdropped "
-        "ORDER BY attnum",
-        [quote(table)],
-    )]
 
 
 class PartitionByMonth(migrations.operations.base.Operation):

@@ -12,8 +12,7 @@ from django.db import connections, transaction
 from psycopg import sql
 from tqdm import tqdm
 
-from concierge.audit.services import PARTITIONED_TABLES
-from concierge.db.partitions import ensure_monthly_partitions, partition_key
+from concierge.audit.services import partitions_create_ahead
 
 from .scale import Shop, client_rows, notification_rows, service_rows, vehicle_rows
 from .scale_audit import audit_rows
@@ -84,10 +83,7 @@ def seed_scale(*, scale, seed, today, using="default", replace=False, progress=T
         if replace:
             cursor.execute(sql.SQL("TRUNCATE {} CASCADE").format(sql.SQL(", ").join(map(sql.Identifier, TABLES))))
         # A partition for every month of the five years before COPY, so no row waits in a default partition.
-        for table in PARTITIONED_TABLES:
-            if partition_key(table, using=using):
-                ensure_monthly_partitions(table, months_ahead=settings.PARTITIONS_MONTHS_AHEAD, since=shop.start,
-                                          using=using)
+        partitions_create_ahead(months_ahead=settings.PARTITIONS_MONTHS_AHEAD, since=shop.start, using=using)
         steps = [
             ("clients", lambda: client_rows(shop, connection=connection)),
             ("vehicles", lambda: vehicle_rows(shop)),

@@ -90,3 +90,20 @@ def test_services_and_audit_lists_show_the_probed_drill_down(jobs, client, super
         assert not any("DATE_TRUNC" in q["sql"].upper() for q in ctx.captured_queries)
     body = client.get(reverse("admin:servicing_service_changelist")).content.decode()
     assert "?scheduled_date__year=2024" in body and "?scheduled_date__year=2023" not in body
+
+
+@pytest.mark.parametrize("params", [
+    {"scheduled_date__year": "abc"},
+    {"scheduled_date__year": "2024", "scheduled_date__month": "13"},
+    {"scheduled_date__year": "2024", "scheduled_date__month": "2", "scheduled_date__day": "30"},
+    {"scheduled_date__month": "5"},
+])
+def test_a_nonsense_drill_down_is_refused_like_any_bad_filter_never_a_500(client, jobs, params):
+    from concierge.accounts.tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = client.get(reverse("admin:servicing_service_changelist"), params)
+    # Django's changelist answers a lookup it cannot use by redirecting to the list with ?e=1.
+    assert response.status_code in (200, 302), response.status_code
+    if response.status_code == 302:
+        assert response.url.endswith("?e=1")
