@@ -10,6 +10,7 @@ from django.db.models.functions import Cast, RowNumber
 from django.utils import timezone
 
 from concierge.admin.expressions import EqualsAny
+from concierge.admin.paginators import COUNT_UP_TO
 from notifications.models import Notification, NotificationStatus
 
 from .lifecycle import next_status
@@ -117,8 +118,8 @@ def _waiting_since(service, *, today):
 
 # A home-page figure is counted up to this many, then shown as "10000+": failed messages pile up over
 # the years (120 000 at scale 10, 20 ms to count even off their own index) and the list the tile links
-# to says the same (concierge/admin/paginators.py).
-DASHBOARD_COUNT_UP_TO = 10_000
+# to counts up to the same bound.
+DASHBOARD_COUNT_UP_TO = COUNT_UP_TO
 
 
 def dashboard_counts(*, today=None):
@@ -182,8 +183,8 @@ def _car_ids(*querysets):
 
     One query: a UNION of the halves, each served by its own index (an OR across the join would not be).
     The ids come back as text (`id::text`): they are only compared, intersected and written into an
-    array literal, and making a uuid.UUID of each, then a str again, cost ~40 ms of Python for a common
-    surname's 8 500 cars, more than the query itself (bench/notes.md, "Services searched by a surname").
+    array literal, and making a uuid.UUID of each, then a str again, cost ~15 ms of Python for a common
+    surname's 8 500 cars (bench/notes.md, "Services searched by a surname").
     """
     halves = [qs.order_by().annotate(car_key=Cast("pk", TextField())).values_list("car_key", flat=True)
               for qs in querysets]
