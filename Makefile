@@ -17,7 +17,7 @@ STAMP := $(VENV)/.requirements.stamp
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help venv services stop status run test migrate check clean bench-audit bench-notifications bench bench-retention
+.PHONY: help venv lock lint services stop status run test migrate check clean bench-audit bench-notifications bench bench-retention
 
 help:
 	@echo "make run [PORT=8000]   venv + services + migrate + demo data + web/worker/beat (Ctrl-C stops)"
@@ -25,6 +25,9 @@ help:
 	@echo "make services | stop | status   manage the embedded PostgreSQL and Redis under var/"
 	@echo "make bench-notifications [BENCH_ARGS=--jobs 300]   notifications/s through one worker vs a no-op task"
 	@echo "make migrate | check | venv | clean"
+	@echo "make lint   ruff over the tree (what .ci/run runs before the tests)"
+	@echo "make lock   re-resolve requirements*.in into the hash-locked requirements*.txt (uv)"
+	@echo "make bench-reports [BENCH_ARGS=--services 100000]   report pages' server time on a generated large shop"
 	@echo "make bench-audit [BENCH_ARGS=...]   cost of the audit trigger: service updates with/without it, as a ratio"
 	@echo "make bench [SCALES=\"1 10\"] [REPEAT=30]   seed scale-N databases (reused), time every page, write docs/benchmarks.md"
 	@echo "make bench-retention [BENCH_ARGS=\"--scale 1\"]   retention on the scale-1 bench database by DELETE vs by dropping months, as a ratio"
@@ -40,8 +43,18 @@ $(STAMP): requirements.txt requirements-dev.txt
 	  $(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
 	    echo "error: '$(PYTHON) -m venv' failed; on Debian/Ubuntu install python3-venv (apt-get install python3-venv)" >&2; exit 1; }; \
 	fi
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@# The lock (hashes included): pip refuses any file whose hash differs from the one recorded.
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.txt
 	@touch $(STAMP)
+
+# requirements.in / requirements-dev.in -> requirements.txt / requirements-dev.txt: every transitive
+# dependency pinned with its hashes, resolved for every platform and Python from 3.11 (uv --universal).
+lock: venv
+	$(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes requirements.in -o requirements.txt
+	$(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes requirements-dev.in -o requirements-dev.txt
+
+lint: venv
+	$(BIN)/ruff check .
 
 services: venv
 	@$(BIN)/python -m concierge.localservices start

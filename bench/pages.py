@@ -17,7 +17,6 @@ from django.urls import reverse
 
 from clients.models import Client
 from clients.portal.selectors import PortalScope
-from concierge.accounts.roles import FRONT_DESK
 from concierge.audit.models import AuditLog
 from fleet.models import Vehicle
 from notifications.models import Notification

@@ -72,7 +72,7 @@ def short_runtime_dir():
     except FileExistsError:
         st = path.lstat()
         if path.is_symlink() or not path.is_dir() or st.st_uid != os.getuid():
-            raise ServiceError(f"{path} exists but is not a directory owned by this user; remove it and retry")
+            raise ServiceError(f"{path} exists but is not a directory owned by this user; remove it and retry") from None
     if not _fits(path / "redis.sock"):
         raise ServiceError(f"no short enough directory for unix sockets ({path} is too long)")
     return path

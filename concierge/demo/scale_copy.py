@@ -10,7 +10,6 @@ import sys
 from django.conf import settings
 from django.db import connections, transaction
 from psycopg import sql
-from tqdm import tqdm
 
 from concierge.audit.services import partitions_create_ahead
 
@@ -68,6 +67,9 @@ def seed_scale(*, scale, seed, today, using="default", replace=False, progress=T
     replace=True first empties the five tables (TRUNCATE ... CASCADE: rows of other tables pointing
     at them go too).
     """
+    # A development tool (requirements-dev.txt): production installs do not carry it.
+    from tqdm import tqdm
+
     connection = connections[using]
     shop = Shop(scale=scale, seed=seed, today=today)
     counts = {}

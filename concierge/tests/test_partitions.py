@@ -24,7 +24,6 @@ from concierge.db.partitions import (
 )
 from concierge.db.partitions_convert import convert_to_monthly_partitions, convert_to_plain_table
 from notifications.models import Notification
-from notifications.tests.factories import NotificationFactory
 
 pytestmark = pytest.mark.django_db
 

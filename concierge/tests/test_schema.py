@@ -328,7 +328,7 @@ class TestRejectedRows:
         with pytest.raises(IntegrityError), transaction.atomic():
             VehicleFactory(**{field: getattr(first, field)})
         rejects(
-            f"INSERT INTO vehicles (client_id, make, model, vin, license_plate) VALUES (%s, 'Mazda', 'Demio', %s, %s)",
+            "INSERT INTO vehicles (client_id, make, model, vin, license_plate) VALUES (%s, 'Mazda', 'Demio', %s, %s)",
             [
                 first.client_id,
                 first.vin if field == "vin" else "MAZDA000000000001",

@@ -181,7 +181,7 @@ def test_retry_delay_grows_exponentially_and_is_capped(settings):
 def test_the_sweeper_requeues_old_pending_rows_only(settings, monkeypatch):
     queued = []
     monkeypatch.setattr("concierge.celery.enqueue_now_rollback_unsafe", lambda task, pk: queued.append(pk) or True)
-    old, new = create(), create()
+    old, _new = create(), create()
     waiting = create()
     Notification.objects.filter(pk__in=[old.pk, waiting.pk]).update(created_at=timezone.now() - datetime.timedelta(minutes=5))
     Notification.objects.filter(pk=waiting.pk).update(next_attempt_at=timezone.now() + datetime.timedelta(minutes=5))

@@ -6,7 +6,7 @@ declared index and every index attached to it."""
 
 import re
 
-from django.db import connections, transaction
+from django.db import transaction
 
 SCAN = re.compile(r"(Seq Scan|Index Only Scan|Index Scan|Bitmap Heap Scan|Bitmap Index Scan)( using (\S+))? on (\S+)")
 

@@ -30,6 +30,10 @@ class Command(BaseCommand):
             raise CommandError(f"--scale must be above 0 and at most {MAX_SCALE} (got {scale:g})")
         if database not in connections:
             raise CommandError(f"--database {database!r} is not in settings.DATABASES")
+        try:
+            import tqdm  # noqa: F401
+        except ImportError:
+            raise CommandError("seed_scale is a development command: install requirements-dev.txt (it needs tqdm)") from None
         occupied = tables_with_rows(using=database)
         if occupied and not force:
             raise CommandError(
