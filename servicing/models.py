@@ -11,6 +11,12 @@ from concierge.db.models import TimestampedModel, set_updated_at_trigger
 from .validators import validate_cost
 
 
+# Who sees what beyond the pages they may open (docs/staff-guide.md, "Roles"): a job's price, and the
+# owner's full name and contact details (holders of clients.view_client; others see the first name).
+PRICE_VIEW_PERMISSION = "servicing.view_service_price"
+CLIENT_DETAILS_PERMISSION = "clients.view_client"
+
+
 class ServiceStatus(models.TextChoices):
     """The seed's `service_status` ENUM."""
 
@@ -74,7 +80,11 @@ class Service(TimestampedModel):
             ),
             models.CheckConstraint(condition=models.Q(cost__gte=0), name="services_cost_not_negative"),
         ]
-        permissions = [("change_service_price", "Can change the price of a service job")]
+        permissions = [
+            ("change_service_price", "Can change the price of a service job"),
+            # Technicians work on the car, not the bill (docs/staff-guide.md, "Roles").
+            ("view_service_price", "Can see the price of a service job"),
+        ]
         triggers = [set_updated_at_trigger(), audit_trigger()]
 
     def __str__(self):
