@@ -11,12 +11,12 @@ from concierge.admin.filters import IndexedValuesListFilter
 from concierge.admin.changelists import LargeTableAdminMixin
 from concierge.audit.admin_mixins import AuditHistoryMixin
 
-from .forms import ServiceForm
+from .forms import ServiceForm, ServiceTypeForm
 from .lifecycle import InvalidTransition, next_status
-from .models import CLIENT_DETAILS_PERMISSION, PRICE_VIEW_PERMISSION, Service, ServiceStatus
+from .models import CLIENT_DETAILS_PERMISSION, PRICE_VIEW_PERMISSION, Service, ServiceStatus, ServiceType
 from . import selectors
 from .selectors import board_columns, board_q, overdue_q, service_search_filter
-from .services import BulkTransitionRefused, service_change_status, service_change_status_bulk
+from .services import BulkTransitionRefused, service_change_status, service_change_status_bulk, service_type_save
 
 # The wall screen reloads itself this often (a <meta> refresh: no script needed).
 BOARD_REFRESH_SECONDS = 60
@@ -44,6 +44,23 @@ class DueFilter(admin.SimpleListFilter):
         if self.value() == "board":
             return queryset.filter(board_q(today=today))
         return queryset
+
+
+@admin.register(ServiceType)
+class ServiceTypeAdmin(AuditHistoryMixin, admin.ModelAdmin):
+    """The catalogue staff book from. Managers keep it; a type is retired (Active unticked), never
+    deleted, because jobs keep its name."""
+
+    form = ServiceTypeForm
+    list_display = ("name", "active", "updated_at")
+    list_filter = ("active",)
+    search_fields = ("name",)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        service_type_save(service_type=obj, by=request.user)
 
 
 @admin.register(Service)

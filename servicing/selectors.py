@@ -266,3 +266,14 @@ def service_search_filter(term, *, owner_details: bool = True):
     if exact_match is not None:
         matched |= exact_match
     return matched
+
+
+def service_type_choices(*, keep: str | None = None, using: str = "default") -> list[str]:
+    """The names staff may book: the catalogue's active types, by name. `keep` (a job's current type,
+    perhaps retired since) stays offered so editing that job does not force a new type on it."""
+    from .models import ServiceType
+
+    names = list(ServiceType.objects.using(using).filter(active=True).order_by("name").values_list("name", flat=True))
+    if keep and keep not in names:
+        names.append(keep)
+    return names

@@ -43,6 +43,8 @@ ROLE_PERMISSIONS = {
         *_crud("servicing", "service"),
         "servicing.change_service_price",
         "servicing.view_service_price",
+        # The service-type catalogue: no delete, jobs keep a type's name (servicing.admin.ServiceTypeAdmin).
+        *_crud("servicing", "servicetype", "add", "change", "view"),
         *_crud("notifications", "notification"),
         *_crud("workflows", "workflow"),
         "audit.view_auditlog",

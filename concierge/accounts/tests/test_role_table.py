@@ -21,7 +21,7 @@ from concierge.audit.models import AuditLog
 from concierge.workflows.models import Workflow
 from fleet.tests.factories import VehicleFactory
 from notifications.tests.factories import NotificationFactory
-from servicing.models import Service
+from servicing.models import Service, ServiceType
 from servicing.tests.factories import ServiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -77,6 +77,7 @@ def shop():
         "workflows.workflow": Workflow.objects.create(name="t", trigger_event="service_completed", actions=[]),
         "audit.auditlog": AuditLog.objects.filter(table_name="clients").first(),
         "accounts.user": UserFactory(),
+        "servicing.servicetype": ServiceType.objects.get(name="Oil Change"),
     }
 
 
@@ -189,6 +190,7 @@ CHECKS = {
     "Vehicles": admin_model("fleet.vehicle"),
     "Services (jobs)": admin_model("servicing.service"),
     "Prices (a job's cost)": check_prices,
+    "Service types (the catalogue)": admin_model("servicing.servicetype"),
     "Notifications": admin_model("notifications.notification"),
     "Workflows": admin_model("workflows.workflow"),
     "Reports": check_reports,
