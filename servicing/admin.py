@@ -60,7 +60,7 @@ class ServiceTypeAdmin(AuditHistoryMixin, admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        service_type_save(service_type=obj, by=request.user)
+        service_type_save(service_type=obj)
 
 
 @admin.register(Service)

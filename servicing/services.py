@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .lifecycle import InvalidTransition, check_transition
-from .models import Service, ServiceStatus
+from .models import Service, ServiceStatus, ServiceType
 
 
 @transaction.atomic
@@ -83,11 +83,10 @@ def service_type_name_normalise(name: str) -> str:
 
 
 @transaction.atomic
-def service_type_save(*, service_type: "ServiceType", by=None) -> "ServiceType":
+def service_type_save(*, service_type: ServiceType) -> ServiceType:
     """Save a catalogue entry. A renamed type renames its jobs too (their `service_type` text), in the
-    same transaction, so the lists' filter and the reports keep one row for it rather than two."""
-    from .models import ServiceType
-
+    same transaction, so the lists' filter and the reports keep one row for it rather than two. The
+    audit trigger records both, with the acting user."""
     service_type.name = service_type_name_normalise(service_type.name)
     old = None
     if service_type.pk:
