@@ -6,7 +6,7 @@ from concierge.admin.inlines import INLINE_ROWS_SHOWN, BoundedInlineMixin
 from concierge.admin.changelists import LargeTableAdminMixin
 from concierge.admin.filters import IndexedValuesListFilter
 from concierge.audit.admin_mixins import AuditHistoryMixin
-from servicing.models import Service
+from servicing.models import CLIENT_DETAILS_PERMISSION, PRICE_VIEW_PERMISSION, Service
 
 from .forms import VehicleForm
 from .models import Vehicle
@@ -33,6 +33,15 @@ class ServiceInline(BoundedInlineMixin, admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("vehicle")
 
+    def get_fields(self, request, obj=None):
+        # No cost column for staff who do not see prices (docs/staff-guide.md, "Roles").
+        if request.user.has_perm(PRICE_VIEW_PERMISSION):
+            return self.fields
+        return tuple(f for f in self.fields if f != "cost")
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
 
 @admin.register(Vehicle)
 class VehicleAdmin(AuditHistoryMixin, LargeTableAdminMixin, admin.ModelAdmin):
@@ -46,7 +55,7 @@ class VehicleAdmin(AuditHistoryMixin, LargeTableAdminMixin, admin.ModelAdmin):
     search_help_text = "Plate (with or without the space), VIN, make, model, or the owner's name or phone."
     autocomplete_fields = ("client",)
     inlines = [ServiceInline]
-    readonly_fields = ("book_service", "jobs_shown")
+    readonly_fields = ("book_service", "jobs_shown", "owner_first_name")
     fieldsets = (
         (None, {"fields": ("client", "license_plate", "vin", "make", "model", "year")}),
         ("Odometer", {"fields": ("mileage", "mileage_correction")}),
@@ -54,10 +63,24 @@ class VehicleAdmin(AuditHistoryMixin, LargeTableAdminMixin, admin.ModelAdmin):
     )
 
     def get_fieldsets(self, request, obj=None):
+        fieldsets = self.fieldsets
+        if not request.user.has_perm(CLIENT_DETAILS_PERMISSION):
+            # The owner's first name, not the client record (a link to it, and the full name).
+            first, *rest = fieldsets
+            fieldsets = ((None, {"fields": ("owner_first_name", *first[1]["fields"][1:])}), *rest)
         if obj is None:
-            return self.fieldsets
+            return fieldsets
         top = ("book_service", "jobs_shown") if request.user.has_perm("servicing.add_service") else ("jobs_shown",)
-        return ((None, {"fields": top}),) + self.fieldsets
+        return ((None, {"fields": top}),) + tuple(fieldsets)
+
+    def get_list_display(self, request):
+        if request.user.has_perm(CLIENT_DETAILS_PERMISSION):
+            return self.list_display
+        return tuple("owner_first_name" if column == "client" else column for column in self.list_display)
+
+    @admin.display(description="owner", ordering="client__first_name")
+    def owner_first_name(self, vehicle):
+        return vehicle.client.first_name if vehicle.client_id else "—"
 
     @admin.display(description="")
     def book_service(self, vehicle):
@@ -78,7 +101,8 @@ class VehicleAdmin(AuditHistoryMixin, LargeTableAdminMixin, admin.ModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         # Our own search over the search_fields (selectors.vehicle_admin_search_filter): owners matched
         # by id first, so no OR across the join to clients. search_fields stays set for the search box.
-        matched = vehicle_admin_search_filter(search_term)
+        matched = vehicle_admin_search_filter(search_term,
+                                              owner_details=request.user.has_perm(CLIENT_DETAILS_PERMISSION))
         if matched is None:
             return queryset, False
         return queryset.filter(matched), False

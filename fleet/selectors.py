@@ -24,13 +24,16 @@ def vehicle_search_filter(term, *, prefix=""):
 SEARCH_CLIENT_IDS_MAX = 5_000
 
 
-def vehicle_admin_search_filter(term):
+def vehicle_admin_search_filter(term, *, owner_details: bool = True):
     """A Q for the cars the staff search `term` finds, or None for an empty term.
 
     Each word must match the plate, VIN, make or model (any case, anywhere: trigram indexes) or the
     owner's first or last name, as the admin's own search_fields did; the whole term may also be a plate
     typed any way or the owner's phone or email. The owners are looked up first and matched by id, so
     the cars' OR stays on one table, where its indexes can serve it (no OR across a join).
+
+    `owner_details=False` (staff who may not see clients): owners matched by first name only, never by
+    surname, phone or email.
     """
     from django.utils.text import smart_split, unescape_string_literal
 
@@ -46,10 +49,13 @@ def vehicle_admin_search_filter(term):
         any_word = True
         own = (Q(license_plate__icontains=word) | Q(vin__icontains=word) | Q(make__icontains=word)
                | Q(model__icontains=word))
-        owners = list(Client.objects.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
-                      .values_list("pk", flat=True)[: SEARCH_CLIENT_IDS_MAX + 1])
+        owner_name = Q(first_name__icontains=word) | Q(last_name__icontains=word) if owner_details \
+            else Q(first_name__icontains=word)
+        owners = list(Client.objects.filter(owner_name).values_list("pk", flat=True)[: SEARCH_CLIENT_IDS_MAX + 1])
         if len(owners) > SEARCH_CLIENT_IDS_MAX:  # a common word: the join, correct if not fast
-            by_owner = Q(client__first_name__icontains=word) | Q(client__last_name__icontains=word)
+            by_owner = Q(client__first_name__icontains=word)
+            if owner_details:
+                by_owner |= Q(client__last_name__icontains=word)
         else:
             by_owner = Q(client_id__in=owners)
         matched &= own | by_owner
@@ -58,7 +64,7 @@ def vehicle_admin_search_filter(term):
     plate = vehicle_search_filter(term)
     if plate is not None:
         matched |= plate
-    contact = client_search_filter(term)
+    contact = client_search_filter(term) if owner_details else None
     if contact is not None:
         matched |= Q(client_id__in=list(Client.objects.filter(contact).values_list("pk", flat=True)))
     return matched

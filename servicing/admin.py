@@ -11,12 +11,12 @@ from concierge.admin.filters import IndexedValuesListFilter
 from concierge.admin.changelists import LargeTableAdminMixin
 from concierge.audit.admin_mixins import AuditHistoryMixin
 
-from .forms import ServiceForm
+from .forms import ServiceForm, ServiceTypeForm
 from .lifecycle import InvalidTransition, next_status
-from .models import Service, ServiceStatus
+from .models import CLIENT_DETAILS_PERMISSION, PRICE_VIEW_PERMISSION, Service, ServiceStatus, ServiceType
 from . import selectors
 from .selectors import board_columns, board_q, overdue_q, service_search_filter
-from .services import BulkTransitionRefused, service_change_status, service_change_status_bulk
+from .services import BulkTransitionRefused, service_change_status, service_change_status_bulk, service_type_save
 
 # The wall screen reloads itself this often (a <meta> refresh: no script needed).
 BOARD_REFRESH_SECONDS = 60
@@ -44,6 +44,23 @@ class DueFilter(admin.SimpleListFilter):
         if self.value() == "board":
             return queryset.filter(board_q(today=today))
         return queryset
+
+
+@admin.register(ServiceType)
+class ServiceTypeAdmin(AuditHistoryMixin, admin.ModelAdmin):
+    """The catalogue staff book from. Managers keep it; a type is retired (Active unticked), never
+    deleted, because jobs keep its name."""
+
+    form = ServiceTypeForm
+    list_display = ("name", "active", "updated_at")
+    list_filter = ("active",)
+    search_fields = ("name",)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        service_type_save(service_type=obj)
 
 
 @admin.register(Service)
@@ -76,6 +93,15 @@ class ServiceAdmin(AuditHistoryMixin, LargeTableAdminMixin, admin.ModelAdmin):
     def client(self, service):
         return service.vehicle.client
 
+    @admin.display(description="owner", ordering="vehicle__client__first_name")
+    def owner_first_name(self, service):
+        return service.vehicle.client.first_name
+
+    @admin.display(description="owner")
+    def owner(self, service):
+        client = service.vehicle.client
+        return format_html('<a href="{}">{}</a>', reverse("admin:clients_client_change", args=[client.pk]), client.full_name)
+
     @admin.display(description="status link")
     def portal_status_link(self, service):
         if not service.pk:
@@ -85,9 +111,35 @@ class ServiceAdmin(AuditHistoryMixin, LargeTableAdminMixin, admin.ModelAdmin):
             reverse("admin:clients_portaltoken_status_link", args=[service.pk]),
         )
 
-    # Roles. Permission rows say who may change a job at all; these say which parts of it.
+    # Roles. Permission rows say who may change a job at all; these say which parts of it, and what a
+    # role sees: without clients.view_client the owner is a first name (no surname, no contact, no
+    # status link to send them); without view_service_price there is no cost anywhere on the page.
+    def get_list_display(self, request):
+        columns = list(super().get_list_display(request))
+        if not request.user.has_perm(CLIENT_DETAILS_PERMISSION):
+            columns[columns.index("client")] = "owner_first_name"
+        if not request.user.has_perm(PRICE_VIEW_PERMISSION):
+            columns.remove("cost")
+        return columns
+
+    def get_fieldsets(self, request, obj=None):
+        sees_client = request.user.has_perm(CLIENT_DETAILS_PERMISSION)
+        sees_price = request.user.has_perm(PRICE_VIEW_PERMISSION)
+        fieldsets = []
+        for name, options in super().get_fieldsets(request, obj):
+            fields = [f for f in options["fields"] if sees_price or f != "cost"]
+            if name == "Booking" and obj is not None:
+                fields.insert(1, "owner" if sees_client else "owner_first_name")
+            if name == "Client portal" and not sees_client:
+                continue
+            fieldsets.append((name, {**options, "fields": fields}))
+        return fieldsets
+
+    def history_hidden_fields(self, request):
+        return set() if request.user.has_perm(PRICE_VIEW_PERMISSION) else {"cost"}
+
     def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj)) + ["portal_status_link"]
+        readonly = list(super().get_readonly_fields(request, obj)) + ["portal_status_link", "owner", "owner_first_name"]
         if not request.user.has_perm("servicing.change_service_price"):
             readonly.append("cost")
         if obj is not None and not request.user.has_perm("servicing.add_service"):
@@ -103,7 +155,7 @@ class ServiceAdmin(AuditHistoryMixin, LargeTableAdminMixin, admin.ModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         # Our own search (selectors.service_search_filter): the same fields as search_fields, without
         # the admin's OR across three joined tables. search_fields stays set so the search box shows.
-        matched = service_search_filter(search_term)
+        matched = service_search_filter(search_term, owner_details=request.user.has_perm(CLIENT_DETAILS_PERMISSION))
         if matched is None:
             return queryset, False
         return queryset.filter(matched), False
@@ -192,6 +244,7 @@ class ServiceAdmin(AuditHistoryMixin, LargeTableAdminMixin, admin.ModelAdmin):
             "per_column": selectors.BOARD_CARDS_PER_COLUMN,
             "now": timezone.now(),
             "can_move": self.has_change_permission(request),
+            "owner_full_name": request.user.has_perm(CLIENT_DETAILS_PERMISSION),
             "refresh_seconds": BOARD_REFRESH_SECONDS,
             "opts": self.opts,
         }

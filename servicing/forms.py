@@ -1,7 +1,9 @@
 from django import forms
 
 from .lifecycle import InvalidTransition, check_transition
-from .models import Service, ServiceStatus
+from .models import Service, ServiceStatus, ServiceType
+from .selectors import service_type_choices
+from .services import service_type_name_normalise
 
 
 class ServiceForm(forms.ModelForm):
@@ -12,6 +14,17 @@ class ServiceForm(forms.ModelForm):
         model = Service
         fields = ("vehicle", "service_type", "description", "scheduled_date", "technician", "cost",
                   "status", "completed_date", "notes")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "service_type" in self.fields:
+            # Picked from the managed catalogue (Service types, kept by managers): one spelling per type.
+            field = self.fields["service_type"]
+            names = service_type_choices(keep=self.instance.service_type if self.instance.pk else None)
+            self.fields["service_type"] = forms.ChoiceField(
+                label=field.label, required=True, choices=[("", "---------")] + [(n, n) for n in names],
+                help_text="From the shop's list of service types; a manager adds new ones under Service types.",
+            )
 
     def stored_status(self):
         if not self.instance.pk:
@@ -45,3 +58,14 @@ class ServiceForm(forms.ModelForm):
             elif completed and scheduled and completed < scheduled:
                 self.add_error("completed_date", f"Completed on {completed:%d %b %Y} is before the scheduled date.")
         return cleaned
+
+
+class ServiceTypeForm(forms.ModelForm):
+    class Meta:
+        model = ServiceType
+        fields = ("name", "active")
+        help_texts = {"name": "Renaming a type renames it on every job already booked with it."}
+
+    def clean_name(self):
+        # Tidied before the unique check, so "Oil  change " meets "Oil Change" there.
+        return service_type_name_normalise(self.cleaned_data["name"])

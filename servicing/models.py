@@ -2,13 +2,19 @@ from decimal import Decimal
 
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models.functions import Upper
+from django.db.models.functions import Lower, Upper
 
 from concierge.audit.triggers import audit_trigger
 from concierge.db.fields import PgEnumField
 from concierge.db.models import TimestampedModel, set_updated_at_trigger
 
 from .validators import validate_cost
+
+
+# Who sees what beyond the pages they may open (docs/staff-guide.md, "Roles"): a job's price, and the
+# owner's full name and contact details (holders of clients.view_client; others see the first name).
+PRICE_VIEW_PERMISSION = "servicing.view_service_price"
+CLIENT_DETAILS_PERMISSION = "clients.view_client"
 
 
 class ServiceStatus(models.TextChoices):
@@ -18,6 +24,35 @@ class ServiceStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", "In progress"
     COMPLETED = "completed", "Completed"
     CANCELLED = "cancelled", "Cancelled"
+
+
+class ServiceType(TimestampedModel):
+    """The shop's catalogue of service types, which staff pick from when booking a job. A job keeps the
+    seed's `services.service_type` text (the name picked), so reports and indexes read it as before;
+    the catalogue is what stops "Oil change" and "Oil Change" from becoming two types."""
+
+    name = models.CharField(max_length=100)
+    active = models.BooleanField(
+        default=True, db_default=True,
+        help_text="Untick to stop offering this type for new bookings; jobs already booked keep it.",
+    )
+
+    class Meta:
+        db_table = "service_types"
+        ordering = ["name"]
+        constraints = [
+            # Names are normalised (servicing.services.service_type_name_normalise) before they are
+            # stored; the index refuses a second spelling differing only in case.
+            models.UniqueConstraint(
+                Lower("name"), name="service_types_name_ci_uniq",
+                violation_error_message="A service type with this name already exists (case and spaces are ignored).",
+            ),
+            models.CheckConstraint(condition=~models.Q(name=""), name="service_types_name_not_empty"),
+        ]
+        triggers = [set_updated_at_trigger(), audit_trigger()]
+
+    def __str__(self):
+        return self.name
 
 
 class Service(TimestampedModel):
@@ -74,7 +109,11 @@ class Service(TimestampedModel):
             ),
             models.CheckConstraint(condition=models.Q(cost__gte=0), name="services_cost_not_negative"),
         ]
-        permissions = [("change_service_price", "Can change the price of a service job")]
+        permissions = [
+            ("change_service_price", "Can change the price of a service job"),
+            # Technicians work on the car, not the bill (docs/staff-guide.md, "Roles").
+            ("view_service_price", "Can see the price of a service job"),
+        ]
         triggers = [set_updated_at_trigger(), audit_trigger()]
 
     def __str__(self):

@@ -206,12 +206,16 @@ def _car_in(ids):
     return Q(EqualsAny(F("vehicle_id"), array))
 
 
-def service_search_filter(term):
+def service_search_filter(term, *, owner_details: bool = True):
     """A Q for the jobs the staff search `term` finds, or None for an empty term.
 
     Each word must match the service type, the car's plate, or the owner's first or last name (any
     case, anywhere in it), as the admin's own search did; the whole term may also be a plate typed any
     way (exact match on the normalised plate) or the owner's phone or email (through its hash).
+
+    `owner_details=False` (staff who may not see clients, docs/staff-guide.md "Roles"): the owner is
+    matched by first name only, never by surname, phone or email, so a search cannot tell such a user
+    whose a number or surname is.
     """
     from clients.models import Client
     from clients.selectors import client_search_filter
@@ -225,14 +229,18 @@ def service_search_filter(term):
     types = indexed_values_containing(Service, "service_type", words, using=Service.objects.db)
     other_words, cars_of_every_word = Q(), None
     for word in words:
-        owners = Client.objects.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word)).values("pk")
+        owner_name = Q(first_name__icontains=word)
+        if owner_details:
+            owner_name |= Q(last_name__icontains=word)
+        owners = Client.objects.filter(owner_name).values("pk")
         cars = _car_ids(Vehicle.objects.filter(license_plate__icontains=word), Vehicle.objects.filter(client__in=owners))
         if cars is not None and not types[word]:
             cars_of_every_word = set(cars) if cars_of_every_word is None else cars_of_every_word & set(cars)
             continue
         if cars is None:  # a word matching thousands of cars: the admin's own join, correct if not fast
-            word_cars = (Q(vehicle__license_plate__icontains=word) | Q(vehicle__client__first_name__icontains=word)
-                         | Q(vehicle__client__last_name__icontains=word))
+            word_cars = Q(vehicle__license_plate__icontains=word) | Q(vehicle__client__first_name__icontains=word)
+            if owner_details:
+                word_cars |= Q(vehicle__client__last_name__icontains=word)
         else:
             word_cars = _car_in(cars)
         other_words &= Q(service_type__in=types[word]) | word_cars if types[word] else word_cars
@@ -240,7 +248,7 @@ def service_search_filter(term):
     plate = vehicle_search_filter(term)
     if plate is not None:
         exact.append(Vehicle.objects.filter(plate))
-    contact = client_search_filter(term)
+    contact = client_search_filter(term) if owner_details else None
     if contact is not None:
         exact.append(Vehicle.objects.filter(client__in=Client.objects.filter(contact).values("pk")))
     exact_cars = _car_ids(*exact) if exact else []
@@ -258,3 +266,14 @@ def service_search_filter(term):
     if exact_match is not None:
         matched |= exact_match
     return matched
+
+
+def service_type_choices(*, keep: str | None = None, using: str = "default") -> list[str]:
+    """The names staff may book: the catalogue's active types, by name. `keep` (a job's current type,
+    perhaps retired since) stays offered so editing that job does not force a new type on it."""
+    from .models import ServiceType
+
+    names = list(ServiceType.objects.using(using).filter(active=True).order_by("name").values_list("name", flat=True))
+    if keep and keep not in names:
+        names.append(keep)
+    return names

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .lifecycle import InvalidTransition, check_transition
-from .models import Service, ServiceStatus
+from .models import Service, ServiceStatus, ServiceType
 
 
 @transaction.atomic
@@ -72,3 +72,26 @@ def service_change_status_bulk(*, services, status, by=None):
     if refused:  # raising out of the atomic block rolls back the jobs already changed
         raise BulkTransitionRefused(refused)
     return changed
+
+
+# The service-type catalogue (servicing.models.ServiceType).
+
+def service_type_name_normalise(name: str) -> str:
+    """The name as stored: outer spaces dropped, runs of spaces made one. Case is kept (the catalogue's
+    unique index ignores it)."""
+    return " ".join(name.split())
+
+
+@transaction.atomic
+def service_type_save(*, service_type: ServiceType) -> ServiceType:
+    """Save a catalogue entry. A renamed type renames its jobs too (their `service_type` text), in the
+    same transaction, so the lists' filter and the reports keep one row for it rather than two. The
+    audit trigger records both, with the acting user."""
+    service_type.name = service_type_name_normalise(service_type.name)
+    old = None
+    if service_type.pk:
+        old = ServiceType.objects.select_for_update().filter(pk=service_type.pk).values_list("name", flat=True).first()
+    service_type.save()
+    if old is not None and old != service_type.name:
+        Service.objects.filter(service_type=old).update(service_type=service_type.name)
+    return service_type

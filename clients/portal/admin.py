@@ -40,7 +40,9 @@ class PortalTokenAdmin(admin.ModelAdmin):
 
     def status_link_view(self, request, service_id):
         """GET: the service's links so far. POST `make`: a new link to copy; POST `send`: text or email it."""
-        if not request.user.has_perm("servicing.change_service"):
+        # Sending a client their link is contact with the client: front desk and managers, who see
+        # clients, not technicians (docs/staff-guide.md, "Roles").
+        if not (request.user.has_perm("servicing.change_service") and request.user.has_perm("clients.view_client")):
             raise PermissionDenied
         service = get_object_or_404(Service.objects.select_related("vehicle__client"), pk=service_id)
         new_url = None

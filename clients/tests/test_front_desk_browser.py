@@ -113,7 +113,8 @@ def test_front_desk_takes_a_car_in_and_a_technician_completes_it_on_the_board(
     card = page.locator("article.card[data-plate='KDA 123A']")
     expect(page.get_by_role("region", name="Pending").locator("article[data-plate='KDA 123A']")).to_be_visible()
     expect(card).to_contain_text("Toyota Fielder")
-    expect(card).to_contain_text("Wanjiru Kamau")
+    expect(card).to_contain_text("Wanjiru")
+    expect(card).not_to_contain_text("Kamau")  # a technician sees the owner's first name only
     expect(card).to_contain_text("Brake Repair")
     expect(card).to_contain_text("Waiting")
     card.get_by_role("button", name="Start").click()
@@ -125,6 +126,8 @@ def test_front_desk_takes_a_car_in_and_a_technician_completes_it_on_the_board(
 
     service.refresh_from_db()
     assert (service.status, service.completed_date) == (ServiceStatus.COMPLETED, today)
-    # The technician sees the job, read-only price included.
+    # The technician sees the job and the owner's first name, and no price (docs/staff-guide.md, "Roles").
     page.goto(f"{live_server.url}/admin/servicing/service/{service.pk}/change/")
-    expect(page.locator(".field-cost .readonly")).to_contain_text("12500")
+    expect(page.locator(".field-owner_first_name .readonly")).to_have_text("Wanjiru")
+    expect(page.locator(".field-cost")).to_have_count(0)
+    expect(page.locator("#content")).not_to_contain_text("12500")

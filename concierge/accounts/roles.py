@@ -26,11 +26,13 @@ ROLE_PERMISSIONS = {
         *_crud("fleet", "vehicle", "add", "change", "view"),
         *_crud("servicing", "service", "add", "change", "view"),
         "servicing.change_service_price",
+        "servicing.view_service_price",
         "notifications.view_notification",
     ],
-    # Moves jobs along and writes notes; sees who the car belongs to but edits no client, car or price.
+    # Moves jobs along and writes notes on the car in front of them. Least privilege: no client records
+    # (so no surname, email, phone or address: the admin shows the owner's first name only) and no
+    # prices; edits no car. A migration (0004) took clients.view_client away from existing databases.
     TECHNICIAN: [
-        "clients.view_client",
         "fleet.view_vehicle",
         "servicing.view_service",
         "servicing.change_service",
@@ -40,6 +42,9 @@ ROLE_PERMISSIONS = {
         *_crud("fleet", "vehicle"),
         *_crud("servicing", "service"),
         "servicing.change_service_price",
+        "servicing.view_service_price",
+        # The service-type catalogue: no delete, jobs keep a type's name (servicing.admin.ServiceTypeAdmin).
+        *_crud("servicing", "servicetype", "add", "change", "view"),
         *_crud("notifications", "notification"),
         *_crud("workflows", "workflow"),
         "audit.view_auditlog",

@@ -32,11 +32,17 @@ class AuditHistoryMixin:
             "subtitle": None,
             "object": obj,
             "opts": self.opts,
-            "entries": record_history(table=self.opts.db_table, record_id=obj.pk),
+            "entries": record_history(table=self.opts.db_table, record_id=obj.pk,
+                                      hidden=self.history_hidden_fields(request)),
             **(extra_context or {}),
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "audit/object_history.html", context)
+
+    def history_hidden_fields(self, request):
+        """Columns this user may not see on the page, left out of its history too (a technician's job
+        history has no cost changes)."""
+        return set()
 
 
 class PersonalDataAdminMixin:

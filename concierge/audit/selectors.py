@@ -39,9 +39,9 @@ def user_names(user_ids):
     return {user.pk: str(user) for user in users}
 
 
-def changes_of(row):
+def changes_of(row, *, hidden=frozenset()):
     old, new = row.old_values or {}, row.new_values or {}
-    fields = [key for key in {**old, **new} if key not in HIDDEN_IN_HISTORY]
+    fields = [key for key in {**old, **new} if key not in HIDDEN_IN_HISTORY and key not in hidden]
     # A created or deleted row lists only the values it had: "notes: — → —" tells nobody anything.
     return [
         Change(field, old.get(field), new.get(field)) for field in fields
@@ -49,15 +49,17 @@ def changes_of(row):
     ]
 
 
-def record_history(*, table, record_id):
-    """Audit rows of one record, oldest first, each as a list of "field: old → new"."""
+def record_history(*, table, record_id, hidden=frozenset()):
+    """Audit rows of one record, oldest first, each as a list of "field: old → new". Columns in
+    `hidden` are left out, and so is a row that changed nothing else."""
     rows = list(AuditLog.objects.filter(table_name=table, record_id=record_id).order_by("timestamp", "id"))
     names = user_names(row.user_id for row in rows)
-    return [
-        HistoryEntry(row=row, changes=changes_of(row),
+    entries = [
+        HistoryEntry(row=row, changes=changes_of(row, hidden=hidden),
                      user_name=names.get(row.user_id, str(row.user_id) if row.user_id else "system"))
         for row in rows
     ]
+    return [entry for entry in entries if entry.changes or not hidden]
 
 
 def client_record_ids(*, client_id):

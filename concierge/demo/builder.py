@@ -64,6 +64,7 @@ def build_demo_shop(*, clients=120, seed=2026, today=None):
     today = today or timezone.localdate()
     start = today - datetime.timedelta(days=HISTORY_DAYS)
     plates, vins, emails = set(), set(), set()
+    service_types = kenya.service_types()
     client_rows, vehicle_rows, service_rows, notification_rows = [], [], [], []
 
     for _ in range(clients):
@@ -100,7 +101,7 @@ def build_demo_shop(*, clients=120, seed=2026, today=None):
                 day += datetime.timedelta(days=rng.randrange(45, 160))
                 if day > today + datetime.timedelta(days=14):
                     break
-                service_type, low, high = rng.choice(kenya.SERVICE_TYPES)
+                service_type, low, high = rng.choice(service_types)
                 status = _status_for(day, today, rng)
                 completed = None
                 if status == ServiceStatus.COMPLETED:

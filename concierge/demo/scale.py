@@ -57,12 +57,13 @@ def targets(scale):
 class Shop:
     """The random source, the calendar and what later tables need to know about earlier rows."""
 
-    def __init__(self, *, scale, seed, today):
+    def __init__(self, *, scale, seed, today, using="default"):
         self.scale, self.seed, self.rng = scale, seed, random.Random(seed)
         self.targets = targets(scale)
         self.start = today - datetime.timedelta(days=HISTORY_DAYS)
         self.today = HISTORY_DAYS  # days are stored as offsets from self.start
         self.days = [self.start + datetime.timedelta(days=d) for d in range(HISTORY_DAYS + FUTURE_DAYS + 1)]
+        self.service_types = kenya.service_types(using=using)  # the target database's catalogue
         self.staff_ids = [self.uuid("staff", k) for k in range(len(kenya.TECHNICIANS) + 3)]
         # Per client, per vehicle, per service: filled in by the row functions below.
         self.client_first = array("B")
@@ -246,7 +247,7 @@ def service_rows(shop):
 
 def service_row(shop, i, vehicle, day, done, status, mileage):
     rng = shop.rng
-    service_type, low, high = rng.choice(kenya.SERVICE_TYPES)
+    service_type, low, high = rng.choice(shop.service_types)
     booked = max(day - int(rng.random() * 14), shop.vehicle_bought[vehicle])
     created = shop.moment(booked)
     cost = 0 if status == CANCELLED else low + int(rng.random() * (high - low) / 50) * 50

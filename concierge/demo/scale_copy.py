@@ -71,7 +71,7 @@ def seed_scale(*, scale, seed, today, using="default", replace=False, progress=T
     from tqdm import tqdm
 
     connection = connections[using]
-    shop = Shop(scale=scale, seed=seed, today=today)
+    shop = Shop(scale=scale, seed=seed, today=today, using=using)
     counts = {}
     bar = tqdm(total=sum(shop.targets.values()), unit=" rows", unit_scale=True, file=sys.stderr,
                disable=not progress, dynamic_ncols=True)

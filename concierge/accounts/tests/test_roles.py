@@ -79,7 +79,8 @@ def test_technician_cannot_edit_or_add_clients_or_vehicles(client):
     browser = logged_in(client, TECHNICIAN)
     owner = ClientFactory(first_name="Njeri")
     vehicle = VehicleFactory(client=owner)
-    assert browser.get(reverse("admin:clients_client_change", args=[owner.pk])).status_code == 200  # read-only view
+    # Least privilege: no client records at all (the owner's first name is on the car and the job).
+    assert browser.get(reverse("admin:clients_client_change", args=[owner.pk])).status_code == 403
     response = browser.post(reverse("admin:clients_client_change", args=[owner.pk]),
                             {"first_name": "Changed", "last_name": "X", "email": "x@example.co.ke"})
     assert response.status_code == 403
@@ -139,3 +140,17 @@ def test_manager_does_everything_including_workflows_and_deleting(client):
     assert not Client.objects.filter(pk=owner.pk).exists()
     job = ServiceFactory(scheduled_date=datetime.date.today())
     assert "cost" in browser.get(reverse("admin:servicing_service_change", args=[job.pk])).context["adminform"].form.fields
+
+
+def test_migration_takes_client_records_away_from_existing_technicians():
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    technician = Group.objects.get(name=TECHNICIAN)
+    technician.permissions.add(Permission.objects.get(content_type__app_label="clients", codename="view_client"))
+    migration = importlib.import_module("concierge.accounts.migrations.0004_technician_sees_no_clients")
+    migration.technician_sees_no_clients(apps, connection.schema_editor())
+    assert not technician.permissions.filter(codename="view_client").exists()
+    assert technician.permissions.filter(codename="change_service").exists()
