@@ -85,5 +85,5 @@ def test_portal_pages_have_no_serious_or_critical_axe_violations(browser, live_s
     visit_every_portal_page(page, live_server.url, lambda page, name: found.__setitem__(name, violations(page)))
     context.close()
 
-    assert len(found) == 11
+    assert len(found) == 12
     assert {name: rules for name, rules in found.items() if rules} == {}

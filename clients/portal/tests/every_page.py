@@ -22,6 +22,7 @@ LONG_LINK = "https://portal.ndegwa-auto.example/portal/s/" + "Zx9_kQ2-vT7mN4pL8r
 
 def a_shop_with_one_busy_owner():
     owner = ClientFactory(first_name="Wanjiru", last_name="Kamau", phone="+254712345678")
+    ClientFactory(first_name="Brian", last_name="Kamau", phone="+254712345678")  # her son shares her phone
     car = VehicleFactory(client=owner, make="Toyota", model="Fielder", license_plate="KDA 123A", mileage=148200)
     VehicleFactory(client=owner, make="Mercedes-Benz", model="Sprinter 316 CDI Panel Van Long Wheelbase",
                    license_plate="KCX 908B", mileage=96500)
@@ -59,6 +60,9 @@ def visit_every_portal_page(page, base_url, check):
     page.goto(base_url + reverse("portal:status_link", kwargs={"token": status_link_token_issue(service=job)}))
     check(page, "status link")
 
+    by_sms = sign_in_token_issue(client=owner, phone_hash=owner.phone_hash)
+    page.goto(base_url + reverse("portal:sign_in_confirm", kwargs={"token": by_sms}))
+    check(page, "sign-in: who is signing in (a shared phone)")
     page.goto(base_url + reverse("portal:sign_in_confirm", kwargs={"token": sign_in_token_issue(client=owner)}))
     check(page, "sign-in confirm")
     page.locator("form.card button[type=submit]").click()

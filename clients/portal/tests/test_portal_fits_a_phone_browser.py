@@ -23,5 +23,5 @@ def test_no_portal_page_scrolls_sideways_on_a_360_px_phone(browser, live_server,
     visit_every_portal_page(page, live_server.url, measure)
     context.close()
 
-    assert len(widths) == 11
+    assert len(widths) == 12
     assert {name: width for name, width in widths.items() if width > NARROWEST_PHONE} == {}
