@@ -80,7 +80,8 @@ run: services
 	$(BIN)/python manage.py ensure_superuser
 	@echo "starting web (http://127.0.0.1:$(PORT)/admin/), worker and beat; Ctrl-C stops them all"
 	@# -e /dev/null: the settings read .env themselves, with the environment taking precedence.
-	$(BIN)/honcho start -f Procfile -e /dev/null -p $(PORT)
+	@# DEV_SERVER_URL: links sent to clients (sign-in, status) point at the port served, from web and worker alike.
+	DEV_SERVER_URL=http://127.0.0.1:$(PORT) $(BIN)/honcho start -f Procfile -e /dev/null -p $(PORT)
 
 test: services
 	$(BIN)/pytest $(PYTEST_ARGS)

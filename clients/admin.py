@@ -13,7 +13,7 @@ from fleet.models import Vehicle
 from .forms import ClientForm
 from .models import Client
 from .phones import format_phone_for_display
-from .selectors import client_search_filter, client_service_history
+from .selectors import client_search_filter, client_service_history, clients_sharing_phone
 
 
 class VehicleRowForm(VehicleForm):
@@ -129,6 +129,25 @@ class ClientAdmin(PersonalDataAdminMixin, AuditHistoryMixin, LargeTableAdminMixi
             "<th>Scheduled</th><th>Completed</th><th>Technician</th><th>Cost (KES)</th></tr></thead>"
             "<tbody>{}</tbody></table>{}",
             rows, more,
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "phone" in form.changed_data:
+            self._notice_shared_phone(request, obj)
+
+    def _notice_shared_phone(self, request, client):
+        # Allowed (a family often shares one phone), but staff should know: texts about either client's
+        # cars go to the same phone, and a portal sign-in by it lets the holder choose either of them.
+        others = list(clients_sharing_phone(client=client)[:4])
+        if not others:
+            return
+        names = ", ".join(other.full_name for other in others[:3]) + (" and others" if len(others) > 3 else "")
+        messages.warning(
+            request,
+            f"{format_phone_for_display(client.phone)} is also the phone of {names}. Texts about any of their "
+            "cars go to this one phone, and a portal sign-in link sent to it lets whoever holds the phone "
+            "choose which of them to sign in as (each then sees only their own cars).",
         )
 
     def save_formset(self, request, form, formset, change):

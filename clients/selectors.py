@@ -53,3 +53,10 @@ def client_service_history(*, client, newest=None):
               "vehicle__license_plate", "vehicle__make", "vehicle__model", "vehicle__vin")
         .order_by(*order)
     )
+
+
+def clients_sharing_phone(*, client: Client):
+    """The other clients with this client's phone number (a family sharing one phone), by name."""
+    if not client.phone_hash:
+        return Client.objects.none()
+    return Client.objects.filter(phone_hash=client.phone_hash).exclude(pk=client.pk).order_by("last_name", "first_name")

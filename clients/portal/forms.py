@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .lookup import normalise_contact
+from .lookup import contact_key, normalise_contact
 
 
 class SignInRequestForm(forms.Form):
@@ -20,4 +20,5 @@ class SignInRequestForm(forms.Form):
                 _("Enter an email address or a Kenyan phone number."), code="invalid_contact"
             ) from None
         self.normalised_contact = normalised
+        self.contact_kind, self.contact_hash = contact_key(normalised)
         return self.cleaned_data["contact"].strip()

@@ -33,12 +33,29 @@ def normalise_contact(value):
     return ContactKind.PHONE, phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def client_for_contact(value):
-    """The client whose email (case-insensitive, exact) or phone (E.164, exact) this is, else None."""
+def contact_key(value):
+    """(kind, keyed hash) of a typed contact, or None when it is neither an email nor a phone number.
+
+    The sign-in view hands this to the worker instead of the address: the broker never holds a
+    contact in clear, and the view does the same work whether or not a client has it."""
     try:
         kind, normalised = normalise_contact(value)
     except ValidationError:
         return None
-    if kind == ContactKind.EMAIL:
-        return Client.objects.by_email(normalised).first()
-    return Client.objects.by_phone(normalised).first()
+    field = "email_hash" if kind == ContactKind.EMAIL else "phone_hash"
+    return kind, Client._meta.get_field(field).hash_of(normalised)
+
+
+def clients_for_contact_key(kind, contact_hash):
+    """Every client with this contact, oldest first. Emails are unique, so at most one; a phone may be
+    shared by a family (each may reach their own cars: docs/portal.md, "A phone shared by a family")."""
+    field = "email_hash" if kind == ContactKind.EMAIL else "phone_hash"
+    return list(Client.objects.filter(**{field: contact_hash}).order_by("created_at", "pk"))
+
+
+def clients_sharing_phone_hash(phone_hash):
+    """The clients a sign-in link sent to this phone may sign in as, in the order the page lists them."""
+    if not phone_hash:
+        return []
+    return list(Client.objects.filter(phone_hash=phone_hash).order_by("first_name", "last_name", "pk"))
+

@@ -29,6 +29,11 @@ class PortalToken(UUIDModel):
     expires_at = models.DateTimeField(null=True, blank=True)
     used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # A sign-in link sent by SMS: the keyed hash of the phone it went to (the same hash as
+    # clients.phone_hash). Whoever opens it has that phone, so every client who has that phone when
+    # the link is used may be chosen on the sign-in page: a family sharing one phone each reach their
+    # own cars. Empty for links sent by email (emails are unique) and for status links.
+    sent_to_phone_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         db_table = "portal_tokens"

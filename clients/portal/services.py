@@ -1,32 +1,65 @@
 """The portal's writes: issuing links, and marking the inbox read (the one write a client causes)."""
 
+import logging
+
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from concierge.celery import enqueue_now_rollback_unsafe
 from notifications.models import NotificationType
 
 from .delivery import send_sign_in_link, send_status_link
-from .lookup import ContactKind, normalise_contact
+from .lookup import ContactKind, clients_for_contact_key
 from .models import PortalInboxRead
 from .tokens import sign_in_token_issue, status_link_token_issue
 
+logger = logging.getLogger(__name__)
+
+
+def portal_url(path: str) -> str:
+    """An absolute link into the portal for a message: PORTAL_BASE_URL, the one origin every link sent
+    to a client starts with (in development `make run` sets it to the port it serves)."""
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
+
+
+def sign_in_request_queue(*, kind: str, contact_hash: str) -> None:
+    """The web's half of a sign-in request: hand the contact's keyed hash to a worker, after commit.
+
+    The view does this and nothing else, whether or not a client has the contact: looking the client
+    up, issuing the token and writing the message (two inserts more for a known contact, twice the
+    time) happen in the worker, so the answer's timing tells nobody which contacts are clients."""
+    from clients.tasks import fulfil_sign_in_request
+
+    def publish():
+        if not enqueue_now_rollback_unsafe(fulfil_sign_in_request, kind, contact_hash):
+            # No row stands for the request, so no sweeper sends it later: the person asks again.
+            logger.warning("a portal sign-in request was dropped: the broker did not take it")
+
+    transaction.on_commit(publish)
+
 
 @transaction.atomic
-def sign_in_link_send(*, client, typed_contact, origin):
-    """Issue a 10-minute sign-in link and send it to the address the client typed."""
-    kind, _ = normalise_contact(typed_contact)
-    raw = sign_in_token_issue(client=client)
-    url = origin + reverse("portal:sign_in_confirm", kwargs={"token": raw})
-    channel = NotificationType.EMAIL if kind == ContactKind.EMAIL else NotificationType.SMS
+def sign_in_request_fulfil(*, kind: str, contact_hash: str):
+    """The worker's half: if a client has this contact, send a 10-minute sign-in link to it (by email
+    for an email, by SMS for a phone). A phone shared by several clients gets one link, from which
+    each of them can sign in as themselves (tokens.sign_in_token_redeem). None when nobody has it."""
+    owners = clients_for_contact_key(kind, contact_hash)
+    if not owners:
+        return None
+    client = owners[0]
+    by_phone = kind == ContactKind.PHONE
+    raw = sign_in_token_issue(client=client, phone_hash=contact_hash if by_phone else "")
+    url = portal_url(reverse("portal:sign_in_confirm", kwargs={"token": raw}))
+    channel = NotificationType.SMS if by_phone else NotificationType.EMAIL
     return send_sign_in_link(client=client, channel=channel, url=url)
 
 
 def status_link_url(*, service):
     """A new status link for one service, as an absolute URL (for a message, or for staff to copy)."""
     raw = status_link_token_issue(service=service)
-    return settings.PORTAL_BASE_URL.rstrip("/") + reverse("portal:status_link", kwargs={"token": raw})
+    return portal_url(reverse("portal:status_link", kwargs={"token": raw}))
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import template
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from notifications.models import NotificationType
@@ -49,3 +50,14 @@ def kes(amount):
 @register.filter
 def first_name(full_name):
     return (full_name or "").split(" ")[0]
+
+
+@register.filter
+def html_datetime(value):
+    """A `<time datetime>` value HTML accepts: local time to the second with its offset.
+
+    Django's `date:"c"` keeps microseconds (2026-11-20T15:00:00.123456+03:00), which is not a valid
+    global date-and-time string (the Nu checker flags it)."""
+    if not value:
+        return ""
+    return timezone.localtime(value).replace(microsecond=0).isoformat()

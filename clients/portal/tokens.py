@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from servicing.models import ServiceStatus
 
+from .lookup import clients_sharing_phone_hash
 from .models import PortalToken, TokenPurpose
 
 SIGN_IN_LIFETIME = datetime.timedelta(minutes=10)
@@ -24,6 +25,14 @@ class InvalidToken(Exception):
     """The link is unknown, tampered with, expired, used or revoked: the page says only that."""
 
 
+class OwnerNotChosen(Exception):
+    """A link sent to a phone several clients share was used without choosing which of them signs in."""
+
+    def __init__(self, owners):
+        super().__init__("choose who signs in")
+        self.owners = owners
+
+
 def token_hash(raw):
     return hashlib.sha256(raw.encode()).hexdigest()
 
@@ -32,11 +41,13 @@ def _new_raw_token():
     return secrets.token_urlsafe(32)  # 32 bytes = 256 bits
 
 
-def sign_in_token_issue(*, client):
+def sign_in_token_issue(*, client, phone_hash=""):
+    """A sign-in link for `client`; `phone_hash`: the link goes by SMS to that phone, and so may sign in
+    any client who has it (a family sharing a phone)."""
     raw = _new_raw_token()
     PortalToken.objects.create(
         token_hash=token_hash(raw), client=client, purpose=TokenPurpose.SIGN_IN,
-        expires_at=timezone.now() + SIGN_IN_LIFETIME,
+        expires_at=timezone.now() + SIGN_IN_LIFETIME, sent_to_phone_hash=phone_hash or "",
     )
     return raw
 
@@ -60,26 +71,47 @@ def _live(queryset, raw, now):
     return token
 
 
+def _owners(token):
+    """Who a sign-in link may sign in: its client, or everyone who has the phone it was sent to now (a
+    client whose phone changed since is no longer offered; nobody left means the link is dead)."""
+    if not token.sent_to_phone_hash:
+        return [token.client]
+    owners = clients_sharing_phone_hash(token.sent_to_phone_hash)
+    if not owners:
+        raise InvalidToken
+    return owners
+
+
 def sign_in_token_check(raw):
-    """The client a sign-in link would sign in, without using it up (for the confirm page)."""
+    """The clients a sign-in link may sign in (one, or each client sharing the phone it went to),
+    without using it up (for the confirm page)."""
     token = _live(PortalToken.objects.select_related("client"), raw, timezone.now())
     if token.purpose != TokenPurpose.SIGN_IN or token.used_at is not None:
         raise InvalidToken
-    return token.client
+    return _owners(token)
 
 
 @transaction.atomic
-def sign_in_token_redeem(raw):
-    """Use a sign-in link up and return its client. The row lock makes two clicks race to one winner."""
+def sign_in_token_redeem(raw, *, client_id=None):
+    """Use a sign-in link up and return the client it signs in: the only one it may, or `client_id`
+    chosen among those sharing its phone (OwnerNotChosen, the link left unused, when that is not one
+    of them). The row lock makes two clicks race to one winner."""
     now = timezone.now()
     token = _live(
         PortalToken.objects.select_for_update(of=("self",)).select_related("client")
         .filter(purpose=TokenPurpose.SIGN_IN, used_at__isnull=True),
         raw, now,
     )
+    owners = _owners(token)
+    if client_id is None and len(owners) == 1:
+        chosen = owners[0]
+    else:
+        chosen = next((owner for owner in owners if str(owner.pk) == str(client_id)), None)
+    if chosen is None:
+        raise OwnerNotChosen(owners)
     token.used_at = now
     token.save(update_fields=["used_at"])
-    return token.client
+    return chosen
 
 
 def status_link_expires_at(service, closed_at):

@@ -14,11 +14,12 @@ from django.views.generic import FormView, TemplateView
 
 from .auth import portal_client, portal_sign_in, portal_sign_out
 from .forms import SignInRequestForm
-from .lookup import client_for_contact
 from .ratelimit import sign_in_request_allowed
 from .selectors import PortalScope, service_closed_at, service_timeline
-from .services import inbox_mark_read, sign_in_link_send
-from .tokens import InvalidToken, sign_in_token_check, sign_in_token_redeem, status_link_service
+from .services import inbox_mark_read, sign_in_request_queue
+from .tokens import (
+    InvalidToken, OwnerNotChosen, sign_in_token_check, sign_in_token_redeem, status_link_service,
+)
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -109,13 +110,9 @@ class SignInView(FormView):
                 "Too many sign-in requests. Please wait 15 minutes before asking for another link."
             ))
             return self.render_to_response(self.get_context_data(form=form), status=429)
-        client = client_for_contact(form.cleaned_data["contact"])
-        if client is not None:
-            sign_in_link_send(
-                client=client, typed_contact=form.cleaned_data["contact"],
-                origin=request.build_absolute_uri("/").rstrip("/"),
-            )
-        # The same answer whether or not the contact matched a client.
+        # The same work and the same answer whether or not a client has the contact: who has it is
+        # looked up by a worker (services.sign_in_request_queue).
+        sign_in_request_queue(kind=form.contact_kind, contact_hash=form.contact_hash)
         return redirect("portal:sign_in_sent")
 
 
@@ -129,20 +126,30 @@ def _link_invalid(request):
 
 @method_decorator(never_cache, name="dispatch")
 class SignInConfirmView(View):
-    """GET shows a button, POST uses the link: link previewers that GET a URL do not burn it."""
+    """GET shows a button, POST uses the link: link previewers that GET a URL do not burn it.
+
+    A link sent to a phone several clients share shows one button per client: the person holding the
+    phone chooses who signs in, and that session sees only that client's cars."""
+
+    template_name = "portal/sign_in_confirm.html"
+
+    def _page(self, request, owners, status=200):
+        return TemplateResponse(request, self.template_name, {"owners": owners}, status=status)
 
     def get(self, request, token):
         try:
-            client = sign_in_token_check(token)
+            owners = sign_in_token_check(token)
         except InvalidToken:
             return _link_invalid(request)
-        return TemplateResponse(request, "portal/sign_in_confirm.html", {"first_name": client.first_name})
+        return self._page(request, owners)
 
     def post(self, request, token):
         try:
-            client = sign_in_token_redeem(token)
+            client = sign_in_token_redeem(token, client_id=request.POST.get("client") or None)
         except InvalidToken:
             return _link_invalid(request)
+        except OwnerNotChosen as refused:
+            return self._page(request, refused.owners, status=400)
         portal_sign_in(request, client)
         return redirect("portal:vehicles")
 

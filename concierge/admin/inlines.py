@@ -2,6 +2,7 @@
 hundreds of jobs costs the same to open as one with five (bench/notes.md, "Changes for speed")."""
 
 from django.forms.models import BaseInlineFormSet
+from django.utils.text import capfirst
 
 from .renderers import QUICK_INPUT_RENDERER
 
@@ -24,6 +25,23 @@ class BoundedInlineFormSet(BaseInlineFormSet):
         if not hasattr(self, "_bounded_queryset"):
             self._bounded_queryset = super().get_queryset()[: self.max_shown]
         return self._bounded_queryset
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        label_row_inputs(form, index)
+
+
+def label_row_inputs(form, index):
+    """Name each input of a tabular row for screen readers: "Make, row 3".
+
+    A tabular inline labels its columns with <th> headers, which are not <label>s of the inputs
+    below them: axe found 80 unlabelled inputs (critical) on a client page with 20 cars. Hidden
+    inputs (the row's id and foreign key) need no name. `index` is None for the template row that
+    "Add another" copies."""
+    row = "" if index is None else f", row {index + 1}"
+    for field in form.fields.values():
+        if not field.widget.is_hidden:
+            field.widget.attrs["aria-label"] = f"{capfirst(field.label or '')}{row}"
 
 
 class BoundedInlineMixin:

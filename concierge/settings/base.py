@@ -183,9 +183,10 @@ PORTAL_SESSION_DAYS = env.int("PORTAL_SESSION_DAYS", default=14)
 PORTAL_SIGN_IN_LIMIT_PER_ADDRESS = env.int("PORTAL_SIGN_IN_LIMIT_PER_ADDRESS", default=5)
 PORTAL_SIGN_IN_LIMIT_PER_IP = env.int("PORTAL_SIGN_IN_LIMIT_PER_IP", default=20)
 PORTAL_SIGN_IN_LIMIT_WINDOW_MINUTES = env.int("PORTAL_SIGN_IN_LIMIT_WINDOW_MINUTES", default=15)
-# Absolute origin put in front of links sent by SMS/email from jobs that have no request
-# (status links); sign-in links use the origin of the request that asked for them.
-PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# Absolute origin put in front of every link sent to a client (sign-in and status links; workers
+# make them, with no request to take it from). Required in production (production.py). In
+# development it follows the port served: `make run PORT=8101` passes DEV_SERVER_URL.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default=env("DEV_SERVER_URL", default="http://127.0.0.1:8000"))
 # Rows per portal page (a car's jobs, the vehicles, the inbox): a fleet's or a busy car's history
 # comes a page at a time, newest first, so a page's work does not grow with the history.
 PORTAL_PAGE_SIZE = env.int("PORTAL_PAGE_SIZE", default=20)

@@ -1,5 +1,7 @@
 """Production settings: everything secret or host-specific must come from the environment."""
 
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
@@ -31,3 +33,10 @@ LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# Links in texts and emails must point at the deployment, not at a development default: no start
+# without it (gunicorn runs no system checks, so this is a settings error, not a check).
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="")
+if urlsplit(PORTAL_BASE_URL).scheme not in ("http", "https") or not urlsplit(PORTAL_BASE_URL).netloc:
+    raise ImproperlyConfigured(
+        "PORTAL_BASE_URL must be set in production to the portal's public origin, e.g. https://portal.example.co.ke"
+    )

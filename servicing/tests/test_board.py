@@ -99,7 +99,17 @@ def test_board_page_shows_cards_with_plate_car_client_service_technician_and_wai
         assert text in page
     assert f'<a href="{reverse("admin:servicing_service_change", args=[job.pk])}">KDA 123A</a>' in page
     assert f'action="{reverse("admin:servicing_service_advance", args=[job.pk])}"' in page
-    assert '<meta http-equiv="refresh"' in page
+
+
+def test_board_refreshes_by_a_script_file_that_can_be_stopped_not_by_meta_refresh(admin_browser):
+    # <meta http-equiv="refresh"> is a critical axe finding (WCAG 2.2.1): nobody can stop it.
+    page = admin_browser.get(reverse(BOARD)).content.decode()
+    assert 'http-equiv="refresh"' not in page
+    assert 'src="/static/servicing/board.js"' in page and 'data-refresh-seconds="60"' in page
+    assert 'href="?autorefresh=off"' in page
+
+    stopped = admin_browser.get(reverse(BOARD) + "?autorefresh=off").content.decode()
+    assert "data-refresh-seconds" not in stopped and "refresh now" in stopped
 
 
 def test_board_advances_a_card_one_step_through_the_lifecycle(admin_browser):

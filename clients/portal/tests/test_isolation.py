@@ -130,3 +130,28 @@ def test_a_tampered_status_link_answers_link_invalid(client, two_owners):
     url = _path(status_link_url(service=a_job))
 
     assert client.get(url[:-2] + "x/").status_code == 410
+
+
+@pytest.mark.parametrize("chosen", ["mother", "son"])
+def test_a_shared_phone_session_sees_only_the_chosen_clients_cars_jobs_and_messages(client, chosen):
+    """Two clients with one phone: the link lets either sign in, and the session is the chosen one's only."""
+    from clients.portal.tokens import sign_in_token_issue
+
+    family = {
+        "mother": ClientFactory(first_name="Wanjiru", last_name="Kamau", phone="+254712345678"),
+        "son": ClientFactory(first_name="Brian", last_name="Kamau", phone="+254712345678"),
+    }
+    jobs = {who: ServiceFactory(vehicle=VehicleFactory(client=c, license_plate=plate), service_type=f"{who}'s job")
+            for (who, c), plate in zip(family.items(), ["KAA 001A", "KBB 002B"])}
+    for who, job in jobs.items():
+        NotificationFactory(service=job, channel=NotificationType.IN_APP, message=f"Only for the {who}")
+    other = "son" if chosen == "mother" else "mother"
+    raw = sign_in_token_issue(client=family["mother"], phone_hash=family["mother"].phone_hash)
+    client.post(reverse("portal:sign_in_confirm", kwargs={"token": raw}), {"client": str(family[chosen].pk)})
+
+    pages = "".join(client.get(reverse(name)).content.decode() for name in ("portal:vehicles", "portal:inbox"))
+    assert jobs[chosen].vehicle.license_plate in pages and f"Only for the {chosen}" in pages
+    assert jobs[other].vehicle.license_plate not in pages and f"Only for the {other}" not in pages
+    assert client.get(reverse("portal:service", args=[jobs[chosen].pk])).status_code == 200
+    assert client.get(reverse("portal:service", args=[jobs[other].pk])).status_code == 404
+    assert client.get(reverse("portal:vehicle", args=[jobs[other].vehicle_id])).status_code == 404

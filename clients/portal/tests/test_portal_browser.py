@@ -60,7 +60,18 @@ def _the_shop():
     return owner, job
 
 
-def test_a_car_owner_follows_their_car_on_a_phone(page, live_server):
+@pytest.fixture
+def sign_in_worker(monkeypatch):
+    """The worker's half of a sign-in request (clients.tasks), run by Celery's own `apply` when the view
+    queues it: this test is about the phone, test_sign_in_worker.py about the worker."""
+    from clients import tasks
+
+    task = tasks.fulfil_sign_in_request
+    monkeypatch.setattr(task, "apply_async", lambda args, **kw: task.apply(args=args).get())
+
+
+def test_a_car_owner_follows_their_car_on_a_phone(page, live_server, sign_in_worker, settings):
+    settings.PORTAL_BASE_URL = live_server.url  # where links point: the address the app is served at
     owner, job = _the_shop()
     csp_errors = []
     page.on("console", lambda msg: csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None)

@@ -57,6 +57,7 @@ def test_check_deploy_is_clean_with_the_production_settings():
         ALLOWED_HOSTS="portal.ndegwa.example",
         FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
         FIELD_HASH_KEY=secrets.token_urlsafe(32),
+        PORTAL_BASE_URL="https://portal.ndegwa.example",
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
