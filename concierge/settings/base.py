@@ -2,6 +2,7 @@
 environment (or `.env`); `.env.example` lists them all. `var/local.env` is written by
 `make services` and only fills in DATABASE_URL / REDIS_URL for the embedded servers."""
 
+import ipaddress
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -159,6 +160,16 @@ PARTITIONS_MONTHS_AHEAD = env.int("PARTITIONS_MONTHS_AHEAD", default=3)
 CURRENCY = "KES"
 SHOP_NAME = env("SHOP_NAME", default="Ndegwa Auto Concierge")
 
+
+# --- Client addresses, staff sign-in lockout and two-factor (docs/audit-and-privacy.md) ---------
+# The reverse proxies in front of the app (IPs or CIDRs). Only a request from one of them has its
+# CLIENT_IP_HEADER read (right to left, skipping these); empty: REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="X-Forwarded-For")
+try:
+    [ipaddress.ip_network(proxy.strip(), strict=False) for proxy in TRUSTED_PROXIES]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {exc}; expected IP addresses or CIDRs, comma-separated") from None
 
 # --- Content Security Policy (django-csp) and the client portal -------------------------------
 # Same-origin scripts, styles and images only: no inline <script>/<style> and no style="" anywhere,

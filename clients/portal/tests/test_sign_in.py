@@ -160,3 +160,26 @@ def test_requests_from_one_ip_are_rate_limited_whatever_the_address(client):
 
     assert _ask_for_link(client, "someone-else@example.co.ke").status_code == 429
     assert _ask_for_link(client, "someone-else@example.co.ke", ip="10.9.9.9").status_code == 302
+
+
+@override_settings(PORTAL_SIGN_IN_LIMIT_PER_ADDRESS=100, PORTAL_SIGN_IN_LIMIT_PER_IP=2, TRUSTED_PROXIES=["10.0.0.5"])
+def test_behind_a_trusted_proxy_each_phone_has_its_own_limit(client):
+    def through_proxy(contact, phone_ip):
+        return client.post(
+            reverse("portal:sign_in"), {"contact": contact}, REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR=phone_ip
+        )
+
+    assert [through_proxy(f"a{i}@example.co.ke", "197.248.1.1").status_code for i in range(3)] == [302, 302, 429]
+    # Another phone behind the same proxy is not held back by the first one's limit.
+    assert through_proxy("b@example.co.ke", "197.248.2.2").status_code == 302
+
+
+@override_settings(PORTAL_SIGN_IN_LIMIT_PER_ADDRESS=100, PORTAL_SIGN_IN_LIMIT_PER_IP=2, TRUSTED_PROXIES=["10.0.0.5"])
+def test_a_forged_forwarded_header_from_an_untrusted_peer_does_not_escape_the_limit(client):
+    def forged(i):
+        return client.post(
+            reverse("portal:sign_in"), {"contact": f"c{i}@example.co.ke"},
+            REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR=f"203.0.113.{i}",
+        )
+
+    assert [forged(i).status_code for i in range(3)] == [302, 302, 429]
