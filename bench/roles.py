@@ -12,6 +12,7 @@ from django.test import RequestFactory
 from clients.portal.auth import portal_sign_in
 from concierge.accounts import roles
 from concierge.accounts.models import User
+from concierge.accounts.tests.factories import login_verified
 
 
 def bench_user(group=None):
@@ -31,7 +32,8 @@ def bench_user(group=None):
 
 def _staff(group):
     def sign_in(client, sample):
-        client.force_login(bench_user(group))
+        # Signed in as a finished two-factor sign-in leaves a session (managers and superusers need it).
+        login_verified(client, bench_user(group))
 
     return sign_in
 

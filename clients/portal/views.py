@@ -12,6 +12,8 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
+from concierge.client_ip import client_ip
+
 from .auth import portal_client, portal_sign_in, portal_sign_out
 from .forms import SignInRequestForm
 from .ratelimit import sign_in_request_allowed
@@ -105,7 +107,7 @@ class SignInView(FormView):
 
     def form_valid(self, form):
         request = self.request
-        if not sign_in_request_allowed(address=form.normalised_contact, ip=request.META.get("REMOTE_ADDR")):
+        if not sign_in_request_allowed(address=form.normalised_contact, ip=client_ip(request)):
             form.add_error(None, _(
                 "Too many sign-in requests. Please wait 15 minutes before asking for another link."
             ))

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from clients.models import Client
 from clients.tests.factories import ClientFactory
+from concierge.accounts.tests.factories import login_verified
 from fleet.models import Vehicle
 from fleet.tests.factories import VehicleFactory
 from servicing.models import ServiceStatus
@@ -33,7 +34,7 @@ def vehicle_row(index=0, **overrides):
 
 @pytest.fixture
 def admin_browser(client, superuser):
-    client.force_login(superuser)
+    login_verified(client, superuser)
     return client
 
 

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from clients.tests.factories import ClientFactory
+from concierge.accounts.tests.factories import authenticator_for, totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,6 +17,8 @@ def test_staff_logs_into_the_admin_and_opens_a_client(page, live_server, superus
     page.goto(f"{live_server.url}/admin/")
     page.get_by_label("Email address").fill(superuser.email)
     page.get_by_label("Password").fill(staff_password)
+    # A superuser signs in with the code their authenticator app shows (two-factor is required).
+    page.get_by_label("Verification code").fill(totp_code(authenticator_for(superuser)))
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Shop")).to_be_visible()
 

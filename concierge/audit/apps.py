@@ -10,6 +10,10 @@ class AuditConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the key checks)
+        from .access_log import access_log_filter_install
+
+        # No email or phone typed into an admin search reaches an access log (docs/audit-and-privacy.md).
+        access_log_filter_install()
 
         post_migrate.connect(_partitions_after_migrate, sender=self)
 

@@ -2,6 +2,8 @@
 environment (or `.env`); `.env.example` lists them all. `var/local.env` is written by
 `make services` and only fills in DATABASE_URL / REDIS_URL for the embedded servers."""
 
+import ipaddress
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -23,7 +25,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin with the staff sign-in of concierge/accounts (two-factor for managers, lockout).
+    "concierge.accounts.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -33,6 +36,10 @@ INSTALLED_APPS = [
     "django_filters",
     "csp",
     "pgtrigger",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "concierge.accounts",
     "concierge.audit",
     "concierge.workflows",
@@ -51,11 +58,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with a second factor in this session (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     # After authentication: wraps the request in the transaction that tells audit triggers who acts.
     "concierge.audit.middleware.ActingUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "concierge.urls"
@@ -159,6 +170,32 @@ PARTITIONS_MONTHS_AHEAD = env.int("PARTITIONS_MONTHS_AHEAD", default=3)
 CURRENCY = "KES"
 SHOP_NAME = env("SHOP_NAME", default="Ndegwa Auto Concierge")
 
+
+# --- Client addresses, staff sign-in lockout and two-factor (docs/audit-and-privacy.md) ---------
+# The reverse proxies in front of the app (IPs or CIDRs). Only a request from one of them has its
+# CLIENT_IP_HEADER read (right to left, skipping these); empty: REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="X-Forwarded-For")
+try:
+    [ipaddress.ip_network(proxy.strip(), strict=False) for proxy in TRUSTED_PROXIES]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {exc}; expected IP addresses or CIDRs, comma-separated") from None
+# django-axes: after AXES_FAILURE_LIMIT wrong sign-ins for one account, or from one client address,
+# within AXES_COOLOFF_MINUTES, further attempts are refused (429) until that much time has passed.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks: per account and per address
+AXES_CLIENT_IP_CALLABLE = "concierge.client_ip.client_ip"
+AXES_USERNAME_CALLABLE = "concierge.accounts.lockout.attempt_username"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # no row per successful sign-in: only failures are needed
+# Masked in axes' log lines and stored request data (the password always is).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# django-otp: the name authenticator apps show beside the account; keys hidden from admin pages.
+OTP_TOTP_ISSUER = env("SHOP_NAME", default="Ndegwa Auto Concierge")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Content Security Policy (django-csp) and the client portal -------------------------------
 # Same-origin scripts, styles and images only: no inline <script>/<style> and no style="" anywhere,

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from concierge.accounts.tests.factories import login_verified
 from concierge.admin.date_hierarchy import date_hierarchy
 from concierge.audit.models import AuditLog
 from servicing.models import Service
@@ -82,7 +83,7 @@ def test_drill_down_never_reads_the_rows_for_their_dates(jobs, superuser):
 
 
 def test_services_and_audit_lists_show_the_probed_drill_down(jobs, client, superuser):
-    client.force_login(superuser)
+    login_verified(client, superuser)
     for url in (reverse("admin:servicing_service_changelist"), reverse("admin:audit_auditlog_changelist")):
         with CaptureQueriesContext(connection) as ctx:
             page = client.get(url)
@@ -101,7 +102,7 @@ def test_services_and_audit_lists_show_the_probed_drill_down(jobs, client, super
 def test_a_nonsense_drill_down_is_refused_like_any_bad_filter_never_a_500(client, jobs, params):
     from concierge.accounts.tests.factories import UserFactory
 
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    login_verified(client, UserFactory(is_staff=True, is_superuser=True))
     response = client.get(reverse("admin:servicing_service_changelist"), params)
     # Django's changelist answers a lookup it cannot use by redirecting to the list with ?e=1.
     assert response.status_code in (200, 302), response.status_code

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from clients.models import Client
 from clients.tests.factories import ClientFactory
-from concierge.accounts.tests.factories import UserFactory
+from concierge.accounts.tests.factories import UserFactory, login_verified
 from concierge.admin.changelists import quick_result_list
 from concierge.audit.context import acting_as
 from concierge.audit.models import AuditLog
@@ -69,7 +69,7 @@ def test_lists_render_through_the_quick_rows(varied_rows, client, superuser, mon
     made = []
     quick = changelists.quick_results
     monkeypatch.setattr(changelists, "quick_results", lambda cl: made.append(cl.model) or quick(cl))
-    client.force_login(superuser)
+    login_verified(client, superuser)
     for model in (Service, Client, Vehicle, Notification, AuditLog):
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         assert client.get(url).status_code == 200
@@ -82,7 +82,7 @@ def test_lists_naming_the_client_do_not_read_its_encrypted_contacts(varied_rows,
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client.force_login(superuser)
+    login_verified(client, superuser)
     for model in (Service, Vehicle, Notification):
         with CaptureQueriesContext(connection) as ctx:
             page = client.get(reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"))
@@ -132,7 +132,7 @@ def test_client_page_car_rows_render_as_with_djangos_renderer(client, superuser,
 
     owner = ClientFactory()
     VehicleFactory.create_batch(3, client=owner, metadata={"colour": 'grey "metallic"'})
-    client.force_login(superuser)
+    login_verified(client, superuser)
     url = reverse("admin:clients_client_change", args=[owner.pk])
     quick = client.get(url).content.decode()
     monkeypatch.setattr(inlines, "QUICK_INPUT_RENDERER", DjangoTemplates())

@@ -5,6 +5,7 @@ from django.db import connection, models
 from django.test.utils import CaptureQueriesContext, isolate_apps
 from django.urls import reverse
 
+from concierge.accounts.tests.factories import login_verified
 from concierge.admin import paginators
 from concierge.admin.filters import indexed_distinct_values
 from servicing.models import Service
@@ -98,7 +99,7 @@ def test_lists_say_when_their_count_is_an_estimate_or_a_bound(client, superuser,
     ServiceFactory.create_batch(3, status="completed")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE services")
-    client.force_login(superuser)
+    login_verified(client, superuser)
     url = reverse("admin:servicing_service_changelist")
     monkeypatch.setattr(paginators, "ESTIMATE_ABOVE_ROWS", 2)
     monkeypatch.setattr(paginators, "COUNT_UP_TO", 2)

@@ -3,6 +3,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from clients.tests.factories import ClientFactory
+from concierge.accounts.tests.factories import login_verified
 from fleet.models import Vehicle
 from fleet.tests.factories import VehicleFactory
 from servicing.tests.factories import ServiceFactory
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin_browser(client, superuser):
-    client.force_login(superuser)
+    login_verified(client, superuser)
     return client
 
 

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from clients.tests.factories import ClientFactory
+from concierge.accounts.tests.factories import login_verified
 from concierge.admin.inlines import INLINE_ROWS_SHOWN
 from fleet.tests.factories import VehicleFactory
 from servicing.tests.factories import ServiceFactory
@@ -20,7 +21,7 @@ CLIENT_PAGE_QUERIES = 14
 def test_vehicle_page_query_count_does_not_grow_with_jobs(client, superuser, django_assert_max_num_queries, jobs):
     vehicle = VehicleFactory()
     ServiceFactory.create_batch(jobs, vehicle=vehicle)
-    client.force_login(superuser)
+    login_verified(client, superuser)
     with django_assert_max_num_queries(VEHICLE_PAGE_QUERIES):
         response = client.get(reverse("admin:fleet_vehicle_change", args=[vehicle.pk]))
     shown = response.context["inline_admin_formsets"][0].formset
@@ -34,7 +35,7 @@ def test_client_page_query_count_does_not_grow_with_cars(client, superuser, djan
     owner = ClientFactory()
     for vehicle in VehicleFactory.create_batch(cars, client=owner):
         ServiceFactory(vehicle=vehicle)
-    client.force_login(superuser)
+    login_verified(client, superuser)
     with django_assert_max_num_queries(CLIENT_PAGE_QUERIES):
         response = client.get(reverse("admin:clients_client_change", args=[owner.pk]))
     assert len(response.context["inline_admin_formsets"][0].formset.forms) == min(cars, INLINE_ROWS_SHOWN)
@@ -49,7 +50,7 @@ def test_client_page_query_count_does_not_grow_with_cars(client, superuser, djan
 def test_the_vehicle_page_can_still_be_saved_with_its_jobs_listed(client, superuser):
     vehicle = VehicleFactory(mileage=1000)
     ServiceFactory.create_batch(INLINE_ROWS_SHOWN + 3, vehicle=vehicle)
-    client.force_login(superuser)
+    login_verified(client, superuser)
     url = reverse("admin:fleet_vehicle_change", args=[vehicle.pk])
     form = client.get(url).context["adminform"].form
     data = {name: ("" if value is None else value) for name, value in form.initial.items() if name in form.fields}

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from clients.tests.factories import ClientFactory
+from concierge.accounts.tests.factories import login_verified
 from fleet import selectors
 from fleet.tests.factories import VehicleFactory
 
@@ -19,7 +20,7 @@ def test_each_word_must_match_plate_vin_make_model_or_owner_name(client, superus
     demio = VehicleFactory(client=wanjiku, make="Mazda", model="Demio", license_plate="KDD 200B")
     other = VehicleFactory(client=ClientFactory(first_name="Brian", last_name="Ouma"), make="Toyota",
                            model="Probox", license_plate="KCA 300C")
-    client.force_login(superuser)
+    login_verified(client, superuser)
 
     def found(term):
         return set(client.get(reverse("admin:fleet_vehicle_changelist"), {"q": term}).context["cl"].result_list)

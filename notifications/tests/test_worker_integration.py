@@ -6,6 +6,7 @@ import time
 import pytest
 from django.urls import reverse
 
+from concierge.accounts.tests.factories import login_verified
 from concierge.workflows.defaults import install_default_workflows
 from notifications.models import Notification, NotificationStatus, NotificationType
 from notifications.tests.harness import wait_until
@@ -23,7 +24,7 @@ def test_completing_a_job_in_the_admin_sends_the_workflows_sms_and_in_app_within
     service = ServiceFactory(status=ServiceStatus.IN_PROGRESS, vehicle__license_plate="KDE 321F",
                              vehicle__client__phone="+254722000333", vehicle__client__first_name="Achieng")
     start_celery("worker")
-    client.force_login(superuser)
+    login_verified(client, superuser)
 
     started = time.monotonic()
     response = client.post(reverse("admin:servicing_service_changelist"), {

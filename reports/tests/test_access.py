@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from concierge.accounts.tests.factories import UserFactory
+from concierge.accounts.tests.factories import UserFactory, login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ REPORT_URLS = [
 
 @pytest.mark.parametrize("url", REPORT_URLS)
 def test_staff_without_the_permission_get_403(client, front_desk, url):
-    client.force_login(front_desk)
+    login_verified(client, front_desk)
     assert client.get(url).status_code == 403
 
 
@@ -44,8 +44,30 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, url):
 
 @pytest.mark.parametrize("url", REPORT_URLS)
 def test_managers_open_every_report_url(client, manager, url):
-    client.force_login(manager)
-    assert client.get(url).status_code == 200
+    login_verified(client, manager)
+    response = client.get(url)
+    assert response.status_code == 200
+    # Nothing of a report is kept by the browser or a proxy, as for the admin's pages.
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("url", REPORT_URLS)
+def test_a_session_whose_user_lost_staff_status_is_sent_to_the_login_page(client, manager, url):
+    login_verified(client, manager)
+    manager.is_staff = False
+    manager.save()
+
+    response = client.get(url)
+
+    assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login"))
+
+
+def test_a_deactivated_user_session_gets_no_report(client, manager):
+    login_verified(client, manager)
+    manager.is_active = False
+    manager.save()
+
+    assert client.get(reverse("reports:overview")).status_code == 302
 
 
 def test_the_manager_group_grants_the_pages(client):
@@ -53,25 +75,25 @@ def test_the_manager_group_grants_the_pages(client):
     assert group.permissions.filter(codename="view_reports", content_type__app_label="reports").exists()
     user = UserFactory()
     user.groups.add(group)
-    client.force_login(user)
+    login_verified(client, user)
     assert client.get(reverse("reports:overview")).status_code == 200
 
 
 def test_superusers_see_the_pages(client, superuser):
-    client.force_login(superuser)
+    login_verified(client, superuser)
     assert client.get(reverse("reports:revenue")).status_code == 200
 
 
 def test_an_unknown_table_is_404(client, manager):
-    client.force_login(manager)
+    login_verified(client, manager)
     assert client.get(reverse("reports:revenue-csv", kwargs={"table": "salaries"})).status_code == 404
 
 
 def test_the_admin_index_links_the_reports_for_managers_only(client, manager, front_desk):
-    client.force_login(manager)
+    login_verified(client, manager)
     assert reverse("admin:reports_reportaccess_changelist") in client.get(reverse("admin:index")).text
     assert client.get(reverse("admin:reports_reportaccess_changelist")).url == reverse("reports:overview")
 
-    client.force_login(front_desk)
+    login_verified(client, front_desk)
     assert reverse("admin:reports_reportaccess_changelist") not in client.get(reverse("admin:index")).text
     assert client.get(reverse("admin:reports_reportaccess_changelist")).status_code == 403

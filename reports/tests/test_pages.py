@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from concierge.accounts.tests.factories import login_verified
 from notifications.models import NotificationStatus
 from notifications.tests.factories import NotificationFactory
 from reports.periods import SHOP_TZ
@@ -23,7 +24,7 @@ MARCH_QUERY = {"period": "custom", "start": "2026-03-01", "end": "2026-03-31"}
 
 @pytest.fixture
 def signed_in(client, manager):
-    client.force_login(manager)
+    login_verified(client, manager)
     return client
 
 

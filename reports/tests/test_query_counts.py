@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clients.tests.factories import ClientFactory
+from concierge.accounts.tests.factories import login_verified
 from fleet.tests.factories import VehicleFactory
 from notifications.tests.factories import NotificationFactory
 from servicing.models import ServiceStatus
@@ -45,7 +46,7 @@ def _count(client, url):
 
 @pytest.mark.parametrize("page", PAGES)
 def test_page_query_count_does_not_grow_with_the_data(client, manager, page, django_assert_max_num_queries):
-    client.force_login(manager)
+    login_verified(client, manager)
     url = reverse(f"reports:{page}")
     _shop(2)
     with django_assert_max_num_queries(MAX_QUERIES):
@@ -58,7 +59,7 @@ def test_page_query_count_does_not_grow_with_the_data(client, manager, page, dja
 
 @pytest.mark.parametrize("page", PAGES)
 def test_csv_query_count_does_not_grow_with_the_data(client, manager, page):
-    client.force_login(manager)
+    login_verified(client, manager)
     from reports import views
 
     view = {"overview": views.OverviewPage, "revenue": views.RevenuePage, "technicians": views.TechniciansPage,

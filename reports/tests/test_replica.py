@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clients.models import Client
-from concierge.accounts.tests.factories import UserFactory
+from concierge.accounts.tests.factories import UserFactory, login_verified
 from reports.routers import ReportsRouter, reading_reports, reports_db_alias
 from reports.selectors import overview
 
@@ -100,7 +100,7 @@ class ReportsDatabaseSetTests(TransactionTestCase):
         completed(cost=1000, on=day(3, 2))
         manager = UserFactory()
         manager.user_permissions.add(Permission.objects.get(codename="view_reports"))
-        self.client.force_login(manager)
+        login_verified(self.client, manager)
 
         with CaptureQueriesContext(connections["reports"]) as on_replica, CaptureQueriesContext(connection) as on_default:
             response = self.client.get(

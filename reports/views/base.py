@@ -2,10 +2,15 @@
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
+from django.shortcuts import resolve_url
 from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from reports.routers import reading_reports
@@ -19,11 +24,16 @@ PAGES = [
 ]
 
 
+# Figures about clients and money, and CSVs of names and phones: no browser or proxy keeps a copy
+# (Cache-Control: no-store, as the admin's pages send).
+@method_decorator(never_cache, name="dispatch")
 class ReportPage(PermissionRequiredMixin, TemplateView):
     """A report page declares its FilterSet, its tables (methods `table_<name>`) and its charts
     (`charts()`); the same table methods serve the HTML page and `<page>/<table>.csv`.
 
-    Anonymous visitors are sent to the login page; signed-in users without reports.view_reports get 403.
+    Only users the staff admin itself lets in (active, staff, second factor where required: the admin
+    site's has_permission) reach a report; anyone else is sent to the sign-in page. Staff without
+    reports.view_reports get 403.
     """
 
     permission_required = "reports.view_reports"
@@ -32,6 +42,14 @@ class ReportPage(PermissionRequiredMixin, TemplateView):
     title = ""
     filterset_class = None
     tables = ()
+
+    def has_permission(self):
+        return admin.site.has_permission(self.request) and super().has_permission()
+
+    def handle_no_permission(self):
+        if not admin.site.has_permission(self.request):
+            return redirect_to_login(self.request.get_full_path(), resolve_url(settings.LOGIN_URL))
+        return super().handle_no_permission()
 
     def get(self, request, *args, **kwargs):
         self.filterset = self.filterset_class(request.GET, request=request)

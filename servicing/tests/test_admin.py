@@ -7,6 +7,7 @@ from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
+from concierge.accounts.tests.factories import login_verified
 from fleet.tests.factories import VehicleFactory
 from servicing.models import Service, ServiceStatus
 from servicing.tests.factories import ServiceFactory
@@ -18,7 +19,7 @@ CHANGELIST = "admin:servicing_service_changelist"
 
 @pytest.fixture
 def admin_browser(client, superuser):
-    client.force_login(superuser)
+    login_verified(client, superuser)
     return client
 
 

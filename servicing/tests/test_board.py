@@ -5,6 +5,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
+from concierge.accounts.tests.factories import login_verified
 from fleet.tests.factories import VehicleFactory
 from notifications.models import NotificationStatus
 from notifications.tests.factories import NotificationFactory
@@ -19,7 +20,7 @@ BOARD = "admin:servicing_service_board"
 
 @pytest.fixture
 def admin_browser(client, superuser):
-    client.force_login(superuser)
+    login_verified(client, superuser)
     return client
 
 
@@ -136,7 +137,7 @@ def test_board_moves_need_post_and_csrf(superuser):
     from django.test import Client as Browser
 
     browser = Browser(enforce_csrf_checks=True)
-    browser.force_login(superuser)
+    login_verified(browser, superuser)
     job = ServiceFactory(scheduled_date=timezone.localdate())
     url = reverse("admin:servicing_service_advance", args=[job.pk])
     assert browser.get(url).status_code == 405

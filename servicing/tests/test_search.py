@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from clients.tests.factories import ClientFactory
+from concierge.accounts.tests.factories import login_verified
 from fleet.tests.factories import VehicleFactory
 from servicing import selectors
 from servicing.tests.factories import ServiceFactory
@@ -15,7 +16,7 @@ CHANGELIST = "admin:servicing_service_changelist"
 
 @pytest.fixture
 def admin_browser(client, superuser):
-    client.force_login(superuser)
+    login_verified(client, superuser)
     return client
 
 
@@ -51,7 +52,7 @@ def test_search_query_count_does_not_grow_with_matches(client, superuser, django
     owner = ClientFactory(last_name="Njoroge")
     for vehicle in VehicleFactory.create_batch(cars, client=owner):
         ServiceFactory(vehicle=vehicle)
-    client.force_login(superuser)
+    login_verified(client, superuser)
     with django_assert_max_num_queries(16):
         response = client.get(reverse(CHANGELIST), {"q": "njoroge"})
     assert len(response.context["cl"].result_list) == cars
@@ -65,7 +66,7 @@ def test_unfiltered_list_offers_every_year_from_first_to_last_job_without_distin
 
     for year in (2022, 2023, 2024):
         ServiceFactory(scheduled_date=datetime.date(year, 6, 1), completed_date=None, status="cancelled")
-    client.force_login(superuser)
+    login_verified(client, superuser)
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(reverse(CHANGELIST))
     html = response.content.decode()

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from clients.portal.models import PortalToken
-from concierge.accounts.tests.factories import UserFactory
+from concierge.accounts.tests.factories import UserFactory, login_verified
 from notifications.models import Notification, NotificationType
 from servicing.tests.factories import ServiceFactory
 
@@ -17,7 +17,7 @@ def _status_link_page(service):
 
 def test_staff_make_a_status_link_to_copy_and_it_opens_the_service(client, superuser):
     job = ServiceFactory(service_type="Gearbox overhaul")
-    client.force_login(superuser)
+    login_verified(client, superuser)
 
     page = client.post(_status_link_page(job), {"make": "1"}).content.decode()
 
@@ -28,7 +28,7 @@ def test_staff_make_a_status_link_to_copy_and_it_opens_the_service(client, super
 
 def test_staff_resend_a_status_link_by_sms(client, superuser):
     job = ServiceFactory()
-    client.force_login(superuser)
+    login_verified(client, superuser)
 
     client.post(_status_link_page(job), {"send": "sms"})
 
@@ -38,7 +38,7 @@ def test_staff_resend_a_status_link_by_sms(client, superuser):
 
 def test_revoking_from_the_admin_closes_the_link(client, superuser):
     job = ServiceFactory()
-    client.force_login(superuser)
+    login_verified(client, superuser)
     page = client.post(_status_link_page(job), {"make": "1"}).content.decode()
     path = "/" + re.search(r'value="(https?://[^"]+/portal/s/[^"]+/)"', page)[1].split("/", 3)[3]
 
@@ -50,7 +50,7 @@ def test_revoking_from_the_admin_closes_the_link(client, superuser):
 
 
 def test_staff_without_the_right_to_change_services_cannot_make_links(client):
-    client.force_login(UserFactory())  # staff, no permissions
+    login_verified(client, UserFactory())  # staff, no permissions
 
     assert client.get(_status_link_page(ServiceFactory())).status_code == 403
 
@@ -59,7 +59,7 @@ def test_the_links_list_shows_who_holds_links_but_never_a_raw_token(client, supe
     from clients.portal.services import status_link_url
 
     url = status_link_url(service=ServiceFactory())
-    client.force_login(superuser)
+    login_verified(client, superuser)
 
     page = client.get(reverse("admin:clients_portaltoken_changelist")).content.decode()
 

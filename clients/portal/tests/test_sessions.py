@@ -4,10 +4,12 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from clients.portal.auth import PORTAL_CLIENT_KEY, PORTAL_EXPIRES_KEY
 from clients.portal.tests.conftest import portal_sign_in_as
 from clients.tests.factories import ClientFactory
+from concierge.accounts.tests.factories import authenticator_for, login_verified, totp_code
 from fleet.tests.factories import VehicleFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +30,7 @@ def test_a_portal_session_never_opens_the_admin(signed_in):
 
 
 def test_a_staff_session_does_not_open_the_portal(client, superuser):
-    client.force_login(superuser)
+    login_verified(client, superuser)
 
     response = client.get(reverse("portal:vehicles"))
 
@@ -36,7 +38,7 @@ def test_a_staff_session_does_not_open_the_portal(client, superuser):
 
 
 def test_a_session_carrying_a_staff_login_is_refused_even_with_a_portal_client_in_it(client, superuser):
-    client.force_login(superuser)
+    login_verified(client, superuser)
     session = client.session
     session[PORTAL_CLIENT_KEY] = str(ClientFactory().pk)
     session[PORTAL_EXPIRES_KEY] = (timezone.now() + datetime.timedelta(days=1)).timestamp()
@@ -48,14 +50,16 @@ def test_a_session_carrying_a_staff_login_is_refused_even_with_a_portal_client_i
 def test_a_staff_login_in_the_same_browser_drops_the_portal_session(signed_in, superuser, staff_password):
     http = signed_in(ClientFactory())
 
-    http.post("/admin/login/", {"username": superuser.email, "password": staff_password})
+    code = totp_code(authenticator_for(superuser))
+    http.post("/admin/login/", {"username": superuser.email, "password": staff_password, "otp_token": code})
+    assert http.session.get(DEVICE_ID_SESSION_KEY)  # signed in, second factor included
 
     assert PORTAL_CLIENT_KEY not in http.session
     assert http.get(reverse("portal:vehicles")).status_code == 302
 
 
 def test_signing_in_to_the_portal_drops_a_staff_login(client, superuser):
-    client.force_login(superuser)
+    login_verified(client, superuser)
 
     portal_sign_in_as(client, ClientFactory())
 

@@ -319,3 +319,26 @@ def test_with_the_broker_down_the_request_gets_the_same_answer_and_no_error(clie
 
     assert response.status_code == 302 and response["Location"] == reverse("portal:sign_in_sent")
     assert "sign-in request was dropped" in caplog.text and "712" not in caplog.text and owner.email not in caplog.text
+
+
+@override_settings(PORTAL_SIGN_IN_LIMIT_PER_ADDRESS=100, PORTAL_SIGN_IN_LIMIT_PER_IP=2, TRUSTED_PROXIES=["10.0.0.5"])
+def test_behind_a_trusted_proxy_each_phone_has_its_own_limit(client):
+    def through_proxy(contact, phone_ip):
+        return client.post(
+            reverse("portal:sign_in"), {"contact": contact}, REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR=phone_ip
+        )
+
+    assert [through_proxy(f"a{i}@example.co.ke", "197.248.1.1").status_code for i in range(3)] == [302, 302, 429]
+    # Another phone behind the same proxy is not held back by the first one's limit.
+    assert through_proxy("b@example.co.ke", "197.248.2.2").status_code == 302
+
+
+@override_settings(PORTAL_SIGN_IN_LIMIT_PER_ADDRESS=100, PORTAL_SIGN_IN_LIMIT_PER_IP=2, TRUSTED_PROXIES=["10.0.0.5"])
+def test_a_forged_forwarded_header_from_an_untrusted_peer_does_not_escape_the_limit(client):
+    def forged(i):
+        return client.post(
+            reverse("portal:sign_in"), {"contact": f"c{i}@example.co.ke"},
+            REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR=f"203.0.113.{i}",
+        )
+
+    assert [forged(i).status_code for i in range(3)] == [302, 302, 429]

@@ -10,7 +10,7 @@ from django.utils import timezone
 from clients.models import Client
 from clients.tests.factories import ClientFactory
 from concierge.accounts.roles import FRONT_DESK, MANAGER, ROLE_PERMISSIONS, TECHNICIAN, roles_apply
-from concierge.accounts.tests.factories import staff_in_role
+from concierge.accounts.tests.factories import login_verified, staff_in_role
 from fleet.tests.factories import VehicleFactory
 from servicing.models import ServiceStatus
 from servicing.tests.factories import ServiceFactory
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def logged_in(client, role):
-    client.force_login(staff_in_role(role))
+    login_verified(client, staff_in_role(role))
     return client
 
 

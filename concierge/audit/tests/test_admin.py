@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from clients.models import Client
 from clients.tests.factories import ClientFactory
-from concierge.accounts.tests.factories import UserFactory
+from concierge.accounts.tests.factories import UserFactory, login_verified
 from concierge.audit.context import acting_as
 from concierge.audit.models import AuditLog
 from servicing.services import service_start
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def staff_client(client, superuser):
-    client.force_login(superuser)
+    login_verified(client, superuser)
     return client
 
 
@@ -83,7 +83,7 @@ def test_erasure_needs_the_name_typed_back(staff_client):
 def test_staff_without_the_permission_cannot_export_or_erase(client):
     staff = UserFactory()
     staff.user_permissions.add(Permission.objects.get(codename="view_client"))
-    client.force_login(staff)
+    login_verified(client, staff)
     target = ClientFactory()
     assert client.get(reverse("admin:clients_client_personal_data", args=[target.pk])).status_code == 403
     assert client.post(reverse("admin:clients_client_erase", args=[target.pk]),
@@ -135,7 +135,7 @@ def test_managers_answer_data_subject_requests_and_the_front_desk_does_not(clien
     for role, expected in [(MANAGER, 200), (FRONT_DESK, 403)]:
         user = UserFactory()
         user.groups.add(Group.objects.get(name=role))
-        client.force_login(user)
+        login_verified(client, user)
         assert (client.get(export).status_code, client.get(erase).status_code) == (expected, expected), role
 
 

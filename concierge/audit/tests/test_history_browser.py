@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from concierge.accounts.tests.factories import authenticator_for, totp_code
 from servicing.tests.factories import ServiceFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -14,6 +15,8 @@ def test_staff_open_a_services_history_and_see_their_status_change(page, live_se
     page.goto(f"{live_server.url}/admin/servicing/service/")
     page.get_by_label("Email address").fill(superuser.email)
     page.get_by_label("Password").fill(staff_password)
+    # A superuser signs in with the code their authenticator app shows (two-factor is required).
+    page.get_by_label("Verification code").fill(totp_code(authenticator_for(superuser)))
     page.get_by_role("button", name="Log in").click()
     # The change goes through a real request: the middleware names the signed-in user to the trigger.
     page.locator(f'input[name="_selected_action"][value="{service.pk}"]').check()

@@ -12,6 +12,7 @@ from django.db import IntegrityError, connection, transaction
 
 from clients.models import Client
 from clients.tests.factories import ClientFactory
+from concierge.accounts.tests.factories import login_verified
 from concierge.audit.models import AuditLog
 from concierge.crypto.fields import UndecryptableValue
 from concierge.demo.builder import build_demo_shop
@@ -139,7 +140,7 @@ def test_admin_search_finds_a_client_by_exact_email_or_phone(client, superuser):
 
     wanted = ClientFactory(email="njeri@example.co.ke", phone="+254733111222")
     ClientFactory()
-    client.force_login(superuser)
+    login_verified(client, superuser)
     url = reverse("admin:clients_client_changelist")
     for term in ("NJERI@example.co.ke", "0733 111 222"):
         assert list(client.get(url, {"q": term}).context["cl"].result_list) == [wanted], term
@@ -149,7 +150,7 @@ def test_admin_form_reports_a_taken_email_beside_the_field(client, superuser):
     from django.urls import reverse
 
     ClientFactory(email="njeri@example.co.ke")
-    client.force_login(superuser)
+    login_verified(client, superuser)
     response = client.post(reverse("admin:clients_client_add"), {
         "first_name": "Njeri", "last_name": "Maina", "email": "Njeri@example.co.ke", "phone": "",
         "address": "", "vehicles-TOTAL_FORMS": "0", "vehicles-INITIAL_FORMS": "0",

@@ -3,6 +3,7 @@ import json
 import pytest
 from django.urls import reverse
 
+from concierge.accounts.tests.factories import login_verified
 from concierge.workflows.defaults import install_default_workflows
 from concierge.workflows.models import Event, Workflow
 from notifications.models import Notification
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def staff_client(client, superuser):
-    client.force_login(superuser)
+    login_verified(client, superuser)
     return client
 
 
@@ -93,9 +94,9 @@ def test_a_manager_deleting_a_client_takes_its_events_along(client):
 
     owner = ClientFactory()
     assert Event.objects.filter(client=owner).exists()
-    client.force_login(staff_in_role(FRONT_DESK))
+    login_verified(client, staff_in_role(FRONT_DESK))
     assert client.post(reverse("admin:clients_client_delete", args=[owner.pk]), {"post": "yes"}).status_code == 403
-    client.force_login(staff_in_role(MANAGER))
+    login_verified(client, staff_in_role(MANAGER))
     client.post(reverse("admin:clients_client_delete", args=[owner.pk]), {"post": "yes"})
     assert not Client.objects.filter(pk=owner.pk).exists()
     assert not Event.objects.filter(client_id=owner.pk).exists()
@@ -106,6 +107,6 @@ def test_the_dry_run_is_refused_to_staff_who_cannot_see_workflows(client):
     from concierge.accounts.tests.factories import staff_in_role
 
     install_default_workflows()
-    client.force_login(staff_in_role(TECHNICIAN))
+    login_verified(client, staff_in_role(TECHNICIAN))
     response = client.get(reverse("admin:workflows_workflow_preview", args=[Workflow.objects.first().pk]))
     assert response.status_code == 403

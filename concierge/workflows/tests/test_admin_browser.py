@@ -6,6 +6,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
+from concierge.accounts.tests.factories import authenticator_for, totp_code
 from concierge.workflows.models import Workflow
 from servicing.models import ServiceStatus
 from servicing.tests.factories import ServiceFactory
@@ -19,6 +20,8 @@ def test_a_workflow_is_refused_corrected_saved_and_previewed(page, live_server, 
     page.goto(f"{live_server.url}/admin/workflows/workflow/add/")
     page.get_by_label("Email address").fill(superuser.email)
     page.get_by_label("Password").fill(staff_password)
+    # A superuser signs in with the code their authenticator app shows (two-factor is required).
+    page.get_by_label("Verification code").fill(totp_code(authenticator_for(superuser)))
     page.get_by_role("button", name="Log in").click()
 
     page.get_by_label("Name").fill("Asante SMS")

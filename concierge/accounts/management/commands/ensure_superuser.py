@@ -34,3 +34,7 @@ class Command(BaseCommand):
         else:
             User.objects.create_superuser(email=email, password=password, first_name="Shop", last_name="Admin")
         self.stdout.write(self.style.SUCCESS(f"Staff superuser: {email}  password: {password}"))
+        self.stdout.write(
+            "First sign-in at /admin/ asks this account to set up two-factor sign-in: scan the QR code "
+            "with an authenticator app on a phone and enter its 6-digit code (README, Staff sign-in)."
+        )

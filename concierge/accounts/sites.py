@@ -1,0 +1,62 @@
+"""The staff admin site: Django's, with a sign-in that asks for a second factor and a gate that
+keeps managers and superusers out until their session is verified by one (concierge.accounts.two_factor)."""
+
+from urllib.parse import urlencode
+
+from django.contrib import admin
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+
+
+class StaffAdminSite(admin.AdminSite):
+    login_template = "accounts/login.html"
+
+    @property
+    def login_form(self):
+        from .forms import StaffLoginForm  # imports models: not at module level (see AdminSite.login)
+
+        return StaffLoginForm
+
+    def has_permission(self, request):
+        from .two_factor import two_factor_satisfied
+
+        return super().has_permission(request) and two_factor_satisfied(request.user)
+
+    @method_decorator(never_cache)
+    @login_not_required
+    def login(self, request, extra_context=None):
+        from .two_factor import enrolment_needed
+
+        # Signed in by password and required to enrol: the only page open to them is the enrolment.
+        if request.method == "GET" and enrolment_needed(request.user):
+            url = reverse("admin:two_factor", current_app=self.name)
+            next_url = request.GET.get(REDIRECT_FIELD_NAME)
+            return HttpResponseRedirect(f"{url}?{urlencode({REDIRECT_FIELD_NAME: next_url})}" if next_url else url)
+        return super().login(request, extra_context)
+
+    def get_urls(self):
+        from .views import two_factor_view
+
+        return [
+            path("two-factor/", self.staff_signed_in(two_factor_view), name="two_factor"),
+            *super().get_urls(),
+        ]
+
+    def staff_signed_in(self, view):
+        """Like admin_view, but open before the second factor: an active staff user signed in by
+        password may set one up. Everyone else goes to the sign-in page."""
+
+        def inner(request, *args, **kwargs):
+            user = request.user
+            if not (user.is_active and user.is_staff):
+                return HttpResponseRedirect(
+                    f"{reverse('admin:login', current_app=self.name)}?{urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})}"
+                )
+            request.current_app = self.name
+            return view(request, *args, site=self, **kwargs)
+
+        return never_cache(inner)
