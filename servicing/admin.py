@@ -133,7 +133,7 @@ class ServiceAdmin(AuditHistoryMixin, LargeTableAdminMixin, admin.ModelAdmin):
     def _change_selected(self, request, queryset, status, verb):
         services = list(queryset.select_related("vehicle").order_by("scheduled_date", "created_at"))
         try:
-            changed = service_change_status_bulk(services=services, status=status, by=request.user)
+            changed, unchanged = service_change_status_bulk(services=services, status=status, by=request.user)
         except BulkTransitionRefused as refused:
             self.message_user(
                 request,
@@ -147,7 +147,8 @@ class ServiceAdmin(AuditHistoryMixin, LargeTableAdminMixin, admin.ModelAdmin):
                 messages.ERROR,
             )
             return
-        self.message_user(request, f"{changed} job(s) {verb}.", messages.SUCCESS)
+        already = f" {unchanged} already {verb}: left as they were." if unchanged else ""
+        self.message_user(request, f"{changed} job(s) {verb}.{already}", messages.SUCCESS)
 
     @admin.action(description="Start selected jobs", permissions=["change"])
     def start_selected(self, request, queryset):
@@ -211,10 +212,16 @@ class ServiceAdmin(AuditHistoryMixin, LargeTableAdminMixin, admin.ModelAdmin):
             self.message_user(request, "That job has no next step.", messages.ERROR)
             return redirect(reverse("admin:servicing_service_board"))
         try:
-            service_change_status(service=service, status=target, by=request.user)
+            changed = service_change_status(service=service, status=target, by=request.user)
         except InvalidTransition as error:
             self.message_user(request, f"{service.vehicle.license_plate}: {error}", messages.ERROR)
         else:
+            if not changed:  # someone moved it there first: nothing to do, and nobody is told twice
+                self.message_user(
+                    request, f"{service.vehicle.license_plate}: the job is already {target.label.lower()}.",
+                    messages.WARNING,
+                )
+                return redirect(reverse("admin:servicing_service_board"))
             self.message_user(
                 request, f"{service.vehicle.license_plate} · {service.service_type}: {target.label.lower()}.",
                 messages.SUCCESS,
