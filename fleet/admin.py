@@ -4,6 +4,7 @@ from django.utils.html import format_html
 
 from concierge.admin.inlines import INLINE_ROWS_SHOWN, BoundedInlineMixin
 from concierge.admin.changelists import LargeTableAdminMixin
+from concierge.admin.concurrency import StaleEditAdminMixin
 from concierge.admin.filters import IndexedValuesListFilter
 from concierge.audit.admin_mixins import AuditHistoryMixin
 from servicing.models import Service
@@ -35,7 +36,7 @@ class ServiceInline(BoundedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Vehicle)
-class VehicleAdmin(AuditHistoryMixin, LargeTableAdminMixin, admin.ModelAdmin):
+class VehicleAdmin(StaleEditAdminMixin, AuditHistoryMixin, LargeTableAdminMixin, admin.ModelAdmin):
     form = VehicleForm
     list_display = ("license_plate", "make", "model", "year", "client", "mileage")
     # Choices by loose index scan ((make, model) and year indexes), not SELECT DISTINCT over every car.
@@ -54,10 +55,11 @@ class VehicleAdmin(AuditHistoryMixin, LargeTableAdminMixin, admin.ModelAdmin):
     )
 
     def get_fieldsets(self, request, obj=None):
+        fieldsets = tuple(super().get_fieldsets(request, obj))  # with the stale-edit version, when editing
         if obj is None:
-            return self.fieldsets
+            return fieldsets
         top = ("book_service", "jobs_shown") if request.user.has_perm("servicing.add_service") else ("jobs_shown",)
-        return ((None, {"fields": top}),) + self.fieldsets
+        return ((None, {"fields": top}),) + fieldsets
 
     @admin.display(description="")
     def book_service(self, vehicle):

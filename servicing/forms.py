@@ -1,10 +1,12 @@
 from django import forms
 
+from concierge.admin.concurrency import StaleEditFormMixin
+
 from .lifecycle import InvalidTransition, check_transition
 from .models import Service, ServiceStatus
 
 
-class ServiceForm(forms.ModelForm):
+class ServiceForm(StaleEditFormMixin, forms.ModelForm):
     """The admin's job form. A status edit is checked by the lifecycle here, beside the field, and then
     applied by ServiceAdmin through service_change_status, never by saving the field directly."""
 
