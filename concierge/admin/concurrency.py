@@ -124,12 +124,18 @@ def stale_message(*, form, current, opened) -> str:
     names = user_names(row.user_id for row in rows)
     told = []
     for row in rows:
-        changes = "; ".join(_describe(form, opts, change.field, change.old, change.new) for change in changes_of(row))
-        if not changes:
+        shown, others = [], 0
+        for change in changes_of(row):
+            described, hidden = _describe(form, opts, change.field, change.old, change.new)
+            shown += described
+            others += hidden
+        if others:
+            shown.append(f"{others} field(s) not on this page")
+        if not shown:
             continue
         who = names.get(row.user_id, "someone") if row.user_id else "the system"
         when = formats.time_format(timezone.localtime(row.timestamp), "H:i")
-        told.append(f"{who} ({when}) changed {changes}")
+        told.append(f"{who} ({when}) changed {'; '.join(shown)}")
     what = ". ".join(told) if told else f"the {opts.verbose_name} was saved again"
     return (
         f"Not saved: since you opened this page, {what}. Nothing you typed was written. "
@@ -137,26 +143,16 @@ def stale_message(*, form, current, opened) -> str:
     )
 
 
-def _label(form, opts, column):
+def _model_field(opts, column):
     try:
-        field = opts.get_field(column)
+        return opts.get_field(column)
     except FieldDoesNotExist:
-        field = next((f for f in opts.concrete_fields if f.attname == column), None)
-    name = field.name if field is not None else column
-    if name in form.fields and form.fields[name].label:
-        return str(form.fields[name].label)
-    return capfirst(str(field.verbose_name if field is not None else column.replace("_", " ")))
+        return next((f for f in opts.concrete_fields if f.attname == column), None)
 
 
-def _show(form, opts, column, value):
+def _show(field, value):
     if value is None or value == "":
         return "—"
-    if value == ENCRYPTED_MARKER:
-        return "(hidden)"
-    try:
-        field = opts.get_field(column)
-    except FieldDoesNotExist:
-        field = None
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if field is not None and field.get_internal_type() == "DateField":
@@ -170,16 +166,27 @@ def _show(form, opts, column, value):
 
 
 def _describe(form, opts, column, old, new):
+    """(["Label: old → new", ...], how many changed fields are not on the user's form).
+
+    Values are told only for fields the user's own form edits, in its labels: a role that may not see a
+    column (a technician and the price) is not shown it here either. Encrypted contacts are only said
+    to have changed: the audit row holds a marker, not the address.
+    """
+    field = _model_field(opts, column)
     if isinstance(old, dict) or isinstance(new, dict):
-        # A JSON column (a car's metadata): the keys that changed, each under its form label if it has one.
+        # A JSON column (a car's metadata): each key the form edits as a field of its own.
         old, new = old or {}, new or {}
         keys = [key for key in {**old, **new} if old.get(key) != new.get(key)]
-        return "; ".join(
-            f"{form.fields[key].label or capfirst(key) if key in form.fields else capfirst(key)}: "
-            f"{_show(form, opts, '', old.get(key))} → {_show(form, opts, '', new.get(key))}"
-            for key in keys
-        )
-    return f"{_label(form, opts, column)}: {_show(form, opts, column, old)} → {_show(form, opts, column, new)}"
+        shown = [f"{form.fields[key].label or capfirst(key)}: {_show(None, old.get(key))} → {_show(None, new.get(key))}"
+                 for key in keys if key in form.fields]
+        return shown, len(keys) - len(shown)
+    name = field.name if field is not None else column
+    if name not in form.fields:
+        return [], 1
+    label = form.fields[name].label or capfirst(str(field.verbose_name if field is not None else name))
+    if ENCRYPTED_MARKER in (old, new):
+        return [f"{label} (changed)"], 0
+    return [f"{label}: {_show(field, old)} → {_show(field, new)}"], 0
 
 
 class StaleEditInlineFormSet(BaseInlineFormSet):

@@ -87,3 +87,21 @@ def test_a_post_without_the_version_it_was_opened_at_is_refused(grace):
     assert "did not say which version" in refusal(grace.post(change_url(job), data))
     job.refresh_from_db()
     assert job.notes == ""
+
+
+def test_the_refusal_tells_a_technician_nothing_their_page_does_not_show(grace):
+    from django.test import Client as Browser
+
+    from concierge.accounts.roles import TECHNICIAN
+    from concierge.accounts.tests.factories import staff_in_role
+
+    job = ServiceFactory(notes="")
+    technician = Browser()
+    technician.force_login(staff_in_role(TECHNICIAN, first_name="Ann", last_name="Wanjiku"))
+    opened = posted_as_opened(technician.get(change_url(job)), notes="Pads worn")
+    assert "cost" not in opened  # read-only for a technician: no prices
+    manager_page = grace.get(change_url(job))
+    assert grace.post(change_url(job), posted_as_opened(manager_page, cost="5200.00", notes="Quote sent")).status_code == 302
+    message = refusal(technician.post(change_url(job), opened))
+    assert "Internal notes: — → Quote sent" in message and "1 field(s) not on this page" in message
+    assert "5200" not in message and "4500" not in message
