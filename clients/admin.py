@@ -4,7 +4,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from concierge.admin.inlines import INLINE_ROWS_SHOWN, BoundedInlineMixin
+from concierge.admin.concurrency import StaleEditAdminMixin, StaleEditInlineFormSet
+from concierge.admin.inlines import INLINE_ROWS_SHOWN, BoundedInlineFormSet, BoundedInlineMixin
 from concierge.admin.changelists import LargeTableAdminMixin
 from concierge.audit.admin_mixins import AuditHistoryMixin, PersonalDataAdminMixin
 from fleet.forms import VehicleForm
@@ -24,7 +25,11 @@ class VehicleRowForm(VehicleForm):
     engine = transmission = fuel = body_type = mileage_correction = None
 
 
-class VehicleInline(BoundedInlineMixin, admin.TabularInline):
+class VehicleRowFormSet(StaleEditInlineFormSet, BoundedInlineFormSet):
+    """The bounded rows, each checked for edits made since the page was opened and saved column by column."""
+
+
+class VehicleInline(StaleEditAdminMixin, BoundedInlineMixin, admin.TabularInline):
     """The client's cars; a new row here adds a vehicle without leaving the client page.
 
     Bounded: a fleet client has over a thousand cars, each an editable form row; the rest are linked
@@ -33,6 +38,7 @@ class VehicleInline(BoundedInlineMixin, admin.TabularInline):
 
     model = Vehicle
     form = VehicleRowForm
+    formset = VehicleRowFormSet
     extra = 0
     fields = ("license_plate", "make", "model", "year", "vin", "mileage", "colour")
     show_change_link = True
@@ -42,7 +48,7 @@ class VehicleInline(BoundedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Client)
-class ClientAdmin(PersonalDataAdminMixin, AuditHistoryMixin, LargeTableAdminMixin, admin.ModelAdmin):
+class ClientAdmin(StaleEditAdminMixin, PersonalDataAdminMixin, AuditHistoryMixin, LargeTableAdminMixin, admin.ModelAdmin):
     form = ClientForm
     list_display = ("last_name", "first_name", "email", "phone_display", "vehicle_count", "consent_gdpr", "created_at")
     list_display_links = ("last_name", "first_name")
@@ -71,10 +77,11 @@ class ClientAdmin(PersonalDataAdminMixin, AuditHistoryMixin, LargeTableAdminMixi
         return results, may_have_duplicates
 
     def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)  # with the stale-edit version, when editing
         if obj is None:  # a client being added has no history yet
-            return self.fieldsets[:1]
+            return fieldsets[:1]
         history = ("add_vehicle", "service_history") if request.user.has_perm("fleet.add_vehicle") else ("service_history",)
-        return (self.fieldsets[0], ("Service history", {"fields": history}))
+        return (fieldsets[0], ("Service history", {"fields": history}))
 
     @admin.display(description="phone", ordering="phone")
     def phone_display(self, client):

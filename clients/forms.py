@@ -1,10 +1,12 @@
 from django import forms
 
+from concierge.admin.concurrency import StaleEditFormMixin
+
 from .models import Client
 from .phones import normalise_phone
 
 
-class ClientForm(forms.ModelForm):
+class ClientForm(StaleEditFormMixin, forms.ModelForm):
     """The admin's client form: phone stored as E.164 whatever way it was typed, email lower-cased."""
 
     class Meta:

@@ -4,6 +4,7 @@ from django.utils.html import format_html
 
 from concierge.admin.inlines import INLINE_ROWS_SHOWN, BoundedInlineMixin
 from concierge.admin.changelists import LargeTableAdminMixin
+from concierge.admin.concurrency import StaleEditAdminMixin
 from concierge.admin.filters import IndexedValuesListFilter
 from concierge.audit.admin_mixins import AuditHistoryMixin
 from servicing.models import CLIENT_DETAILS_PERMISSION, PRICE_VIEW_PERMISSION, Service
@@ -44,7 +45,7 @@ class ServiceInline(BoundedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Vehicle)
-class VehicleAdmin(AuditHistoryMixin, LargeTableAdminMixin, admin.ModelAdmin):
+class VehicleAdmin(StaleEditAdminMixin, AuditHistoryMixin, LargeTableAdminMixin, admin.ModelAdmin):
     form = VehicleForm
     list_display = ("license_plate", "make", "model", "year", "client", "mileage")
     # Choices by loose index scan ((make, model) and year indexes), not SELECT DISTINCT over every car.
@@ -63,7 +64,7 @@ class VehicleAdmin(AuditHistoryMixin, LargeTableAdminMixin, admin.ModelAdmin):
     )
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = self.fieldsets
+        fieldsets = tuple(super().get_fieldsets(request, obj))  # with the stale-edit version, when editing
         if not request.user.has_perm(CLIENT_DETAILS_PERMISSION):
             # The owner's first name, not the client record (a link to it, and the full name).
             first, *rest = fieldsets

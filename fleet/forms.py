@@ -1,12 +1,14 @@
 from django import forms
 
+from concierge.admin.concurrency import StaleEditFormMixin
+
 from .models import Vehicle
 from .validators import normalise_plate, normalise_vin, validate_mileage, vin_check_digit_matches
 
 METADATA_KEYS = ("colour", "engine", "transmission", "fuel", "body_type")
 
 
-class VehicleForm(forms.ModelForm):
+class VehicleForm(StaleEditFormMixin, forms.ModelForm):
     """The admin's vehicle form (also each row of the client page's vehicle inline).
 
     After validation `warnings` holds what staff should hear about without being refused, such as a VIN

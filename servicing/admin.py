@@ -9,6 +9,7 @@ from django.utils.html import format_html, format_html_join
 
 from concierge.admin.filters import IndexedValuesListFilter
 from concierge.admin.changelists import LargeTableAdminMixin
+from concierge.admin.concurrency import StaleEditAdminMixin
 from concierge.audit.admin_mixins import AuditHistoryMixin
 
 from .forms import ServiceForm, ServiceTypeForm
@@ -64,7 +65,7 @@ class ServiceTypeAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
 
 @admin.register(Service)
-class ServiceAdmin(AuditHistoryMixin, LargeTableAdminMixin, admin.ModelAdmin):
+class ServiceAdmin(StaleEditAdminMixin, AuditHistoryMixin, LargeTableAdminMixin, admin.ModelAdmin):
     change_list_template = "admin/servicing/service/change_list.html"  # the job board's link
     form = ServiceForm
     list_display = ("service_type", "plate", "client", "status", "scheduled_date", "completed_date", "technician", "cost")
@@ -161,18 +162,24 @@ class ServiceAdmin(AuditHistoryMixin, LargeTableAdminMixin, admin.ModelAdmin):
         return queryset.filter(matched), False
 
     def save_model(self, request, obj, form, change):
-        """Save the other fields, then hand a status change to the lifecycle (row lock, completed_date)."""
-        stored = form.stored_status() if change else None
-        wanted = obj.status
-        if stored is None or wanted == stored:
+        """Save the fields the user changed (StaleEditAdminMixin), then hand the status to the lifecycle.
+
+        The status and, with it, the completion date are never written from the form: the form saved
+        twice at once, or opened before the job moved on the board, would write back the status it was
+        opened with and the lifecycle would then see a change, and send its event and text, again.
+        service_change_status compares under its row lock and does nothing for the status the job has.
+        """
+        if not change:
             return super().save_model(request, obj, form, change)
-        obj.status = stored
-        completed_date = obj.completed_date
-        obj.completed_date = Service.objects.filter(pk=obj.pk).values_list("completed_date", flat=True).first()
+        # Locked by the form's stale-edit check in this request's transaction.
+        stored = form.locked_row or Service.objects.select_for_update().get(pk=obj.pk)
+        wanted, typed_completed = obj.status, obj.completed_date
+        if wanted != stored.status:
+            obj.status, obj.completed_date = stored.status, stored.completed_date
         super().save_model(request, obj, form, change)
-        # Checked by the form already; a refusal here means someone else moved the job meanwhile. The
-        # admin's change view is atomic, so the exception also undoes the fields saved just above.
-        service_change_status(service=obj, status=wanted, by=request.user, completed_date=completed_date)
+        # Checked by the form already; a refusal here means the job moved on in a way the form could not
+        # see. The admin's change view is atomic, so the exception also undoes the fields saved above.
+        service_change_status(service=obj, status=wanted, by=request.user, completed_date=typed_completed)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -185,7 +192,7 @@ class ServiceAdmin(AuditHistoryMixin, LargeTableAdminMixin, admin.ModelAdmin):
     def _change_selected(self, request, queryset, status, verb):
         services = list(queryset.select_related("vehicle").order_by("scheduled_date", "created_at"))
         try:
-            changed = service_change_status_bulk(services=services, status=status, by=request.user)
+            changed, unchanged = service_change_status_bulk(services=services, status=status, by=request.user)
         except BulkTransitionRefused as refused:
             self.message_user(
                 request,
@@ -199,7 +206,8 @@ class ServiceAdmin(AuditHistoryMixin, LargeTableAdminMixin, admin.ModelAdmin):
                 messages.ERROR,
             )
             return
-        self.message_user(request, f"{changed} job(s) {verb}.", messages.SUCCESS)
+        already = f" {unchanged} already {verb}: left as they were." if unchanged else ""
+        self.message_user(request, f"{changed} job(s) {verb}.{already}", messages.SUCCESS)
 
     @admin.action(description="Start selected jobs", permissions=["change"])
     def start_selected(self, request, queryset):
@@ -264,10 +272,16 @@ class ServiceAdmin(AuditHistoryMixin, LargeTableAdminMixin, admin.ModelAdmin):
             self.message_user(request, "That job has no next step.", messages.ERROR)
             return redirect(reverse("admin:servicing_service_board"))
         try:
-            service_change_status(service=service, status=target, by=request.user)
+            changed = service_change_status(service=service, status=target, by=request.user)
         except InvalidTransition as error:
             self.message_user(request, f"{service.vehicle.license_plate}: {error}", messages.ERROR)
         else:
+            if not changed:  # someone moved it there first: nothing to do, and nobody is told twice
+                self.message_user(
+                    request, f"{service.vehicle.license_plate}: the job is already {target.label.lower()}.",
+                    messages.WARNING,
+                )
+                return redirect(reverse("admin:servicing_service_board"))
             self.message_user(
                 request, f"{service.vehicle.license_plate} · {service.service_type}: {target.label.lower()}.",
                 messages.SUCCESS,

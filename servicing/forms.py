@@ -1,12 +1,14 @@
 from django import forms
 
+from concierge.admin.concurrency import StaleEditFormMixin
+
 from .lifecycle import InvalidTransition, check_transition
 from .models import Service, ServiceStatus, ServiceType
 from .selectors import service_type_choices
 from .services import service_type_name_normalise
 
 
-class ServiceForm(forms.ModelForm):
+class ServiceForm(StaleEditFormMixin, forms.ModelForm):
     """The admin's job form. A status edit is checked by the lifecycle here, beside the field, and then
     applied by ServiceAdmin through service_change_status, never by saving the field directly."""
 

@@ -51,12 +51,16 @@ BOARD_CARDS_PER_COLUMN = 20
 
 
 def board_q(*, today):
-    """The jobs the board is about: booked for today, overdue, or completed today."""
-    return Q(scheduled_date=today) | overdue_q(today=today) | Q(status=ServiceStatus.COMPLETED, completed_date=today)
+    """The jobs the board is about: booked for today, overdue, in progress (whatever their booked day:
+    a car on the ramp is on the board, and the home page's "In progress" counts every one of them), or
+    completed today."""
+    return (Q(scheduled_date=today) | overdue_q(today=today) | Q(status=ServiceStatus.IN_PROGRESS)
+            | Q(status=ServiceStatus.COMPLETED, completed_date=today))
 
 
 def board_columns(*, today=None, now=None, per_column=None):
-    """Today's jobs and the overdue ones, one column per status, in two queries whatever their number.
+    """Today's jobs, the overdue ones and those in progress, one column per status, in two queries
+    whatever their number.
 
     The first numbers each column's jobs in board order and counts them (window functions over the
     jobs alone: each arm of board_q is an index scan, see servicing/tests/test_board.py); the second

@@ -10,18 +10,35 @@ from .models import Service, ServiceStatus, ServiceType
 
 
 @transaction.atomic
-def service_change_status(*, service, status, by=None, completed_date=None):
+def service_change_status(
+    *, service: Service, status: str, by=None, completed_date: datetime.date | None = None,
+) -> bool:
     """Move one job along its lifecycle, under a row lock so two people cannot race each other.
 
-    Raises InvalidTransition (nothing written) when the lifecycle forbids the change. Completing a
-    job sets completed_date to today (Nairobi) unless one is given.
+    The decision is taken on the locked row, never on `service` as the caller loaded it: a job already
+    in `status` (someone else got there first, a form saved twice at once, a stale wall screen) is no
+    change, so nothing is written and no event or text follows. Returns whether the job changed.
+
+    Raises InvalidTransition (nothing written) when the lifecycle forbids the change. Starting a job
+    before its booked day moves the booking to today (Nairobi): the seed's CHECK wants a job completed
+    on or after its scheduled date, and a job started on the 30th is done by then, not on the 2nd.
+    Completing a job sets completed_date to today unless one is given.
     """
     locked = Service.objects.select_for_update().get(pk=service.pk)
+    status = ServiceStatus(status)
+    if locked.status == status:
+        service.status, service.completed_date = locked.status, locked.completed_date
+        service.scheduled_date = locked.scheduled_date
+        return False
     check_transition(locked.status, status)
-    locked.status = ServiceStatus(status)
+    locked.status = status
     update_fields = ["status"]
-    if locked.status == ServiceStatus.COMPLETED:
-        locked.completed_date = completed_date or timezone.localdate()
+    today = timezone.localdate()
+    if status == ServiceStatus.IN_PROGRESS and locked.scheduled_date and locked.scheduled_date > today:
+        locked.scheduled_date = today
+        update_fields.append("scheduled_date")
+    if status == ServiceStatus.COMPLETED:
+        locked.completed_date = completed_date or today
         if locked.scheduled_date and locked.completed_date < locked.scheduled_date:
             raise InvalidTransition(
                 f"Completed on {locked.completed_date:%d %b %Y} is before the scheduled date "
@@ -30,18 +47,19 @@ def service_change_status(*, service, status, by=None, completed_date=None):
         update_fields.append("completed_date")
     locked.save(update_fields=update_fields)
     service.status, service.completed_date = locked.status, locked.completed_date
-    return locked
+    service.scheduled_date = locked.scheduled_date
+    return True
 
 
-def service_start(*, service, by=None):
+def service_start(*, service: Service, by=None) -> bool:
     return service_change_status(service=service, status=ServiceStatus.IN_PROGRESS, by=by)
 
 
-def service_complete(*, service, by=None, completed_date: datetime.date | None = None):
+def service_complete(*, service: Service, by=None, completed_date: datetime.date | None = None) -> bool:
     return service_change_status(service=service, status=ServiceStatus.COMPLETED, by=by, completed_date=completed_date)
 
 
-def service_cancel(*, service, by=None):
+def service_cancel(*, service: Service, by=None) -> bool:
     return service_change_status(service=service, status=ServiceStatus.CANCELLED, by=by)
 
 
@@ -54,24 +72,27 @@ class BulkTransitionRefused(Exception):
 
 
 @transaction.atomic
-def service_change_status_bulk(*, services, status, by=None):
+def service_change_status_bulk(*, services, status: str, by=None) -> tuple[int, int]:
     """All or nothing: change every job, or, if any one is refused, none of them.
 
-    Every job is tried so that staff hear about each refused row at once, not one per attempt.
-    Returns the number of jobs changed.
+    Every job is tried so that staff hear about each refused row at once, not one per attempt. A job
+    already in `status` is not refused: it is counted apart and left as it is (no event, no text).
+    Returns (jobs changed, jobs already in `status`).
     """
     refused = []
-    changed = 0
+    changed = unchanged = 0
     for service in services:
         try:
             # A savepoint per job: a refusal never leaves the outer transaction unusable.
-            service_change_status(service=service, status=status, by=by)
-            changed += 1
+            if service_change_status(service=service, status=status, by=by):
+                changed += 1
+            else:
+                unchanged += 1
         except InvalidTransition as error:
             refused.append((service, str(error)))
     if refused:  # raising out of the atomic block rolls back the jobs already changed
         raise BulkTransitionRefused(refused)
-    return changed
+    return changed, unchanged
 
 
 # The service-type catalogue (servicing.models.ServiceType).

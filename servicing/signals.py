@@ -2,8 +2,10 @@
 
 The status a job was loaded with is remembered on the instance, so a save can tell whether the
 status changed. Every status change goes through servicing.services.service_change_status, which
-loads the row under a lock and saves it: one event per job changed, bulk actions included (they
-call the service per row; a queryset .update() would bypass signals and is not used for status).
+decides on the row it loaded under a lock and saves the status only when it differs (the status a job
+already has is no change: no save, so no event): one event per job changed, bulk actions included
+(they call the service per row; a queryset .update() would bypass signals and is not used for status).
+The admin form never saves the status field itself (ServiceAdmin.save_model).
 """
 
 from django.db.models.signals import post_init, post_save

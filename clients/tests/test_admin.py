@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from clients.models import Client
+from concierge.admin.concurrency import row_version
 from clients.tests.factories import ClientFactory
 from concierge.accounts.tests.factories import login_verified
 from fleet.models import Vehicle
@@ -69,8 +70,9 @@ def test_saving_the_client_page_keeps_what_its_car_rows_do_not_show(admin_browse
     car = VehicleFactory(client=owner, license_plate="KDA 123A", vin="JTDBT923501234567", year=2014, mileage=85000,
                          metadata={"colour": "silver", "engine": "1.5 L petrol", "fuel": "petrol"})
     data = client_post(**{"vehicles-TOTAL_FORMS": "1", "vehicles-INITIAL_FORMS": "1",
-                          "vehicles-0-id": str(car.pk), "vehicles-0-client": str(owner.pk)},
-                       **vehicle_row(colour="white"))
+                          "vehicles-0-id": str(car.pk), "vehicles-0-client": str(owner.pk),
+                          "row_version": row_version(Client.objects.get(pk=owner.pk))},
+                       **vehicle_row(colour="white", row_version=row_version(Vehicle.objects.get(pk=car.pk))))
     response = admin_browser.post(reverse("admin:clients_client_change", args=[owner.pk]), data)
     assert response.status_code == 302
     car.refresh_from_db()

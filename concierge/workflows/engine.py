@@ -70,9 +70,12 @@ def _run_action(action, *, workflow, trigger_event, client, vehicle, service, dr
         if dry_run:
             return Step(workflow.name, kind, f"set the job to {action['status']}")
         try:
-            service_change_status(service=service, status=action["status"])
+            changed = service_change_status(service=service, status=action["status"])
         except InvalidTransition as exc:
             return Step(workflow.name, kind, f"set the job to {action['status']}", skipped=str(exc))
+        if not changed:
+            return Step(workflow.name, kind, f"set the job to {action['status']}",
+                        skipped=f"The job is already {ServiceStatus(action['status']).label.lower()}.")
         return Step(workflow.name, kind, f"set the job to {action['status']}")
     if kind == "schedule_follow_up":
         base = service.completed_date or timezone.localdate()

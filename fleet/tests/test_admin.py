@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from clients.tests.factories import ClientFactory
 from concierge.accounts.tests.factories import login_verified
+from concierge.admin.concurrency import row_version
 from fleet.models import Vehicle
 from fleet.tests.factories import VehicleFactory
 from servicing.tests.factories import ServiceFactory
@@ -42,7 +43,8 @@ def test_metadata_is_edited_as_named_fields_and_stored_in_jsonb(admin_browser):
 
 def test_metadata_keys_the_form_does_not_know_are_kept(admin_browser):
     vehicle = VehicleFactory(metadata={"colour": "silver", "import_ref": "KRA-99"})
-    data = vehicle_post(vehicle.client, license_plate=vehicle.license_plate, vin=vehicle.vin, mileage=vehicle.mileage)
+    data = vehicle_post(vehicle.client, license_plate=vehicle.license_plate, vin=vehicle.vin, mileage=vehicle.mileage,
+                        row_version=row_version(vehicle))
     admin_browser.post(reverse("admin:fleet_vehicle_change", args=[vehicle.pk]), data)
     vehicle.refresh_from_db()
     assert vehicle.metadata["import_ref"] == "KRA-99" and vehicle.metadata["colour"] == "blue"
@@ -74,7 +76,8 @@ def test_bad_input_is_a_form_error_next_to_the_field(admin_browser, field, value
 def test_lower_mileage_needs_the_correction_box(admin_browser):
     vehicle = VehicleFactory(mileage=95000)
     url = reverse("admin:fleet_vehicle_change", args=[vehicle.pk])
-    data = vehicle_post(vehicle.client, license_plate=vehicle.license_plate, vin=vehicle.vin, mileage="90000")
+    data = vehicle_post(vehicle.client, license_plate=vehicle.license_plate, vin=vehicle.vin, mileage="90000",
+                        row_version=row_version(vehicle))
     response = admin_browser.post(url, data)
     assert "lower than the last recorded" in str(response.context["adminform"].form.errors["mileage"])
     vehicle.refresh_from_db()

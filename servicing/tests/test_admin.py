@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from concierge.accounts.tests.factories import login_verified
+from concierge.admin.concurrency import row_version
 from fleet.tests.factories import VehicleFactory
 from servicing.models import Service, ServiceStatus
 from servicing.tests.factories import ServiceFactory
@@ -29,6 +30,8 @@ def service_post(service, **overrides):
         "scheduled_date": service.scheduled_date.isoformat() if service.scheduled_date else "",
         "technician": service.technician or "", "cost": str(service.cost), "status": service.status,
         "completed_date": service.completed_date.isoformat() if service.completed_date else "", "notes": "",
+        # The version the page was opened at (concierge.admin.concurrency): the job as stored now.
+        "row_version": row_version(Service.objects.get(pk=service.pk)),
     }
     data.update(overrides)
     return data

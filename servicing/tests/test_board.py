@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.db.models import Q
 from django.utils import timezone
 
 from concierge.accounts.tests.factories import login_verified
@@ -186,3 +187,48 @@ def test_home_page_links_each_figure_to_its_filtered_list(admin_browser):
     for link in (f"{services}?due=today", f"{services}?status__exact=in_progress", f"{services}?due=overdue",
                  reverse("admin:notifications_notification_changelist") + "?status__exact=failed"):
         assert admin_browser.get(link).status_code == 200
+
+
+def test_a_job_started_early_is_on_the_board_and_its_history_shows_the_booking_moved(admin_browser):
+    today = timezone.localdate()
+    booked = today + datetime.timedelta(days=2)
+    job = ServiceFactory(scheduled_date=booked, vehicle=VehicleFactory(license_plate="KDE 512E"))
+    admin_browser.post(reverse("admin:servicing_service_advance", args=[job.pk]), {"from_status": "pending"})
+    assert job in cards_by_status()[ServiceStatus.IN_PROGRESS]
+    admin_browser.post(reverse("admin:servicing_service_advance", args=[job.pk]), {"from_status": "in_progress"})
+    job.refresh_from_db()
+    assert (job.status, job.scheduled_date, job.completed_date) == (ServiceStatus.COMPLETED, today, today)
+    history = admin_browser.get(reverse("admin:servicing_service_history", args=[job.pk])).content.decode()
+    assert f"scheduled_date: {booked.isoformat()} → {today.isoformat()}" in history
+
+
+def test_every_job_in_progress_is_on_the_board_whatever_its_booked_day():
+    today = timezone.localdate()
+    # Started before starting early moved the booking (or imported so): still a car on the ramp.
+    ahead = ServiceFactory(scheduled_date=today + datetime.timedelta(days=2), status=ServiceStatus.IN_PROGRESS)
+    undated = ServiceFactory(scheduled_date=None, status=ServiceStatus.IN_PROGRESS)
+    assert set(cards_by_status()[ServiceStatus.IN_PROGRESS]) == {ahead, undated}
+
+
+def test_board_and_home_page_figures_agree(admin_browser):
+    """Every status on every kind of day: the board's In progress total is the home page's figure, and
+    every job the home page counts (today, in progress, overdue) is on the board."""
+    today = timezone.localdate()
+    for days in (-3, -1, 0, 1, 3):
+        for status in ServiceStatus:
+            ServiceFactory(scheduled_date=today + datetime.timedelta(days=days), status=status,
+                           completed_date=today if status == ServiceStatus.COMPLETED and days <= 0 else None)
+    ServiceFactory(scheduled_date=None, status=ServiceStatus.IN_PROGRESS)
+    counts = dashboard_counts()
+    columns = {c.status: c for c in board_columns()}
+    assert columns[ServiceStatus.IN_PROGRESS].total == counts["in_progress"] == 6
+    from servicing.selectors import board_q, overdue_q
+
+    on_board = set(Service.objects.filter(board_q(today=today)).values_list("pk", flat=True))
+    for home in (Q(scheduled_date=today), Q(status=ServiceStatus.IN_PROGRESS), overdue_q(today=today)):
+        assert set(Service.objects.filter(home).values_list("pk", flat=True)) <= on_board
+    assert sum(c.total for c in columns.values()) == len(on_board)
+    page = " ".join(admin_browser.get(reverse("admin:index")).content.decode().split())
+    board = " ".join(admin_browser.get(reverse(BOARD)).content.decode().split())
+    assert f'<span class="figure">{counts["in_progress"]}</span> In progress' in page
+    assert f'In progress <span class="count">{counts["in_progress"]}</span>' in board
