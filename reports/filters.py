@@ -16,6 +16,10 @@ from .selectors.choices import service_field_values
 
 # Longer custom ranges would make the by-week and by-month tables very long for no use.
 MAX_PERIOD_DAYS = 3 * 366
+# A text box read with the day-first input formats (concierge/formats/), not <input type="date">: the
+# browser draws that one in its own locale's order, month-first on the many phones and PCs set to
+# English (US), whatever the shop's language.
+DAY_FIRST_DATE = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "size": 10, "inputmode": "numeric"})
 
 
 class PeriodForm(forms.Form):
@@ -47,10 +51,10 @@ class PeriodFilterSet(django_filters.FilterSet):
         label="Period", choices=PRESETS, method="period_is_applied_per_figure", empty_label=None
     )
     start = django_filters.DateFilter(
-        label="From", method="period_is_applied_per_figure", widget=forms.DateInput(attrs={"type": "date"})
+        label="From", method="period_is_applied_per_figure", widget=DAY_FIRST_DATE
     )
     end = django_filters.DateFilter(
-        label="To", method="period_is_applied_per_figure", widget=forms.DateInput(attrs={"type": "date"})
+        label="To", method="period_is_applied_per_figure", widget=DAY_FIRST_DATE
     )
 
     class Meta:
