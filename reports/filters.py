@@ -63,9 +63,14 @@ class PeriodFilterSet(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, **kwargs):
         data = data.copy() if data is not None else {}
-        # No period in the URL: this month. A custom start/end alone means a custom period.
-        if not data.get("period"):
-            data["period"] = "custom" if (data.get("start") or data.get("end")) else DEFAULT_PRESET
+        # Typed dates are the period asked for, whatever the Period box still says: a manager who types
+        # From/To and leaves Period on "This month" was shown this month. No dates and no period: this
+        # month. (The page's filters.js empties the dates when a preset is picked, so picking one after
+        # a custom period is not overridden by the dates still in their boxes.)
+        if data.get("start") or data.get("end"):
+            data["period"] = "custom"
+        elif not data.get("period"):
+            data["period"] = DEFAULT_PRESET
         super().__init__(data, *args, **kwargs)
 
     def period_is_applied_per_figure(self, queryset, name, value):
