@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
 from concierge.admin.concurrency import StaleEditAdminMixin, StaleEditInlineFormSet
@@ -15,6 +16,11 @@ from .forms import ClientForm
 from .models import Client
 from .phones import format_phone_for_display
 from .selectors import client_search_filter, client_service_history, clients_sharing_phone
+
+
+def date_or_dash(day):
+    # The locale's day-first format (5 Nov 2026), as the admin's own columns; str(date) is ISO.
+    return date_format(day) if day else "—"
 
 
 class VehicleRowForm(VehicleForm):
@@ -126,7 +132,7 @@ class ClientAdmin(StaleEditAdminMixin, PersonalDataAdminMixin, AuditHistoryMixin
                 (
                     reverse("admin:servicing_service_change", args=[s.pk]), s.service_type,
                     s.vehicle.license_plate or s.vehicle.vin, s.get_status_display(),
-                    s.scheduled_date or "—", s.completed_date or "—", s.technician or "—", f"{s.cost:,.2f}",
+                    date_or_dash(s.scheduled_date), date_or_dash(s.completed_date), s.technician or "—", f"{s.cost:,.2f}",
                 )
                 for s in services
             ),

@@ -1,9 +1,12 @@
 from django import forms
+from django.core.validators import MaxLengthValidator
 
 from concierge.admin.concurrency import StaleEditFormMixin
 
 from .models import Vehicle
-from .validators import normalise_plate, normalise_vin, validate_mileage, vin_check_digit_matches
+from .validators import (
+    normalise_plate, normalise_vin, validate_mileage, vin_check_digit_matches, vin_uses_check_digit,
+)
 
 METADATA_KEYS = ("colour", "engine", "transmission", "fuel", "body_type")
 
@@ -41,6 +44,19 @@ class VehicleForm(StaleEditFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.warnings = []
+        # The plate and VIN are judged whole by their validators, which say what is wrong with them. The
+        # model's max_length (checked first, and put on the box as maxlength, where the browser cuts a
+        # pasted VIN with spaces to 17 characters without a word) would refuse `JTDBT 9235 0123 4567`
+        # before its spaces were taken out. Neither stored form comes near the column's length.
+        for name in ("license_plate", "vin"):
+            if name in self.fields:
+                field = self.fields[name]
+                field.max_length = None
+                field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+                field.widget.attrs.pop("maxlength", None)
+        if "license_plate" in self.fields:
+            # Spaces alone are kept, to be refused by normalise_plate rather than saved as no plate.
+            self.fields["license_plate"].strip = False
         stored = self.instance.metadata or {}
         for name in METADATA_KEYS:
             if name in self.fields:
@@ -51,10 +67,11 @@ class VehicleForm(StaleEditFormMixin, forms.ModelForm):
 
     def clean_vin(self):
         vin = normalise_vin(self.cleaned_data.get("vin"))
-        if not vin_check_digit_matches(vin):
+        # Only North American makers use the check digit; elsewhere the 9th character is anything.
+        if vin_uses_check_digit(vin) and not vin_check_digit_matches(vin):
             self.warnings.append(
-                f"VIN {vin}: its 9th character is not the North American check digit. That is normal for "
-                "Japanese and European imports; check the chassis plate if the car is from North America."
+                f"VIN {vin}: a North American VIN (it starts with {vin[0]}) whose 9th character is not its "
+                "check digit. Check the VIN on the chassis plate: a character may be mistyped."
             )
         return vin
 

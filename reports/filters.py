@@ -16,6 +16,10 @@ from .selectors.choices import service_field_values
 
 # Longer custom ranges would make the by-week and by-month tables very long for no use.
 MAX_PERIOD_DAYS = 3 * 366
+# A text box read with the day-first input formats (concierge/formats/), not <input type="date">: the
+# browser draws that one in its own locale's order, month-first on the many phones and PCs set to
+# English (US), whatever the shop's language.
+DAY_FIRST_DATE = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "size": 10, "inputmode": "numeric"})
 
 
 class PeriodForm(forms.Form):
@@ -47,10 +51,10 @@ class PeriodFilterSet(django_filters.FilterSet):
         label="Period", choices=PRESETS, method="period_is_applied_per_figure", empty_label=None
     )
     start = django_filters.DateFilter(
-        label="From", method="period_is_applied_per_figure", widget=forms.DateInput(attrs={"type": "date"})
+        label="From", method="period_is_applied_per_figure", widget=DAY_FIRST_DATE
     )
     end = django_filters.DateFilter(
-        label="To", method="period_is_applied_per_figure", widget=forms.DateInput(attrs={"type": "date"})
+        label="To", method="period_is_applied_per_figure", widget=DAY_FIRST_DATE
     )
 
     class Meta:
@@ -59,9 +63,14 @@ class PeriodFilterSet(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, **kwargs):
         data = data.copy() if data is not None else {}
-        # No period in the URL: this month. A custom start/end alone means a custom period.
-        if not data.get("period"):
-            data["period"] = "custom" if (data.get("start") or data.get("end")) else DEFAULT_PRESET
+        # Typed dates are the period asked for, whatever the Period box still says: a manager who types
+        # From/To and leaves Period on "This month" was shown this month. No dates and no period: this
+        # month. (The page's filters.js empties the dates when a preset is picked, so picking one after
+        # a custom period is not overridden by the dates still in their boxes.)
+        if data.get("start") or data.get("end"):
+            data["period"] = "custom"
+        elif not data.get("period"):
+            data["period"] = DEFAULT_PRESET
         super().__init__(data, *args, **kwargs)
 
     def period_is_applied_per_figure(self, queryset, name, value):

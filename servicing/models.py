@@ -8,7 +8,9 @@ from concierge.audit.triggers import audit_trigger
 from concierge.db.fields import PgEnumField
 from concierge.db.models import TimestampedModel, set_updated_at_trigger
 
-from .validators import validate_cost
+from concierge.db.functions import CurrentDate
+
+from .validators import EARLIEST_SCHEDULED_DATE, SCHEDULE_AHEAD_DAYS, validate_cost, validate_scheduled_date
 
 
 # Who sees what beyond the pages they may open (docs/staff-guide.md, "Roles"): a job's price, and the
@@ -65,7 +67,7 @@ class Service(TimestampedModel):
         enum_name="service_status", choices=ServiceStatus.choices,
         default=ServiceStatus.PENDING, db_default=ServiceStatus.PENDING,
     )
-    scheduled_date = models.DateField(null=True, blank=True)
+    scheduled_date = models.DateField(null=True, blank=True, validators=[validate_scheduled_date])
     completed_date = models.DateField(null=True, blank=True)
     cost = models.DecimalField(
         max_digits=10, decimal_places=2, default=Decimal("0.00"), db_default=Decimal("0.00"), validators=[validate_cost],
@@ -108,6 +110,19 @@ class Service(TimestampedModel):
                 name="services_completed_after_scheduled",
             ),
             models.CheckConstraint(condition=models.Q(cost__gte=0), name="services_cost_not_negative"),
+            # validate_scheduled_date's bounds, for every path that skips the forms (imports by SQL, a
+            # workflow's follow-up). The top bound moves on with CURRENT_DATE, so a row once accepted
+            # stays valid; one day of slack for CURRENT_DATE in UTC against today in Nairobi.
+            models.CheckConstraint(
+                condition=models.Q(scheduled_date__isnull=True) | (
+                    models.Q(scheduled_date__gte=EARLIEST_SCHEDULED_DATE)
+                    & models.Q(scheduled_date__lte=models.ExpressionWrapper(
+                        CurrentDate() + models.Value(SCHEDULE_AHEAD_DAYS + 1), output_field=models.DateField(),
+                    ))
+                ),
+                name="services_scheduled_date_bounds",
+                violation_error_message="A job is booked from 1 Jan 2000 to two years ahead.",
+            ),
         ]
         permissions = [
             ("change_service_price", "Can change the price of a service job"),

@@ -21,12 +21,12 @@ def test_import_applies_the_admins_normalisation(tmp_path, capsys):
     path = write_csv(
         tmp_path,
         "Wanjiru,Kamau,Wanjiru@Example.co.ke,0712 345 678,yes,kda123a,Toyota,Fielder,2015,jtdbt923501234567,85000,silver",
-        "Wanjiru,Kamau,wanjiru@example.co.ke,,,kdb 9z,Mazda,Demio,2012,jm1de123456789012,40000,",
+        "Wanjiru,Kamau,wanjiru@example.co.ke,,,kdb 009z,Mazda,Demio,2012,jm1de123456789012,40000,",
     )
     call_command("import_clients", str(path))
     client = Client.objects.get()
     assert (client.phone, client.email, client.consent_gdpr) == ("+254712345678", "wanjiru@example.co.ke", True)
-    assert sorted(Vehicle.objects.values_list("license_plate", flat=True)) == ["KDA 123A", "KDB 9Z"]
+    assert sorted(Vehicle.objects.values_list("license_plate", flat=True)) == ["KDA 123A", "KDB 009Z"]
     assert Vehicle.objects.get(license_plate="KDA 123A").metadata == {"colour": "silver"}
     assert "1 client(s) and 2 vehicle(s) imported" in capsys.readouterr().out
 
@@ -60,11 +60,11 @@ def test_dry_run_writes_nothing(tmp_path):
 
 def test_existing_client_gets_the_car_and_keeps_their_details(tmp_path):
     existing = ClientFactory(email="njeri@example.co.ke", phone="+254711000000")
-    path = write_csv(tmp_path, "N,W,NJERI@example.co.ke,0799 999 999,,KDF 1A,Honda,Fit,2016,JHMGE88409S012345,100,")
+    path = write_csv(tmp_path, "N,W,NJERI@example.co.ke,0799 999 999,,KDF 001A,Honda,Fit,2016,JHMGE88409S012345,100,")
     call_command("import_clients", str(path))
     existing.refresh_from_db()
     assert existing.phone == "+254711000000"
-    assert existing.vehicles.get().license_plate == "KDF 1A"
+    assert existing.vehicles.get().license_plate == "KDF 001A"
 
 
 def test_unknown_columns_and_unreadable_files_are_command_errors(tmp_path):

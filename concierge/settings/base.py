@@ -147,6 +147,8 @@ TIME_ZONE = "Africa/Nairobi"
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Day-first dates (05/11/2026 is 5 November) in every language we serve: concierge/formats/.
+FORMAT_MODULE_PATH = ["concierge.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")

@@ -50,11 +50,11 @@ def test_metadata_keys_the_form_does_not_know_are_kept(admin_browser):
     assert vehicle.metadata["import_ref"] == "KRA-99" and vehicle.metadata["colour"] == "blue"
 
 
-def test_vin_without_north_american_check_digit_is_saved_with_a_warning(admin_browser):
+def test_north_american_vin_with_a_wrong_check_digit_is_saved_with_a_warning(admin_browser):
     owner = ClientFactory()
-    response = admin_browser.post(reverse("admin:fleet_vehicle_add"), vehicle_post(owner, vin="JTDBT923501234567"))
+    response = admin_browser.post(reverse("admin:fleet_vehicle_add"), vehicle_post(owner, vin="1M8GDM9A1KP042788"))
     assert response.status_code == 302
-    assert Vehicle.objects.filter(vin="JTDBT923501234567").exists()
+    assert Vehicle.objects.filter(vin="1M8GDM9A1KP042788").exists()
     assert any("check digit" in str(m) for m in get_messages(response.wsgi_request))
 
 

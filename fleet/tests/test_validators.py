@@ -39,8 +39,10 @@ def test_motorcycle_plate_keeps_its_four_letter_prefix():
     assert normalise_plate("kmea456b") == "KMEA 456B"
 
 
-def test_empty_plate_is_none():
-    assert normalise_plate("  ") is None
+def test_empty_plate_is_none_and_spaces_alone_are_refused():
+    assert normalise_plate("") is None
+    with pytest.raises(ValidationError):
+        normalise_plate("  ")
 
 
 def test_year_runs_from_1900_to_next_year():

@@ -70,8 +70,9 @@ class ReportPage(PermissionRequiredMixin, TemplateView):
             self.scope = self.filterset.qs
             if table_name:
                 table = getattr(self, f"table_{table_name}")()
+                # Day first, as everywhere (01-Nov-2026): no slash may appear in a file name.
                 return table.csv_response(
-                    filename=f"{self.slug}-{table_name}-{self.period.start}-to-{self.period.end}.csv"
+                    filename=f"{self.slug}-{table_name}-{self.period.start:%d-%b-%Y}-to-{self.period.end:%d-%b-%Y}.csv"
                 )
             response = self.render_to_response(self.get_context_data())
             return response.render()
