@@ -86,7 +86,7 @@ def test_the_migration_rebooks_jobs_already_started_early():
 
     from django.db import connection
 
-    migration = importlib.import_module("servicing.migrations.0010_rebook_jobs_started_early")
+    migration = importlib.import_module("servicing.migrations.0014_rebook_jobs_started_early")
     today = timezone.localdate()
     early = ServiceFactory(status=ServiceStatus.IN_PROGRESS, scheduled_date=today + datetime.timedelta(days=4))
     late = ServiceFactory(status=ServiceStatus.IN_PROGRESS, scheduled_date=today - datetime.timedelta(days=2))

@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('fleet', '0008_client_plate_index'),
-        ('servicing', '0009_report_completed_idx_type_technician'),
+        ('servicing', '0014_rebook_jobs_started_early'),
     ]
 
     operations = [

@@ -30,7 +30,7 @@ def rebook_jobs_started_early(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("servicing", "0009_report_completed_idx_type_technician"),
+        ("servicing", "0013_service_type_audit"),
         ("audit", "0006_user_timestamp_index"),
     ]
 
