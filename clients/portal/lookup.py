@@ -58,4 +58,3 @@ def clients_sharing_phone_hash(phone_hash):
     if not phone_hash:
         return []
     return list(Client.objects.filter(phone_hash=phone_hash).order_by("first_name", "last_name", "pk"))
-
