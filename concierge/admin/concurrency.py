@@ -8,6 +8,11 @@ what changed, who changed it and when (read from the audit trail). A save that g
 the columns whose value differs from the locked row (`save_changed`): a field the user did not touch
 is never written back, so nobody's value is reset by a page that was merely open.
 
+updated_at is CURRENT_TIMESTAMP, the writing transaction's start time: saves by different transactions
+give different versions (tests that play two staff members commit between their saves), and the audit
+rows of the changes made since a version are those stamped after it (a transaction that began before
+the one a page saw, and committed after it, is caught by the version but told as "saved again").
+
 The pieces, for any model with `updated_at` and an audit trigger:
 - StaleEditFormMixin for the ModelForm (before forms.ModelForm in the bases);
 - StaleEditAdminMixin for the ModelAdmin and for inlines whose rows are edited (it adds the hidden

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from clients.models import Client
 from clients.tests.factories import ClientFactory
+from concierge.admin.concurrency import row_version
 from concierge.accounts.roles import FRONT_DESK, MANAGER, ROLE_PERMISSIONS, TECHNICIAN, roles_apply
 from concierge.accounts.tests.factories import login_verified, staff_in_role
 from fleet.tests.factories import VehicleFactory
@@ -28,6 +29,7 @@ def service_post(service, **overrides):
         "vehicle": str(service.vehicle_id), "service_type": service.service_type, "description": "",
         "scheduled_date": service.scheduled_date.isoformat(), "technician": service.technician,
         "cost": str(service.cost), "status": service.status, "completed_date": "", "notes": "",
+        "row_version": row_version(service),  # the version the page was opened at
     }
     data.update(overrides)
     return data
@@ -58,7 +60,8 @@ def test_technician_moves_jobs_along_and_adds_notes(client):
     browser = logged_in(client, TECHNICIAN)
     job = ServiceFactory(status=ServiceStatus.IN_PROGRESS, scheduled_date=timezone.localdate())
     response = browser.post(reverse("admin:servicing_service_change", args=[job.pk]),
-                            {"status": "completed", "completed_date": "", "notes": "Pads replaced", "technician": "Ann"})
+                            {"status": "completed", "completed_date": "", "notes": "Pads replaced", "technician": "Ann",
+                             "row_version": row_version(job)})
     assert response.status_code == 302
     job.refresh_from_db()
     assert (job.status, job.notes) == (ServiceStatus.COMPLETED, "Pads replaced")
