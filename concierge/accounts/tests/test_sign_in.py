@@ -160,6 +160,7 @@ def test_a_manager_without_an_authenticator_goes_from_password_sign_in_to_enrolm
     device = TOTPDevice.objects.get(user=manager, confirmed=False)
     secret = re.search(r'class="otp-secret">([A-Z2-7 ]+)<', html).group(1)
     assert "otpauth://totp/" in html and 'src="data:image/svg+xml' in html
+    assert f'action="{reverse("admin:logout")}"' in html  # a way out while the header's links are hidden
 
     wrong = client.post(reverse("admin:two_factor"), {"otp_token": "000000" if totp_code(device) != "000000" else "111111"})
     assert wrong.status_code == 400 and client.get("/admin/").status_code == 302
