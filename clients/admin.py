@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 from concierge.admin.inlines import INLINE_ROWS_SHOWN, BoundedInlineMixin
 from concierge.admin.changelists import LargeTableAdminMixin
 from concierge.audit.admin_mixins import AuditHistoryMixin, PersonalDataAdminMixin
-from fleet.forms import VehicleForm
+from fleet.forms import VehicleForm, VehicleRowFormSet
 from fleet.models import Vehicle
 
 from .forms import ClientForm
@@ -39,6 +39,7 @@ class VehicleInline(BoundedInlineMixin, admin.TabularInline):
 
     model = Vehicle
     form = VehicleRowForm
+    formset = VehicleRowFormSet
     extra = 0
     fields = ("license_plate", "make", "model", "year", "vin", "mileage", "colour")
     show_change_link = True
