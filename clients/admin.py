@@ -5,10 +5,10 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
-from concierge.admin.inlines import INLINE_ROWS_SHOWN, BoundedInlineMixin
+from concierge.admin.inlines import INLINE_ROWS_SHOWN, BoundedInlineFormSet, BoundedInlineMixin
 from concierge.admin.changelists import LargeTableAdminMixin
 from concierge.audit.admin_mixins import AuditHistoryMixin, PersonalDataAdminMixin
-from fleet.forms import VehicleForm, VehicleRowFormSet
+from fleet.forms import VehicleForm, VehicleRowsUniqueMixin
 from fleet.models import Vehicle
 
 from .forms import ClientForm
@@ -28,6 +28,10 @@ class VehicleRowForm(VehicleForm):
     the client page was saved (and built five unused fields for each of the 20 rows)."""
 
     engine = transmission = fuel = body_type = mileage_correction = None
+
+
+class VehicleRowFormSet(VehicleRowsUniqueMixin, BoundedInlineFormSet):
+    pass
 
 
 class VehicleInline(BoundedInlineMixin, admin.TabularInline):

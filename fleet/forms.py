@@ -1,7 +1,6 @@
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.validators import MaxLengthValidator
-from django.forms.models import BaseInlineFormSet
 
 from .models import Vehicle
 from .validators import (
@@ -130,8 +129,8 @@ class VehicleForm(forms.ModelForm):
 
 
 
-class VehicleRowFormSet(BaseInlineFormSet):
-    """The client page's car rows. Two rows with the same plate or VIN get one message, beside the field
+class VehicleRowsUniqueMixin:
+    """For a formset of car rows (the client page's). Two rows with the same plate or VIN get one message, beside the field
     of the later row and in its label's words; Django's own check named the column (`license_plate`) above
     the rows and said "Please correct the duplicate values below." in the row as well."""
 
