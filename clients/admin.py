@@ -9,7 +9,7 @@ from concierge.admin.concurrency import StaleEditAdminMixin, StaleEditInlineForm
 from concierge.admin.inlines import INLINE_ROWS_SHOWN, BoundedInlineFormSet, BoundedInlineMixin
 from concierge.admin.changelists import LargeTableAdminMixin
 from concierge.audit.admin_mixins import AuditHistoryMixin, PersonalDataAdminMixin
-from fleet.forms import VehicleForm
+from fleet.forms import VehicleForm, VehicleRowsUniqueMixin
 from fleet.models import Vehicle
 
 from .forms import ClientForm
@@ -31,8 +31,9 @@ class VehicleRowForm(VehicleForm):
     engine = transmission = fuel = body_type = mileage_correction = None
 
 
-class VehicleRowFormSet(StaleEditInlineFormSet, BoundedInlineFormSet):
-    """The bounded rows, each checked for edits made since the page was opened and saved column by column."""
+class VehicleRowFormSet(VehicleRowsUniqueMixin, StaleEditInlineFormSet, BoundedInlineFormSet):
+    """The bounded rows: one message per duplicate plate or VIN, each row checked for edits made since
+    the page was opened and saved column by column."""
 
 
 class VehicleInline(StaleEditAdminMixin, BoundedInlineMixin, admin.TabularInline):

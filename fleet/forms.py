@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.validators import MaxLengthValidator
 
 from concierge.admin.concurrency import StaleEditFormMixin
@@ -9,6 +10,11 @@ from .validators import (
 )
 
 METADATA_KEYS = ("colour", "engine", "transmission", "fuel", "body_type")
+# The plate is unique however it is spaced (the constraint on the plate without spaces): its message is
+# the one staff see for a plate that is taken.
+PLATE_TAKEN = next(
+    c for c in Vehicle._meta.constraints if c.name == "vehicles_plate_compact_uniq"
+).violation_error_message
 
 
 class VehicleForm(StaleEditFormMixin, forms.ModelForm):
@@ -75,6 +81,29 @@ class VehicleForm(StaleEditFormMixin, forms.ModelForm):
             )
         return vin
 
+    def validate_unique(self):
+        # The plate's uniqueness is the constraint's, checked just before (in _post_clean); the field's own
+        # unique check said the same again in other words ("Vehicle with this License plate already exists.").
+        exclude = self._get_validation_exclusions() | {"license_plate"}
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except forms.ValidationError as error:
+            self._update_errors(error)
+
+    def _post_clean(self):
+        super()._post_clean()
+        # The constraint speaks for the whole form (it is an expression, not a field): its message is put
+        # beside the plate, where the problem is.
+        general = self._errors.get(NON_FIELD_ERRORS) if self._errors else None
+        if general and PLATE_TAKEN in general:
+            rest = [error for error in general.as_data() if PLATE_TAKEN not in error.messages]
+            if rest:
+                self._errors[NON_FIELD_ERRORS] = self.error_class(rest, error_class="nonfield", renderer=self.renderer)
+            else:
+                del self._errors[NON_FIELD_ERRORS]
+            if "license_plate" not in self._errors:
+                self.add_error("license_plate", PLATE_TAKEN)
+
     def clean(self):
         cleaned = super().clean()
         mileage = cleaned.get("mileage")
@@ -100,3 +129,26 @@ class VehicleForm(StaleEditFormMixin, forms.ModelForm):
         self.instance.metadata = metadata or None
         return super().save(commit=commit)
 
+
+
+class VehicleRowsUniqueMixin:
+    """For a formset of car rows (the client page's). Two rows with the same plate or VIN get one message, beside the field
+    of the later row and in its label's words; Django's own check named the column (`license_plate`) above
+    the rows and said "Please correct the duplicate values below." in the row as well."""
+
+    UNIQUE_FIELDS = ("license_plate", "vin")
+
+    def validate_unique(self):
+        rows = [(number, form) for number, form in enumerate(self.forms, start=1)
+                if form.is_valid() and form not in self.deleted_forms]
+        for name in self.UNIQUE_FIELDS:
+            first_row = {}
+            for number, form in rows:
+                value = form.cleaned_data.get(name)
+                if not value:
+                    continue
+                if value in first_row:
+                    label = form.fields[name].label
+                    form.add_error(name, f"{label} {value} is already in row {first_row[value]}: each car once.")
+                else:
+                    first_row[value] = number

@@ -196,10 +196,12 @@ class ServiceAdmin(StaleEditAdminMixin, AuditHistoryMixin, LargeTableAdminMixin,
         except BulkTransitionRefused as refused:
             self.message_user(
                 request,
+                # One error; the refused jobs as lines in it. A <ul> inside a message is drawn by the admin's
+                # CSS as more (green, success-styled) messages inside the red one.
                 format_html(
-                    "Nothing changed: {} of the {} selected jobs cannot be {}.<ul>{}</ul>",
+                    "Nothing changed: {} of the {} selected jobs cannot be {}.{}",
                     len(refused.refused), len(services), verb,
-                    format_html_join("", "<li>{} ({}): {}</li>",
+                    format_html_join("", "<br>{} ({}): {}",
                                      ((s.service_type, s.vehicle.license_plate or s.vehicle.vin, reason)
                                       for s, reason in refused.refused)),
                 ),

@@ -120,3 +120,17 @@ def test_the_portal_shows_dates_day_first_in_english_and_swahili(client, languag
     assert booked in page
     assert_day_first(page, shows="5 ")
     assert re.search(r"\b5 Nov\w* 2026", visible_text(page))
+
+
+def test_the_job_board_shows_dates_day_first(client, superuser):
+    client.force_login(superuser)
+    ServiceFactory(scheduled_date=datetime.date(2026, 11, 5), status=ServiceStatus.IN_PROGRESS)
+    board = client.get(reverse("admin:servicing_service_board")).text
+    assert not MONTH_FIRST.findall(visible_text(board))
+
+
+def test_message_templates_get_the_scheduled_date_day_first():
+    from concierge.workflows.templating import context_for
+
+    service = ServiceFactory(scheduled_date=NOV_5)
+    assert context_for(service=service, dry_run=True)["scheduled_date"] == "5 Nov 2026"
