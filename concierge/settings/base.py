@@ -110,6 +110,10 @@ def _database_config(var_name):
 
 
 DATABASES = {"default": _database_config("DATABASE_URL")}
+# The role that owns the schema: `manage.py migrate` (and flush) connect with it, the web and workers
+# with DATABASE_URL's role, which owns nothing (concierge/db/roles.py). Same server and database.
+# Unset: everything runs as DATABASE_URL's role (a deploy check warns).
+DATABASE_OWNER = _database_config("DATABASE_OWNER_URL") if env("DATABASE_OWNER_URL", default="") else None
 
 # --- Reports ---
 # A read replica for the manager report pages (docs/reports.md). Unset: reports read from `default`.
