@@ -92,6 +92,12 @@ def pytest_runtest_teardown(item):
             _use_role("app")
 
 
+@pytest.fixture(autouse=True)
+def _erasure_ledger(settings, tmp_path_factory):
+    # Each test its own erasure ledger (concierge/audit/ledger.py), never the checkout's var/.
+    settings.ERASURE_LEDGER_DIR = tmp_path_factory.mktemp("erasure-ledger")
+
+
 @pytest.fixture
 def staff_password():
     from concierge.accounts.tests.factories import PASSWORD

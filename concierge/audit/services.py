@@ -10,6 +10,7 @@ from django.utils import timezone
 from concierge.db.partitions import ensure_monthly_partitions, partition_key
 
 from .context import set_acting_user
+from .ledger import record_erasure
 from .selectors import client_record_ids
 
 ERASED = "[erased]"
@@ -25,20 +26,29 @@ ERASED_FIRST_NAME, ERASED_LAST_NAME = "Erased", "client"
 ERASURE_NOTE = "personal data erased on the client's request"
 
 
+def client_is_erased(client) -> bool:
+    """The client's row holds nothing of the person any more (as client_erase leaves it)."""
+    return (client.first_name, client.last_name, client.phone, client.address) == (
+        ERASED_FIRST_NAME, ERASED_LAST_NAME, None, None)
+
+
 @transaction.atomic
-def client_erase(*, client, by):
+def client_erase(*, client, by, record: bool = True):
     """Anonymise a client on their request; their vehicles' service records and costs stay.
 
     Names, email, phone and address are replaced, notification texts erased, portal links deleted,
     and the same values scrubbed from audit_logs by the owner's function (concierge/audit/owner_sql.py:
     the application role cannot change audit rows itself), which also writes the audit row recording
-    that the erasure happened, and by whom. The erasure ledger (concierge/audit/ledger.py) notes the
-    client's id once the transaction commits, so a restored backup can be erased again.
+    that the erasure happened, and by whom. The erasure ledger (concierge/audit/ledger.py, outside
+    the database) notes the client's id first, so that the erasure can be applied again to a
+    restored backup; `record=False` when re-applying it (reapply_erasures).
     """
     from clients.models import Client
     from clients.portal.models import PortalToken
     from notifications.models import Notification
 
+    if record:  # before any change: no erasure without its line (LedgerError: nothing was erased)
+        record_erasure(client.pk)
     set_acting_user(by.pk if by else None)
     ids = client_record_ids(client_id=client.pk)
     client = Client.objects.select_for_update().get(pk=client.pk)

@@ -152,6 +152,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # development defaults; production.py refuses to start without them.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 FIELD_HASH_KEY = env("FIELD_HASH_KEY", default="")
+# The erasure ledger (docs/backups.md): client ids and times of erasures, outside the database, so that
+# `manage.py reapply_erasures` can erase them again after a backup is restored. Back it up apart from
+# the database dumps; never inside them.
+ERASURE_LEDGER_DIR = env.path("ERASURE_LEDGER_DIR", default=BASE_DIR / "var" / "erasure-ledger")
 # Notifications and audit rows older than this are purged by the nightly beat task: whole expired months
 # dropped as partitions, the month the cutoff falls in deleted this many rows per transaction.
 AUDIT_RETENTION_MONTHS = env.int("AUDIT_RETENTION_MONTHS", default=24)
