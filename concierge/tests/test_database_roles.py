@@ -148,3 +148,11 @@ def test_a_table_the_owner_creates_later_is_granted_to_the_application_role_by_d
                        "has_table_privilege(%s, 'role_probe', 'TRUNCATE'), "
                        "has_sequence_privilege(%s, 'role_probe_id_seq', 'USAGE')", [app_role()] * 3)
         assert cursor.fetchone() == (True, False, True)
+
+
+def test_the_deploy_check_warns_when_the_application_role_owns_the_schema(settings):
+    from concierge.audit.checks import database_roles_check
+
+    assert database_roles_check(None) == []
+    settings.DATABASE_OWNER = None
+    assert [warning.id for warning in database_roles_check(None)] == ["audit.W002"]
