@@ -189,10 +189,10 @@ def _ensure_roles(conn):
             say(f"created role {role}")
 
 
-def _hand_over_to_owner(info):
+def _hand_over_to_owner(info, dbname=DB_NAME):
     """A database made before the two roles existed belongs to the superuser: give it and every object
     of its public schema to the owner role, so that migrations (as the owner) can alter them."""
-    conn = _pg_connect(info, DB_NAME)
+    conn = _pg_connect(info, dbname)
     with conn:
         objects = conn.execute(
             """SELECT CASE c.relkind WHEN 'S' THEN 'SEQUENCE' WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'
@@ -209,7 +209,7 @@ def _hand_over_to_owner(info):
         for kind, name in objects:
             conn.execute(f'ALTER {kind} {name} OWNER TO "{DB_OWNER}"')
         if objects:
-            say(f"gave {len(objects)} objects of database {DB_NAME} to role {DB_OWNER}")
+            say(f"gave {len(objects)} objects of database {dbname} to role {DB_OWNER}")
 
 
 def start_postgres():

@@ -4,7 +4,6 @@ import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from django.db import connection
 from django.utils import timezone
 
 from concierge.audit.tasks import create_upcoming_partitions, purge_expired_records
