@@ -17,7 +17,7 @@ class AuditConfig(AppConfig):
 def _after_migrate(sender, using, **kwargs):
     """As the owner (migrate runs as it): the owner's functions, the application role's grants, the
     retention period, then this month's partitions and the next ones."""
-    from django.db import connections, transaction
+    from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
     from concierge.db import owner_functions, roles
 
@@ -30,7 +30,7 @@ def _after_migrate(sender, using, **kwargs):
         # pgtrigger wrote its own version while installing triggers: ours honours no session setting.
         owner_functions.install_ignore_function(cursor)
         roles.record_retention_policy(cursor, retention_days(settings.AUDIT_RETENTION_MONTHS))
-        app = roles.app_role(using)
+        app = roles.app_role(using) if using == DEFAULT_DB_ALIAS else None
         if app is not None and app != settings.DATABASE_OWNER["USER"]:
             roles.grant_app_role(cursor, app, functions=(owner_sql.SIGNATURE,))
     # A fresh (or test) database, or one migrated long after its last beat run, gets this month's
