@@ -41,6 +41,63 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+# --- Database roles (concierge/db/roles.py) ---------------------------------------------------------
+# The test database is created and migrated as the owner role (DATABASE_OWNER_URL), and the tests run
+# as the application role (DATABASE_URL), as the web and workers do. A test of what only the owner
+# may do (migrations, the owner's functions with a free cutoff) is marked `owner_role`: its
+# connection is the owner's for that test. Nothing changes when no DATABASE_OWNER_URL is set.
+_ROLES = {"app": None, "ready": False, "want_owner": False}
+
+
+def _use_role(role):
+    from django.conf import settings
+
+    from concierge.db import roles
+
+    if settings.DATABASE_OWNER is None:
+        return
+    credentials = roles.owner_credentials() if role == "owner" else _ROLES["app"]
+    previous = roles.switch_credentials("default", credentials)
+    if _ROLES["app"] is None:
+        _ROLES["app"] = previous
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    _use_role("owner")  # CREATE DATABASE and migrate
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    _use_role("owner" if _ROLES["want_owner"] else "app")
+    _ROLES["ready"] = True
+    yield
+    _use_role("owner")  # the teardown drops the test database
+    _ROLES["ready"] = False
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    _ROLES["want_owner"] = item.get_closest_marker("owner_role") is not None
+    if _ROLES["ready"] and _ROLES["want_owner"]:
+        _use_role("owner")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item):
+    yield
+    if _ROLES["want_owner"]:
+        _ROLES["want_owner"] = False
+        if _ROLES["ready"]:
+            _use_role("app")
+
+
+@pytest.fixture(autouse=True)
+def _erasure_ledger(settings, tmp_path_factory):
+    # Each test its own erasure ledger (concierge/audit/ledger.py), never the checkout's var/.
+    settings.ERASURE_LEDGER_DIR = tmp_path_factory.mktemp("erasure-ledger")
+
+
 @pytest.fixture
 def staff_password():
     from concierge.accounts.tests.factories import PASSWORD

@@ -21,7 +21,11 @@ def database_name(scale):
 
 
 def server_connection(settings_db):
-    """Autocommit connection to the server's maintenance database (CREATE/DROP DATABASE)."""
+    """Autocommit connection to the server's maintenance database (CREATE/DROP DATABASE), as the owner
+    role when there is one (the application role may not create databases; the owner then owns it)."""
+    from django.conf import settings
+
+    settings_db = settings.DATABASE_OWNER or settings_db
     return psycopg.connect(
         dbname="postgres", host=settings_db["HOST"] or None, port=settings_db["PORT"] or None,
         user=settings_db["USER"] or None, password=settings_db["PASSWORD"] or None, autocommit=True,

@@ -25,18 +25,16 @@ class Rollback(Exception):
 
 
 def _by_rows(*, before, batch_size):
-    """The purge as it was (concierge/audit/services.py before partitioning), by the partition keys."""
+    """The purge as it was (concierge/audit/services.py before partitioning), by the partition keys.
+    Run as the owner role (main() connects as it): only the owner may delete audit rows."""
     import pgtrigger
     from django.db import connection, transaction
 
-    from concierge.audit.context import audit_erasure
-
     counts = {}
     for table, column in (("notifications", "created_at"), ("audit_logs", '"timestamp"')):
-        gate = audit_erasure if table == "audit_logs" else transaction.atomic
         counts[table] = 0
         while True:
-            with gate(), pgtrigger.ignore("notifications.Notification:audit"), connection.cursor() as cursor:
+            with transaction.atomic(), pgtrigger.ignore("notifications.Notification:audit"), connection.cursor() as cursor:
                 cursor.execute(
                     f"DELETE FROM {table} WHERE id IN (SELECT id FROM {table} WHERE {column} < %s LIMIT %s)",
                     [before, batch_size],
@@ -81,7 +79,9 @@ def main():
     from django.conf import settings
 
     from concierge.audit.services import retention_cutoff, retention_purge
+    from concierge.db.roles import as_owner
 
+    as_owner().__enter__()  # for the whole run: the row-by-row side deletes audit rows
     ensure_seeded(settings.DATABASES["default"], scale=args.scale, seed=args.seed, say=lambda m: print(m, file=sys.stderr))
     before = retention_cutoff(months=args.months)
     print(f"retention of {args.months} months on {settings.DATABASES['default']['NAME']}, each side rolled back:")

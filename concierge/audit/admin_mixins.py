@@ -11,6 +11,7 @@ from django.urls import path, reverse
 
 from .export import client_export_html, client_export_json
 from .selectors import record_history
+from .ledger import LedgerError
 from .services import client_erase
 
 EXPORT_PERMISSION = "audit.export_personal_data"
@@ -106,10 +107,15 @@ class PersonalDataAdminMixin:
         if request.method == "POST":
             # Typed, not clicked: erasure cannot be undone, so the name must be typed back.
             if request.POST.get("confirm_name", "").strip().casefold() == client.full_name.casefold():
-                client_erase(client=client, by=request.user)
-                self.message_user(request, "The client's personal data has been erased.", messages.SUCCESS)
-                return HttpResponseRedirect(self._url("change", client))
-            error = "The name typed does not match this client: nothing was erased."
+                try:
+                    client_erase(client=client, by=request.user)
+                except LedgerError as exc:
+                    error = f"Nothing was erased: {exc}. Tell whoever runs the server."
+                else:
+                    self.message_user(request, "The client's personal data has been erased.", messages.SUCCESS)
+                    return HttpResponseRedirect(self._url("change", client))
+            else:
+                error = "The name typed does not match this client: nothing was erased."
         context = {
             **self.admin_site.each_context(request),
             "title": f"Erase personal data of {client.full_name}",

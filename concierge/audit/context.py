@@ -9,8 +9,6 @@ import contextlib
 from django.db import connection, transaction
 
 ACTING_USER_SETTING = "concierge.acting_user_id"
-# Opens the gate of the trigger protecting audit_logs: only erasure and retention set it.
-ERASURE_SETTING = "concierge.audit_erasure"
 
 
 def _require_transaction(what):
@@ -47,16 +45,3 @@ def acting_as(user):
         set_acting_user(_user_id(user))
         yield
         cursor.execute("SELECT set_config(%s, %s, true)", [ACTING_USER_SETTING, outer or ""])
-
-
-@contextlib.contextmanager
-def audit_erasure():
-    """A transaction (or savepoint) allowed to UPDATE/DELETE audit rows. For erasure and retention only.
-
-    The gate is closed again on the way out: when this block is nested in a larger transaction, a
-    transaction-local setting would otherwise stay open until that outer transaction ends.
-    """
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT set_config(%s, 'on', true)", [ERASURE_SETTING])
-        yield
-        cursor.execute("SELECT set_config(%s, '', true)", [ERASURE_SETTING])

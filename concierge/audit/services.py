@@ -1,18 +1,16 @@
 """Writes of the data-protection duties: erasure on request, and retention of old rows."""
 
-import contextlib
 import datetime
 
-import pgtrigger
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.utils import timezone
 
-from concierge.db.partitions import drop_partitions_before, ensure_monthly_partitions, partition_key
+from concierge.db.partitions import ensure_monthly_partitions, partition_key
 
-from .context import audit_erasure, set_acting_user
-from .models import AuditAction, AuditLog
+from .context import set_acting_user
+from .ledger import record_erasure
 from .selectors import client_record_ids
 
 ERASED = "[erased]"
@@ -24,38 +22,37 @@ PERSONAL_KEYS = {
     "notifications": ["message"],
 }
 ERASED_MESSAGE = "[message erased on the client's request]"
+ERASED_FIRST_NAME, ERASED_LAST_NAME = "Erased", "client"
+ERASURE_NOTE = "personal data erased on the client's request"
 
 
-def _scrub_audit_rows(*, table, record_ids, keys):
-    with connection.cursor() as cursor:
-        for column in ("old_values", "new_values"):
-            cursor.execute(
-                f"""
-                UPDATE audit_logs SET {column} = (
-                    SELECT jsonb_object_agg(
-                        key, CASE WHEN key = ANY(%s) AND jsonb_typeof(value) <> 'null' THEN to_jsonb(%s::text) ELSE value END)
-                    FROM jsonb_each({column}))
-                WHERE table_name = %s AND record_id = ANY(%s) AND {column} ?| %s
-                """,
-                [keys, ERASED, table, list(record_ids), keys],
-            )
+def client_is_erased(client) -> bool:
+    """The client's row holds nothing of the person any more (as client_erase leaves it)."""
+    return (client.first_name, client.last_name, client.phone, client.address) == (
+        ERASED_FIRST_NAME, ERASED_LAST_NAME, None, None)
 
 
 @transaction.atomic
-def client_erase(*, client, by):
+def client_erase(*, client, by, record: bool = True):
     """Anonymise a client on their request; their vehicles' service records and costs stay.
 
     Names, email, phone and address are replaced, notification texts erased, portal links deleted,
-    and the same values scrubbed from audit_logs. One audit row records that the erasure happened, by whom.
+    and the same values scrubbed from audit_logs by the owner's function (concierge/audit/owner_sql.py:
+    the application role cannot change audit rows itself), which also writes the audit row recording
+    that the erasure happened, and by whom. The erasure ledger (concierge/audit/ledger.py, outside
+    the database) notes the client's id first, so that the erasure can be applied again to a
+    restored backup; `record=False` when re-applying it (reapply_erasures).
     """
     from clients.models import Client
     from clients.portal.models import PortalToken
     from notifications.models import Notification
 
+    if record:  # before any change: no erasure without its line (LedgerError: nothing was erased)
+        record_erasure(client.pk)
     set_acting_user(by.pk if by else None)
     ids = client_record_ids(client_id=client.pk)
     client = Client.objects.select_for_update().get(pk=client.pk)
-    client.first_name, client.last_name = "Erased", "client"
+    client.first_name, client.last_name = ERASED_FIRST_NAME, ERASED_LAST_NAME
     # Unique and required: a placeholder that can never be anyone's address (.invalid, RFC 2606).
     client.email = f"erased-{client.pk}@erased.invalid"
     client.phone = None
@@ -69,14 +66,8 @@ def client_erase(*, client, by):
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Client), object_id=str(client.pk)
     ).update(object_repr=str(client))
-    with audit_erasure():
-        for table, keys in PERSONAL_KEYS.items():
-            _scrub_audit_rows(table=table, record_ids=ids[table], keys=keys)
-    AuditLog.objects.create(
-        table_name="clients", record_id=client.pk, action=AuditAction.UPDATE,
-        new_values={"erasure": "personal data erased on the client's request"},
-        user_id=by.pk if by else None,
-    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT concierge_audit_erase_client(%s, %s)", [client.pk, by.pk if by else None])
     return client
 
 
@@ -94,53 +85,47 @@ def partitions_create_ahead(*, months_ahead, since=None, now=None, using=DEFAULT
     }
 
 
-def _delete_in_batches(*, table, column, before, batch_size, gate):
-    deleted = 0
-    while True:
-        # A bounded batch per short transaction: no long lock, and the purge can stop anywhere. The
-        # condition on the partition key keeps both scans to the partitions that can hold such rows.
-        with gate(), connection.cursor() as cursor:
-            cursor.execute(
-                f"""DELETE FROM {table} WHERE {column} < %s
-                    AND id IN (SELECT id FROM {table} WHERE {column} < %s LIMIT %s)""",
-                [before, before, batch_size],
-            )
-            count = cursor.rowcount
-        deleted += count
-        if count < batch_size:
-            return deleted
-
-
-@contextlib.contextmanager
-def _unaudited_notifications():
-    # A retention purge is policy, not a change anyone made: auditing each deleted notification
-    # would copy its message into audit_logs for another retention period.
-    with transaction.atomic(), pgtrigger.ignore("notifications.Notification:audit"):
-        yield
+def retention_days(months: int) -> int:
+    """A period of `months` months in days, as the purge functions take it."""
+    return round(months * 365.25 / 12)
 
 
 def retention_cutoff(*, months, now=None):
     """The instant (naive UTC, like the columns) before which rows are expired."""
     now = now or timezone.now()
-    return timezone.make_naive(now - datetime.timedelta(days=round(months * 365.25 / 12)), datetime.timezone.utc)
+    return timezone.make_naive(now - datetime.timedelta(days=retention_days(months)), datetime.timezone.utc)
 
 
-def retention_purge(*, months, batch_size=1000, now=None):
-    """Remove notifications (by created_at) and audit rows (by timestamp) older than `months` months.
+def retention_purge(*, months: int, batch_size: int = 1000) -> dict:
+    """Remove notifications (by created_at) and audit rows (by timestamp) older than `months` months,
+    by the database's clock.
 
-    Months wholly before the cutoff are dropped as partitions (no row-by-row DELETE, no dead rows
-    left to vacuum); the rows of the month the cutoff falls in, and any expired stray in the default
-    partition, are deleted in batches of `batch_size`, so nothing outlives the period by more than
-    the day between two runs. Returns {table: rows removed}.
+    Done by the owner's functions (concierge/db/owner_functions.py), which refuse a period shorter
+    than the AUDIT_RETENTION_MONTHS `migrate` recorded. Months wholly before the cutoff are dropped as
+    partitions (no row-by-row DELETE, no dead rows left to vacuum); the rows of the month the cutoff
+    falls in, and any expired stray in the default partition, are deleted in batches of
+    `batch_size`, so nothing outlives the period by more than the day between two runs. No audit row
+    per removed row (it would copy a message into audit_logs for another period); one per month
+    dropped or batch deleted, saying how many. Returns {table: rows removed}.
     """
-    before = retention_cutoff(months=months, now=now)
+    days = retention_days(months)
     counts = {}
-    for table, column, gate in (
-        ("notifications", "created_at", _unaudited_notifications),
-        ("audit_logs", '"timestamp"', audit_erasure),
-    ):
-        dropped = drop_partitions_before(table, before)
-        counts[table] = sum(rows for _, rows in dropped) + _delete_in_batches(
-            table=table, column=column, before=before, batch_size=batch_size, gate=gate
-        )
+    for table in PARTITIONED_TABLES:
+        counts[table] = 0
+        # One month, or one bounded batch, per short transaction: no long lock, and the purge can stop anywhere.
+        while True:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT count(*), coalesce(sum(row_count), 0) FROM concierge_retention_drop(%s, %s)",
+                               [table, days])
+                months_dropped, rows = cursor.fetchone()
+            counts[table] += rows
+            if not months_dropped:
+                break
+        while True:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT concierge_retention_delete(%s, %s, %s)", [table, days, batch_size])
+                removed = cursor.fetchone()[0]
+            counts[table] += removed
+            if removed < batch_size:
+                break
     return counts

@@ -10,7 +10,7 @@ table needs no change here. An UPDATE stores only the columns whose value change
 
 import pgtrigger
 
-from .context import ACTING_USER_SETTING, ERASURE_SETTING
+from .context import ACTING_USER_SETTING
 
 ENCRYPTED_MARKER = "[encrypted]"
 # Moved by the set_updated_at trigger on every write: noise in a diff, and audit_logs has its own timestamp.
@@ -89,21 +89,22 @@ def audit_trigger(*, encrypted=None, omitted=(), table=None):
 
 
 def protect_audit_logs_trigger():
-    """Refuse UPDATE and DELETE on audit_logs unless the erasure procedure or retention job opened the gate.
+    """Refuse UPDATE and DELETE on audit_logs (and its partitions) to every role but the table's owner.
 
-    The gate is a transaction-local setting (see context.audit_erasure), so it closes by itself at
-    commit or rollback. TRUNCATE is not covered: it needs the table owner's rights, and the test
-    runner's flush relies on it.
+    The application role has no UPDATE or DELETE grant on audit_logs either; this is the second lock,
+    for a grant given by mistake. The owner reaches the rows only through its own functions (erasure,
+    retention: concierge/audit/owner_sql.py, concierge/db/owner_functions.py), in which current_user
+    is the owner. No session setting opens it. TRUNCATE, DISABLE TRIGGER, DETACH and DROP need the
+    owner's rights, which the application role does not have (concierge/db/roles.py).
     """
     return pgtrigger.Trigger(
         name="protect_audit_logs",
         when=pgtrigger.Before,
         operation=pgtrigger.Update | pgtrigger.Delete,
         func=(
-            f"IF current_setting('{ERASURE_SETTING}', true) IS DISTINCT FROM 'on' THEN "
+            "IF NOT pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID), 'MEMBER') THEN "
             "RAISE EXCEPTION 'audit_logs is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege'; "
             "END IF; "
             "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW;"
         ),
     )
-

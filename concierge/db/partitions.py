@@ -10,27 +10,25 @@ into their own month.
 
 Callers: the migrations converting the two tables (convert_to_monthly_partitions, in
 partitions_convert.py), the post_migrate hook and the daily beat task (ensure_monthly_partitions),
-retention (drop_partitions_before) and seed_scale.
+retention (through concierge_retention_drop) and seed_scale. Creating and dropping a month is done by
+functions owned by the owner role (owner_functions.py, SECURITY DEFINER): the application role the
+web and workers connect as may not create, alter or drop a table itself.
 
 Locks: a month is created as a plain table and ATTACHed, which takes SHARE UPDATE EXCLUSIVE on the
 parent (reads and writes go on) and a short exclusive lock on the default partition while it is
 checked (empty, normally). Dropping a month DETACHes it, which takes ACCESS EXCLUSIVE on the parent
 for a moment (DETACH ... CONCURRENTLY is not allowed while a default partition exists). Both run
-with a lock_timeout, so a long report holding the table makes the job fail and retry rather than
+with a 5 s lock_timeout, so a long report holding the table makes the job fail and retry rather than
 queue every insert behind it.
 """
 
-import contextlib
 import dataclasses
 import datetime
 import re
-import uuid
 
-import pgtrigger
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
-LOCK_TIMEOUT = "5s"
 _BOUND = re.compile(r"FOR VALUES FROM \('([^']+)'\) TO \('([^']+)'\)")
 
 
@@ -130,57 +128,31 @@ def ensure_monthly_partitions(table, *, months_ahead, since=None, now=None, usin
     default = default_partition_name(table)
     with connections[using].cursor() as cursor:
         if not any(p.is_default for p in existing):
+            # Only while a migration converts the table (as the owner): every partitioned table has one after.
             cursor.execute(f"CREATE TABLE {quote(default)} PARTITION OF {quote(table)} DEFAULT")
             created.append(default)
         # Normally empty: a seq scan of nothing.
         cursor.execute(f"SELECT DISTINCT date_trunc('month', {quote(key)}) FROM {quote(default)}")
         wanted.update(month_start(row[0]) for row in cursor.fetchall())
-    return created + _create_missing_months(table, key, wanted, existing, using=using)
+    return created + _create_missing_months(table, wanted, existing, using=using)
 
 
 def create_month_partitions(table, months, *, using=DEFAULT_DB_ALIAS):
     """Create the partitions of the given months (naive UTC month starts) that do not exist yet."""
-    key = partition_key(table, using=using)
-    return _create_missing_months(table, key, months, list_partitions(table, using=using), using=using)
+    return _create_missing_months(table, months, list_partitions(table, using=using), using=using)
 
 
-def _create_missing_months(table, key, months, existing, *, using):
+def _create_missing_months(table, months, existing, *, using):
     have = {p.start for p in existing}
     created = []
     for month in sorted(set(map(month_start, months)) - have):
-        _create_month(table, key, month, using=using)
-        created.append(partition_name(table, month))
+        # The owner's function (owner_functions.py): the application role may not create tables.
+        # One transaction per month, so a lock_timeout loses one month's work, not all of them.
+        with transaction.atomic(using=using), connections[using].cursor() as cursor:
+            cursor.execute("SELECT concierge_partition_create_month(%s, %s)", [table, month])
+            if cursor.fetchone()[0]:
+                created.append(partition_name(table, month))
     return created
-
-
-def _prepare_for_ddl(cursor):
-    """Set a short lock_timeout; returns the previous one, to put back.
-
-    ALTER TABLE refuses to run while the transaction has deferred foreign-key checks queued on the
-    table (rows written earlier in it): they are checked now. In the beat task's own transaction
-    there are none; a caller mixing writes and partition changes gets its checks at this point, and
-    immediate ones for the rest of its transaction.
-    """
-    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    # Transaction-local, and put back afterwards: inside a migration's transaction it would last to its end.
-    cursor.execute("SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)", [LOCK_TIMEOUT])
-    return cursor.fetchone()[0]
-
-
-def _create_month(table, key, month, *, using):
-    name, start, end = partition_name(table, month), month, add_months(month, 1)
-    bounds = f"FROM ('{start.isoformat(' ')}') TO ('{end.isoformat(' ')}')"
-    with transaction.atomic(using=using), connections[using].cursor() as cursor:
-        previous = _prepare_for_ddl(cursor)
-        # LIKE copies the columns, defaults, NOT NULLs and CHECKs; ATTACH adds the parent's indexes,
-        # foreign keys and row triggers (cloned) to it.
-        cursor.execute(f"CREATE TABLE {quote(name)} (LIKE {quote(table)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)")
-        stashes = _move_strays(cursor, table, key, name, start, end, using=using)
-        cursor.execute(f"ALTER TABLE {quote(table)} ATTACH PARTITION {quote(name)} FOR VALUES {bounds}")
-        for referencing, stash in stashes:
-            cursor.execute(f"INSERT INTO {quote(referencing)} SELECT * FROM {quote(stash)}")
-            cursor.execute(f"DROP TABLE {quote(stash)}")
-        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
 
 
 def table_columns(cursor, table):
@@ -207,73 +179,20 @@ def referencing_foreign_keys(cursor, table):
     return [(referencing, columns, referenced, action) for referencing, action, columns, referenced in cursor.fetchall()]
 
 
-def _matching(columns, referenced, source, where=""):
-    return (
-        f"({', '.join(map(quote, columns))}) IN (SELECT {', '.join(map(quote, referenced))} FROM {quote(source)}{where})"
-    )
-
-
-def _trigger_uris(table):
-    return [trigger.get_uri(model) for model, trigger in pgtrigger.registered() if model._meta.db_table == table]
-
-
-def _move_strays(cursor, table, key, name, start, end, *, using):
-    """Move the default partition's rows of [start, end) into the (not yet attached) table `name`.
-
-    A move is not a change anyone made: the table's pgtrigger triggers are ignored (no audit rows,
-    and audit_logs' append-only guard lets it through). Rows of other tables pointing at the moved
-    rows with ON DELETE CASCADE would be deleted with them: they are kept aside and put back once
-    the month is attached. Returns [(referencing table, temporary table holding its rows)].
-    """
-    default = default_partition_name(table)
-    cursor.execute("SELECT to_regclass(%s)", [quote(default)])
-    if cursor.fetchone()[0] is None:
-        return []  # converting a table: the months come before the default partition
-    in_range = f" WHERE {quote(key)} >= '{start.isoformat(' ')}' AND {quote(key)} < '{end.isoformat(' ')}'"
-    cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {quote(default)}{in_range})")
-    if not cursor.fetchone()[0]:
-        return []
-    stashes = []
-    for referencing, columns, referenced, action in referencing_foreign_keys(cursor, table):
-        if action != "c":
-            continue  # NO ACTION / RESTRICT: a deferred check passes at commit, the row being back by then
-        stash = f"partition_move_{uuid.uuid4().hex[:16]}"
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {quote(stash)} AS SELECT * FROM {quote(referencing)} "
-            f"WHERE {_matching(columns, referenced, default, in_range)}"
-        )
-        stashes.append((referencing, stash))
-    columns = ", ".join(map(quote, table_columns(cursor, table)))
-    uris = _trigger_uris(table)  # none: nothing to ignore (pgtrigger.ignore() with none would ignore every trigger)
-    with pgtrigger.ignore(*uris, databases=[using]) if uris else contextlib.nullcontext():
-        cursor.execute(
-            f"WITH moved AS (DELETE FROM {quote(default)}{in_range} RETURNING {columns}) "
-            f"INSERT INTO {quote(name)} ({columns}) SELECT {columns} FROM moved"
-        )
-    return stashes
-
-
 def drop_partitions_before(table, before, *, using=DEFAULT_DB_ALIAS):
     """DETACH and DROP every monthly partition of `table` whose whole month lies before `before`
     (naive UTC). Rows of other tables pointing at their rows with ON DELETE CASCADE are deleted
     first, as a DELETE would have (PostgreSQL refuses to detach a partition still referenced).
     No row triggers fire: no audit rows. Returns [(partition, rows it held)], oldest first.
+
+    The owner's alone (a free cutoff could drop the audit trail): retention calls
+    concierge_retention_drop, which takes the configured period instead.
     """
     dropped = []
-    for partition in list_partitions(table, using=using):
-        if partition.is_default or partition.end > before:
-            continue
+    while True:
         with transaction.atomic(using=using), connections[using].cursor() as cursor:
-            previous = _prepare_for_ddl(cursor)
-            cursor.execute(f"SELECT count(*) FROM {quote(partition.name)}")
-            rows = cursor.fetchone()[0]
-            for referencing, columns, referenced, action in referencing_foreign_keys(cursor, table):
-                if action == "c":
-                    cursor.execute(
-                        f"DELETE FROM {quote(referencing)} WHERE {_matching(columns, referenced, partition.name)}"
-                    )
-            cursor.execute(f"ALTER TABLE {quote(table)} DETACH PARTITION {quote(partition.name)}")
-            cursor.execute(f"DROP TABLE {quote(partition.name)}")
-            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
-        dropped.append((partition.name, rows))
-    return dropped
+            cursor.execute("SELECT * FROM concierge_partition_drop_before(%s, %s, 1)", [table, before])
+            rows = cursor.fetchall()
+        if not rows:
+            return dropped
+        dropped.extend(rows)

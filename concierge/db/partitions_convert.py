@@ -16,6 +16,7 @@ their owners re-point them, and the conversion refuses while any still points at
 from django.db import DEFAULT_DB_ALIAS, connections, migrations, transaction
 from django.utils import timezone
 
+from . import owner_functions
 from .partitions import (
     create_month_partitions,
     ensure_monthly_partitions,
@@ -93,6 +94,9 @@ def _rebuild(table, column, *, partitioned, using, months_ahead=0, now=None):
     connection = connections[using]
     old = f"{table}_{'unpartitioned' if partitioned else 'partitioned'}"
     with transaction.atomic(using=using), connection.cursor() as cursor:
+        # The months are made by the owner's functions, which may not exist yet on a fresh database
+        # (post_migrate installs them too, once every migration has run).
+        owner_functions.install(cursor)
         pointing = referencing_foreign_keys(cursor, table)
         if pointing:
             names = ", ".join(f"{referencing}({', '.join(columns)})" for referencing, columns, _, _ in pointing)

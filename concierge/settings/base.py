@@ -121,6 +121,10 @@ def _database_config(var_name):
 
 
 DATABASES = {"default": _database_config("DATABASE_URL")}
+# The role that owns the schema: `manage.py migrate` (and flush) connect with it, the web and workers
+# with DATABASE_URL's role, which owns nothing (concierge/db/roles.py). Same server and database.
+# Unset: everything runs as DATABASE_URL's role (a deploy check warns).
+DATABASE_OWNER = _database_config("DATABASE_OWNER_URL") if env("DATABASE_OWNER_URL", default="") else None
 
 # --- Reports ---
 # A read replica for the manager report pages (docs/reports.md). Unset: reports read from `default`.
@@ -161,6 +165,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # development defaults; production.py refuses to start without them.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 FIELD_HASH_KEY = env("FIELD_HASH_KEY", default="")
+# The erasure ledger (docs/backups.md): client ids and times of erasures, outside the database, so that
+# `manage.py reapply_erasures` can erase them again after a backup is restored. Back it up apart from
+# the database dumps; never inside them.
+ERASURE_LEDGER_DIR = env.path("ERASURE_LEDGER_DIR", default=BASE_DIR / "var" / "erasure-ledger")
 # Notifications and audit rows older than this are purged by the nightly beat task: whole expired months
 # dropped as partitions, the month the cutoff falls in deleted this many rows per transaction.
 AUDIT_RETENTION_MONTHS = env.int("AUDIT_RETENTION_MONTHS", default=24)

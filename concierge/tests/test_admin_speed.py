@@ -20,6 +20,7 @@ def _reltuples():
         return cursor.fetchone()[0]
 
 
+@pytest.mark.owner_role  # ANALYZE and CREATE TABLE are the owner's
 def test_unfiltered_large_list_takes_the_planner_estimate_not_a_count(monkeypatch):
     ServiceFactory.create_batch(12)
     with connection.cursor() as cursor:
@@ -60,6 +61,7 @@ def partitioned_table():
 
 
 @isolate_apps("concierge.audit")
+@pytest.mark.owner_role  # ANALYZE and CREATE TABLE are the owner's
 def test_partitioned_table_is_estimated_as_the_sum_of_its_partitions(partitioned_table, monkeypatch):
     class Row(models.Model):
         made = models.DateField()
@@ -95,6 +97,7 @@ def test_filtered_list_is_counted_exactly_only_up_to_the_bound(monkeypatch):
     assert (few.count, few.count_kind) == (2, paginators.EXACT)
 
 
+@pytest.mark.owner_role  # ANALYZE and CREATE TABLE are the owner's
 def test_lists_say_when_their_count_is_an_estimate_or_a_bound(client, superuser, monkeypatch):
     ServiceFactory.create_batch(3, status="completed")
     with connection.cursor() as cursor:

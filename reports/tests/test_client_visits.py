@@ -136,6 +136,7 @@ def test_deleting_a_car_or_a_client_in_django_or_in_sql():
     assert kept == _by_definition()
 
 
+@pytest.mark.owner_role  # TRUNCATE is the owner's
 def test_jobs_written_in_sql_and_truncated_tables():
     car = VehicleFactory()
     with connection.cursor() as cursor:

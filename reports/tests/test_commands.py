@@ -12,6 +12,7 @@ from .builders import completed, day
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.owner_role  # bench_reports seeds as the owner role (temporary tables, ANALYZE)
 def test_bench_reports_times_every_page_and_rolls_its_shop_back():
     out = io.StringIO()
     call_command("bench_reports", services=200, runs=1, stdout=out)

@@ -21,7 +21,8 @@ from reports.routers import reading_reports, reports_db_alias
 from .builders import MARCH, completed, day, place_notification
 from .plans import explain, reads_only_index, scans_of
 
-pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
+# VACUUM ANALYZE is the owner's (the application role's is skipped with a warning).
+pytestmark = [pytest.mark.django_db(transaction=True, databases="__all__"), pytest.mark.owner_role]
 
 
 def plans(run, *, discouraged=("seqscan", "bitmapscan")):

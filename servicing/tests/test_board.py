@@ -64,6 +64,7 @@ def test_board_shows_the_longest_waiting_cards_of_each_column_and_counts_the_res
     assert listed.context["cl"].result_count == 6
 
 
+@pytest.mark.owner_role  # ANALYZE is the owner's (the application role's is skipped with a warning)
 def test_each_kind_of_board_job_is_found_through_an_index():
     """The board's first query ORs three conditions; each must be an index scan (a BitmapOr), not a
     reading of every job: the overdue one through (status, scheduled_date)."""

@@ -4,16 +4,16 @@ is trimmed row by row; everything younger stays."""
 import datetime
 import uuid
 
-import pgtrigger
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from clients.portal.models import PortalInboxRead
-from concierge.audit.context import audit_erasure
 from concierge.audit.models import AuditLog
-from concierge.audit.services import retention_cutoff, retention_purge
+from concierge.audit.services import retention_cutoff, retention_days, retention_purge
+from concierge.db.owner_functions import NIL_UUID
+from concierge.db.roles import owner_psycopg_connection
 from concierge.audit.tasks import purge_expired_records
 from concierge.db.partitions import add_months, create_month_partitions, list_partitions, month_start, partition_name
 from notifications.models import Notification, NotificationStatus
@@ -23,16 +23,33 @@ pytestmark = pytest.mark.django_db
 
 
 def age(table, column, ids, days):
-    """Backdate rows by raw SQL (moving them to another month's partition, or the default one): audit
-    rows through the same gate the erasure procedure uses, notifications without auditing the move."""
-    with audit_erasure(), pgtrigger.ignore("notifications.Notification:audit"), connection.cursor() as cursor:
+    """Backdate notifications by raw SQL (moving them to another month's partition, or the default one).
+    The application role may: the move is audited like any change (the audit rows are today's).
+    Audit rows cannot be backdated by anyone but the owner: tests create them with an old timestamp."""
+    with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {table} SET {column} = {column} - make_interval(days => %s) WHERE id = ANY(%s)",
                        [days, list(ids)])
 
 
 def place(table, column, pk, when):
-    with audit_erasure(), pgtrigger.ignore("notifications.Notification:audit"), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(f'UPDATE {table} SET "{column}" = %s WHERE id = %s', [when, pk])
+
+
+@pytest.fixture
+def recorded_period():
+    """Set the retention period `migrate` records (the shortest the purge functions accept), as the
+    owner, committed; put back afterwards."""
+    with owner_psycopg_connection() as owner:
+        kept = owner.execute("SELECT days FROM concierge_retention_policy").fetchone()[0]
+
+    def record(months):
+        with owner_psycopg_connection() as owner:
+            owner.execute("UPDATE concierge_retention_policy SET days = %s", [retention_days(months)])
+
+    yield record
+    with owner_psycopg_connection() as owner:
+        owner.execute("UPDATE concierge_retention_policy SET days = %s", [kept])
 
 
 def months(table):
@@ -74,7 +91,10 @@ def test_expired_months_are_dropped_whole_the_boundary_month_trimmed_and_the_res
                                             timestamp=when) for label, when in moments.items()}
     recent = NotificationFactory()
 
-    counts = retention_purge(months=24, batch_size=1, now=now)
+    # Placing the rows (raw UPDATEs moving them across partitions) was audited as delete + insert.
+    placed = set(AuditLog.objects.values_list("pk", flat=True))
+
+    counts = retention_purge(months=24, batch_size=1)
 
     assert counts == {"notifications": 3, "audit_logs": 3}
     expired = ["month before last, wholly expired", "last month, wholly expired", "boundary month, expired"]
@@ -87,8 +107,12 @@ def test_expired_months_are_dropped_whole_the_boundary_month_trimmed_and_the_res
         assert boundary in months(table)
     assert list(PortalInboxRead.objects.values_list("notification_id", flat=True)) == [
         notes["boundary month, not yet"].pk]
-    # A purge is policy, not a change anyone made: no DELETE rows copying the old messages.
-    assert not AuditLog.objects.filter(table_name="notifications", action="DELETE").exists()
+    # A purge is policy, not a change anyone made: no DELETE rows copying the old messages; one row per
+    # month dropped or batch deleted says how many went.
+    new_rows = AuditLog.objects.exclude(pk__in=placed)
+    assert not new_rows.filter(table_name="notifications", action="DELETE").exclude(record_id=NIL_UUID).exists()
+    summaries = AuditLog.objects.filter(table_name="notifications", record_id=NIL_UUID, action="DELETE")
+    assert sum(row.new_values["rows"] for row in summaries) == 3
 
 
 def test_expired_rows_in_the_default_partition_go_too():
@@ -101,21 +125,34 @@ def test_expired_rows_in_the_default_partition_go_too():
 
 
 def test_nothing_younger_than_the_period_is_touched():
-    NotificationFactory.create_batch(3)
+    notes = NotificationFactory.create_batch(3)
+    age("notifications", "created_at", [note.pk for note in notes], days=700)
+    AuditLog.objects.create(table_name="clients", record_id=uuid.uuid4(), action="INSERT",
+                            timestamp=timezone.now() - datetime.timedelta(days=700))
     before = AuditLog.objects.count()
     partitions = list_partitions("audit_logs")
-    assert retention_purge(months=24, now=timezone.now() + datetime.timedelta(days=700)) == {
-        "notifications": 0, "audit_logs": 0}
+    assert retention_purge(months=24) == {"notifications": 0, "audit_logs": 0}
     assert AuditLog.objects.count() == before
     assert Notification.objects.count() == 3
     assert list_partitions("audit_logs") == partitions
 
 
-def test_the_beat_task_and_command_use_the_configured_period(settings):
+def test_the_beat_task_and_command_use_the_configured_period(settings, recorded_period):
     notification = NotificationFactory()
     age("notifications", "created_at", [notification.pk], days=40)
+    recorded_period(1)  # as `migrate` would with AUDIT_RETENTION_MONTHS=1
     settings.AUDIT_RETENTION_MONTHS = 2
     assert purge_expired_records() == {"notifications": 0, "audit_logs": 0}
     settings.AUDIT_RETENTION_MONTHS = 1
     call_command("purge_expired_records", stdout=open("/dev/null", "w"))
     assert not Notification.objects.filter(pk=notification.pk).exists()
+
+
+@pytest.mark.parametrize("months", [0, 1, 23])
+def test_a_period_shorter_than_the_recorded_one_is_refused(months):
+    # The application role could otherwise empty the audit trail by asking for a short period.
+    row = AuditLog.objects.create(table_name="clients", record_id=uuid.uuid4(), action="INSERT",
+                                  timestamp=timezone.now() - datetime.timedelta(days=40))
+    with pytest.raises(DatabaseError, match="retention period of .* refused"), transaction.atomic():
+        retention_purge(months=months)
+    assert AuditLog.objects.filter(pk=row.pk).exists()

@@ -4,12 +4,12 @@ import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from django.db import connection
 from django.utils import timezone
 
 from concierge.audit.tasks import create_upcoming_partitions, purge_expired_records
 from concierge.celery import app
 from concierge.db.partitions import add_months, list_partitions, month_start
+from concierge.db.roles import owner_psycopg_connection
 from notifications.models import Notification
 from notifications.tests.factories import NotificationFactory
 
@@ -41,13 +41,14 @@ def test_a_worker_runs_the_beat_task_and_purges_expired_notifications():
 def test_a_worker_runs_the_beat_task_and_makes_the_months_ahead(settings):
     settings.PARTITIONS_MONTHS_AHEAD = 3
     furthest = add_months(month_start(timezone.now()), 3)
-    # As if beat had been down for a while: the last two months ahead are missing.
-    with connection.cursor() as cursor:
+    # As if beat had been down for a while: the last two months ahead are missing. Dropping them is
+    # the owner's to do; the worker makes them again as the application role, through the owner's function.
+    with owner_psycopg_connection() as owner:
         for table in ("notifications", "audit_logs"):
             for partition in list_partitions(table):
                 if not partition.is_default and partition.start >= add_months(furthest, -1):
-                    cursor.execute(f'ALTER TABLE "{table}" DETACH PARTITION "{partition.name}"')
-                    cursor.execute(f'DROP TABLE "{partition.name}"')
+                    owner.execute(f'ALTER TABLE "{table}" DETACH PARTITION "{partition.name}"')
+                    owner.execute(f'DROP TABLE "{partition.name}"')
     assert furthest not in months("notifications")
 
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):

@@ -7,7 +7,8 @@ from django.db.migrations.executor import MigrationExecutor
 from clients.models import Client
 from concierge.audit.models import AuditLog
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Migrations run as the owner role (concierge/db/roles.py).
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.owner_role]
 
 BEFORE, AFTER = [("clients", "0003_portal_cascade_deletes")], [("clients", "0004_encrypted_contacts")]
 

@@ -8,7 +8,8 @@ from bench.measure import measure_all
 from bench.pages import BASELINE, PAGES, Page
 from bench.report import render
 
-pytestmark = pytest.mark.django_db
+# seed_scale loads as the owner role (TRUNCATE, VACUUM): the connection is the owner's.
+pytestmark = [pytest.mark.django_db, pytest.mark.owner_role]
 
 
 @pytest.fixture

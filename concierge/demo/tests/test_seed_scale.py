@@ -15,7 +15,8 @@ from fleet.models import Vehicle
 from notifications.models import Notification
 from servicing.models import Service, ServiceStatus
 
-pytestmark = pytest.mark.django_db
+# seed_scale loads as the owner role (TRUNCATE, VACUUM): the connection is the owner's.
+pytestmark = [pytest.mark.django_db, pytest.mark.owner_role]
 
 MODELS = {"clients": Client, "vehicles": Vehicle, "services": Service, "notifications": Notification,
           "audit_logs": AuditLog}

@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from concierge.audit.ledger import LedgerError
 from concierge.audit.services import client_erase
 
 from ._client import add_client_arguments, find_client
@@ -27,5 +28,8 @@ class Command(BaseCommand):
             raise CommandError(
                 f"erasure cannot be undone: run again with --confirm {client.pk} to erase this client's personal data"
             )
-        client_erase(client=client, by=by)
+        try:
+            client_erase(client=client, by=by)
+        except LedgerError as exc:
+            raise CommandError(f"nothing was erased: {exc}") from None
         self.stdout.write(f"client {client.pk} erased")

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
+from concierge.db.roles import as_owner
 from concierge.demo.scale import MAX_SCALE, PER_SCALE, targets
 from concierge.demo.scale_copy import seed_scale, tables_with_rows
 
@@ -45,8 +46,10 @@ class Command(BaseCommand):
         wanted = targets(scale)
         self.stderr.write("Seeding scale {:g}: {}".format(scale, ", ".join(f"{n:,} {t}" for t, n in wanted.items())))
         started = time.monotonic()
-        counts = seed_scale(scale=scale, seed=seed, today=timezone.localdate(), using=database,
-                            replace=bool(occupied), progress=not no_progress)
+        # As the owner role: TRUNCATE and VACUUM (ANALYZE) are the owner's (concierge/db/roles.py).
+        with as_owner(database):
+            counts = seed_scale(scale=scale, seed=seed, today=timezone.localdate(), using=database,
+                                replace=bool(occupied), progress=not no_progress)
         self.stdout.write(self.style.SUCCESS(
             f"Scale {scale:g} loaded in {time.monotonic() - started:.0f} s: "
             + ", ".join(f"{n:,} {table}" for table, n in counts.items())
