@@ -67,7 +67,8 @@ run: services
 	$(BIN)/python manage.py ensure_superuser
 	@echo "starting web (http://127.0.0.1:$(PORT)/admin/), worker and beat; Ctrl-C stops them all"
 	@# -e /dev/null: the settings read .env themselves, with the environment taking precedence.
-	$(BIN)/honcho start -f Procfile -e /dev/null -p $(PORT)
+	@# The Celery app defaults to the production settings; `make run` is development.
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-concierge.settings.local} $(BIN)/honcho start -f Procfile -e /dev/null -p $(PORT)
 
 test: services
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -1,19 +1,50 @@
-"""Production settings: everything secret or host-specific must come from the environment."""
+"""Production settings: everything secret or host-specific must come from the environment.
+
+wsgi.py, asgi.py and the Celery app default to this module, so a server started without
+DJANGO_SETTINGS_MODULE either runs with real secrets or does not start at all.
+"""
 
 from django.core.exceptions import ImproperlyConfigured
 
+from . import _dev_keys
 from .base import *  # noqa: F401,F403
-from .base import env
+from .base import MIDDLEWARE, env
 
+
+def _required(name, value, *, dev_value=None):
+    # An empty value (e.g. `SECRET_KEY=` left in .env) counts as missing, and the repository's own
+    # development keys count as no key: both are public.
+    if not value or value == dev_value or (isinstance(value, list) and dev_value in value):
+        raise ImproperlyConfigured(
+            f"{name} must be set in production (see .env.example and docs/deploying.md)"
+            + (": the repository's development value is public" if value else "")
+        )
+    return value
+
+
+# --- Secrets and hosts (no defaults) ---------------------------------------------------------
 DEBUG = False
-SECRET_KEY = env("SECRET_KEY")  # no default: a deployment without a key must not start
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
-# No defaults: without its own keys a deployment would either fail on the first client or, worse,
-# run on the development keys from the repository.
-FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")
-FIELD_HASH_KEY = env("FIELD_HASH_KEY")
-if not FIELD_ENCRYPTION_KEYS or len(FIELD_HASH_KEY) < 32:
-    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS and FIELD_HASH_KEY (32+ characters) must be set in production")
+SECRET_KEY = _required("SECRET_KEY", env("SECRET_KEY", default=""), dev_value=_dev_keys.SECRET_KEY)
+ALLOWED_HOSTS = _required("ALLOWED_HOSTS", env.list("ALLOWED_HOSTS", default=[]))
+# Without its own keys a deployment would either fail on the first client or, worse, run on the
+# development keys from the repository.
+FIELD_ENCRYPTION_KEYS = _required(
+    "FIELD_ENCRYPTION_KEYS", env.list("FIELD_ENCRYPTION_KEYS", default=[]), dev_value=_dev_keys.FIELD_ENCRYPTION_KEY
+)
+FIELD_HASH_KEY = _required("FIELD_HASH_KEY", env("FIELD_HASH_KEY", default=""), dev_value=_dev_keys.FIELD_HASH_KEY)
+if len(FIELD_HASH_KEY) < 32:
+    raise ImproperlyConfigured("FIELD_HASH_KEY must be 32+ random characters in production")
+
+# --- Static files: served by the app (whitenoise), compressed, with content-hashed names --------
+# Hashed names let browsers cache them for a year; `collectstatic` writes them (and .gz/.br) to STATIC_ROOT.
+MIDDLEWARE = list(MIDDLEWARE)
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "whitenoise.middleware.WhiteNoiseMiddleware")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# --- HTTPS ------------------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SESSION_COOKIE_SECURE = True
