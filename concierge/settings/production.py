@@ -6,9 +6,12 @@ DJANGO_SETTINGS_MODULE either runs with real secrets or does not start at all.
 
 from django.core.exceptions import ImproperlyConfigured
 
+from concierge.observability.logconfig import logging_config
+from concierge.observability.sentry import sentry_init
+
 from . import _dev_keys
 from .base import *  # noqa: F401,F403
-from .base import MIDDLEWARE, env
+from .base import LOG_LEVEL, MIDDLEWARE, env
 
 
 def _required(name, value, *, dev_value=None):
@@ -62,3 +65,12 @@ LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+
+# --- Logs and error reports (docs/deploying.md) -------------------------------------------------
+LOGGING = logging_config(json=env.bool("LOG_JSON", default=True), level=LOG_LEVEL)
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    sentry_init(
+        dsn=SENTRY_DSN, environment=env("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )

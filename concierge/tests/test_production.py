@@ -71,7 +71,8 @@ def test_production_refuses_the_repositorys_development_keys(name, value):
 def test_production_serves_hashed_compressed_static_files_through_the_app():
     result = _run(
         "from django.conf import settings; import concierge.wsgi; "
-        "print(settings.STORAGES['staticfiles']['BACKEND']); print(settings.MIDDLEWARE[1]); print(settings.DEBUG)",
+        "m = settings.MIDDLEWARE; print(settings.STORAGES['staticfiles']['BACKEND']); "
+        "print(m[m.index('django.middleware.security.SecurityMiddleware') + 1]); print(settings.DEBUG)",
         **PRODUCTION_SECRETS,
     )
     assert result.returncode == 0, result.stderr
