@@ -331,6 +331,16 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sweep-notifications": {"task": "notifications.tasks.sweep_notifications", "schedule": NOTIFICATION_SWEEP_INTERVAL},
     "sweep-events": {"task": "concierge.workflows.tasks.sweep_events", "schedule": NOTIFICATION_SWEEP_INTERVAL},
+    # Housekeeping, nightly: sessions past their expiry (Django's clearsessions) and portal links that
+    # can never open anything again.
+    "clear-expired-sessions": {
+        "task": "concierge.accounts.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=3, minute=25),
+    },
+    "purge-expired-portal-tokens": {
+        "task": "clients.tasks.purge_expired_portal_tokens",
+        "schedule": crontab(hour=3, minute=35),
+    },
     "fire-time-based-events": {
         "task": "concierge.workflows.tasks.fire_time_based_events",
         "schedule": env.float("WORKFLOWS_TIME_EVENTS_INTERVAL", default=600.0),
