@@ -17,10 +17,11 @@ STAMP := $(VENV)/.requirements.stamp
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help venv services stop status run test migrate check clean bench-audit bench-notifications bench bench-retention
+.PHONY: help venv services stop status run serve test migrate check clean bench-audit bench-notifications bench bench-retention
 
 help:
 	@echo "make run [PORT=8000]   venv + services + migrate + demo data + web/worker/beat (Ctrl-C stops)"
+	@echo "make serve [PORT=8000]   production settings on loopback: gunicorn + worker + one beat, own database and throwaway keys"
 	@echo "make test [PYTEST_ARGS=...]   run the test suite against the embedded services"
 	@echo "make services | stop | status   manage the embedded PostgreSQL and Redis under var/"
 	@echo "make bench-notifications [BENCH_ARGS=--jobs 300]   notifications/s through one worker vs a no-op task"
@@ -69,6 +70,10 @@ run: services
 	@# -e /dev/null: the settings read .env themselves, with the environment taking precedence.
 	@# The Celery app defaults to the production settings; `make run` is development.
 	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-concierge.settings.local} $(BIN)/honcho start -f Procfile -e /dev/null -p $(PORT)
+
+serve: services
+	@# Production settings, gunicorn, worker and one beat on 127.0.0.1 (concierge/serve.py); Ctrl-C stops them.
+	$(BIN)/python -m concierge.serve --port $(PORT)
 
 test: services
 	$(BIN)/pytest $(PYTEST_ARGS)

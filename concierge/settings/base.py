@@ -2,6 +2,7 @@
 environment (or `.env`); `.env.example` lists them all. `var/local.env` is written by
 `make services` and only fills in DATABASE_URL / REDIS_URL for the embedded servers."""
 
+import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -263,6 +264,9 @@ CACHES = {
 }
 
 CELERY_BROKER_URL = _celery_url(CELERY_BROKER_REDIS_URL)
+if "CELERY_BROKER_URL" in os.environ:
+    # Celery reads this variable itself, over the setting: give it the spelling kombu understands.
+    os.environ["CELERY_BROKER_URL"] = CELERY_BROKER_URL
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE

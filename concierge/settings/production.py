@@ -59,6 +59,15 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # Asking browsers to preload HSTS for the domain is a commitment that is slow to undo, so it is a
 # deployment's choice (SECURE_HSTS_PRELOAD); until it is made, --deploy's reminder (W021) is silenced.
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# `make serve` only (concierge/serve.py): plain HTTP on this machine's loopback, for a try-out. Accepted
+# with loopback host names only, so it cannot switch a real deployment's HTTPS redirect off; `check
+# --deploy`'s reminder about the redirect (W008) is then silenced, since no request comes from outside.
+SERVE_LOOPBACK_HTTP = env.bool("SERVE_LOOPBACK_HTTP", default=False)
+if SERVE_LOOPBACK_HTTP:
+    if set(ALLOWED_HOSTS) - {"127.0.0.1", "localhost", "[::1]"}:
+        raise ImproperlyConfigured("SERVE_LOOPBACK_HTTP=true is for `make serve` only: ALLOWED_HOSTS must be loopback names")
+    SECURE_SSL_REDIRECT = False
+    SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "security.W008"]
 # The client portal's cookies: secure above; the language cookie too, and none readable by scripts.
 LANGUAGE_COOKIE_SECURE = True
 LANGUAGE_COOKIE_HTTPONLY = True

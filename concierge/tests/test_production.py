@@ -119,3 +119,13 @@ def test_every_setting_read_from_the_environment_is_in_env_example():
     # test.py's own switch for worker subprocesses is not a deployment setting.
     missing = {name for name in read - {"TEST_SMS_BACKEND"} if not re.search(rf"^#? ?{name}=", example, re.M)}
     assert missing == set()
+
+
+def test_the_loopback_http_switch_of_make_serve_is_refused_for_a_real_host():
+    result = _run("import concierge.wsgi", **PRODUCTION_SECRETS, SERVE_LOOPBACK_HTTP="true")
+    assert result.returncode != 0 and "ALLOWED_HOSTS must be loopback names" in result.stderr
+    loopback = _run(
+        "from django.conf import settings; import concierge.wsgi; print(settings.SECURE_SSL_REDIRECT)",
+        **{**PRODUCTION_SECRETS, "ALLOWED_HOSTS": "127.0.0.1,localhost"}, SERVE_LOOPBACK_HTTP="true",
+    )
+    assert loopback.stdout.strip() == "False", loopback.stderr

@@ -66,3 +66,11 @@ def test_broker_and_cache_can_be_set_apart():
            "CELERY_BROKER_URL": "redis://broker:6379/0", "CACHE_URL": "redis://cache:6379/0"}
     result = subprocess.run([sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True)
     assert result.stdout.split() == ["redis://broker:6379/0", "redis://cache:6379/0"], result.stderr
+
+
+def test_a_unix_socket_broker_url_reaches_celery_in_kombus_spelling():
+    # Celery reads CELERY_BROKER_URL from the environment itself, over the setting.
+    code = "from concierge.celery import app; print(app.connection_for_write().info()['hostname'])"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "concierge.settings.local", "CELERY_BROKER_URL": "unix:///srv/r.sock?db=4"}
+    result = subprocess.run([sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True)
+    assert result.stdout.strip() == "redis+socket:///srv/r.sock?virtual_host=4", result.stderr
