@@ -114,6 +114,9 @@ def _database_config(var_name):
     config["ENGINE"] = "concierge.db.backend"
     config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     config["CONN_HEALTH_CHECKS"] = True
+    # Behind PgBouncer in transaction mode a named cursor (QuerySet.iterator()) cannot outlive its
+    # transaction's server connection (docs/deploying.md, connection pooling).
+    config["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", default=False)
     return config
 
 

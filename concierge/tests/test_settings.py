@@ -74,3 +74,10 @@ def test_a_unix_socket_broker_url_reaches_celery_in_kombus_spelling():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "concierge.settings.local", "CELERY_BROKER_URL": "unix:///srv/r.sock?db=4"}
     result = subprocess.run([sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True)
     assert result.stdout.strip() == "redis+socket:///srv/r.sock?virtual_host=4", result.stderr
+
+
+def test_server_side_cursors_can_be_turned_off_for_pgbouncer(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://app@pgbouncer:6432/concierge")
+    assert base._database_config("DATABASE_URL")["DISABLE_SERVER_SIDE_CURSORS"] is False
+    monkeypatch.setenv("DATABASE_DISABLE_SERVER_SIDE_CURSORS", "true")
+    assert base._database_config("DATABASE_URL")["DISABLE_SERVER_SIDE_CURSORS"] is True
