@@ -59,6 +59,7 @@ def test_sign_in_and_delivery_logs_hold_no_email_phone_or_token(client, producti
     # The logs did record these requests and deliveries, with request ids...
     assert any(line["logger"] == "django.request" and "Gone" in line["message"] for line in lines)
     assert any(line["logger"] == "celery.app.trace" for line in lines)
+    assert any(line["message"].startswith("POST /portal/sign-in/<str:token>/ 410") for line in lines)
     assert all(line["request_id"] for line in lines)
     # ...and nothing that identifies the client or opens their portal.
     for secret in [owner.email, "+254712345678", "712345678", "0712 345 678", "wambui", *tokens]:
