@@ -242,7 +242,7 @@ def _redis_db_number(url):
 # policy (maxmemory-policy allkeys-lru) that would silently drop queued tasks if they shared one; the
 # broker's Redis wants `noeviction` (docs/deploying.md). Defaults: REDIS_URL's database for the broker,
 # the next one for the cache.
-CELERY_BROKER_REDIS_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
+_broker_redis_url = env("CELERY_BROKER_URL", default=REDIS_URL)
 CACHE_URL = env("CACHE_URL", default=_redis_db(REDIS_URL, _redis_db_number(REDIS_URL) + 1))
 
 
@@ -266,7 +266,7 @@ CACHES = {
     }
 }
 
-CELERY_BROKER_URL = _celery_url(CELERY_BROKER_REDIS_URL)
+CELERY_BROKER_URL = _celery_url(_broker_redis_url)
 if "CELERY_BROKER_URL" in os.environ:
     # Celery reads this variable itself, over the setting: give it the spelling kombu understands.
     os.environ["CELERY_BROKER_URL"] = CELERY_BROKER_URL

@@ -111,6 +111,12 @@ def test_env_example_copied_as_is_changes_no_setting(module):
     assert changed == {}
 
 
+def test_a_copied_env_example_does_not_stand_in_for_productions_required_settings():
+    secrets_but_hosts = {k: v for k, v in PRODUCTION_SECRETS.items() if k != "ALLOWED_HOSTS"}
+    result = _run("import concierge.wsgi", **{**_example_values(), **secrets_but_hosts})
+    assert result.returncode != 0 and "ALLOWED_HOSTS must be set in production" in result.stderr
+
+
 def test_every_setting_read_from_the_environment_is_in_env_example():
     example = (BASE_DIR / ".env.example").read_text()
     read = set()
