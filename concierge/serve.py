@@ -20,7 +20,7 @@ import secrets
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -60,17 +60,24 @@ def database_url_named(url: str, name: str) -> str:
     return urlunsplit(parts._replace(path=parts.path.rsplit("/", 1)[0] + "/" + name))
 
 
-def database_create(url: str) -> None:
+def maintenance_connection(url: str):
+    """A connection to the `postgres` database of the server `url` names, and the name `url` names."""
     import environ
     import psycopg
 
     config = environ.Env.db_url_config(url)
-    connect = {"dbname": "postgres", "user": config["USER"], "password": config["PASSWORD"] or None,
-               "host": config["HOST"] or None, "port": config["PORT"] or None}
-    with psycopg.connect(**{k: v for k, v in connect.items() if v}, autocommit=True) as connection:
-        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]).fetchone():
-            connection.execute(f'CREATE DATABASE "{config["NAME"]}"')
-            say(f"created database {config['NAME']}")
+    # libpq's URL form for a unix socket percent-encodes the directory in the host part.
+    connect = {"dbname": "postgres", "user": config["USER"], "password": config["PASSWORD"],
+               "host": unquote(config["HOST"] or ""), "port": config["PORT"]}
+    return psycopg.connect(**{k: v for k, v in connect.items() if v}, autocommit=True), config["NAME"]
+
+
+def database_create(url: str) -> None:
+    connection, name = maintenance_connection(url)
+    with connection:
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            connection.execute(f'CREATE DATABASE "{name}"')
+            say(f"created database {name}")
 
 
 def serve_environment(*, port: int, database: str, redis_db: int, state_dir: Path, env_file: Path) -> dict:

@@ -16,10 +16,9 @@ import urllib.request
 from pathlib import Path
 
 import environ
-import psycopg
 import pytest
 
-from concierge.serve import database_url_named
+from concierge.serve import database_url_named, maintenance_connection
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATABASE = "concierge_serve_test"
@@ -34,10 +33,8 @@ def _free_port():
 
 def _drop_database():
     environ.Env.read_env(BASE_DIR / "var" / "local.env")
-    config = environ.Env.db_url_config(database_url_named(os.environ["DATABASE_URL"], DATABASE))
-    connect = {"dbname": "postgres", "user": config["USER"], "password": config["PASSWORD"],
-               "host": config["HOST"], "port": config["PORT"]}
-    with psycopg.connect(**{k: v for k, v in connect.items() if v}, autocommit=True) as connection:
+    connection, _ = maintenance_connection(database_url_named(os.environ["DATABASE_URL"], DATABASE))
+    with connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
 
 
