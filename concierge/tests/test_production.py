@@ -28,6 +28,8 @@ def _run(code, **env):
     # Present but empty: .env / var/local.env cannot fill them in (the environment wins), so each run sees
     # exactly what the test gives it. DATABASE_URL / REDIS_URL stay those of the test run.
     environment.update({name: "" for name in PRODUCTION_SECRETS})
+    # Not a subject here: always a valid origin, so each case fails (or not) on what it is about.
+    environment["PORTAL_BASE_URL"] = PRODUCTION_SECRETS["PORTAL_BASE_URL"]
     environment.update(env)
     return subprocess.run([sys.executable, "-c", code], cwd=BASE_DIR, env=environment, capture_output=True, text=True, timeout=120)
 
