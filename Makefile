@@ -17,10 +17,11 @@ STAMP := $(VENV)/.requirements.stamp
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lock lint services stop status run test migrate check clean bench-audit bench-notifications bench bench-retention
+.PHONY: help venv lock lint services stop status run serve test migrate check clean bench-audit bench-notifications bench bench-retention
 
 help:
 	@echo "make run [PORT=8000]   venv + services + migrate + demo data + web/worker/beat (Ctrl-C stops)"
+	@echo "make serve [PORT=8000]   production settings on loopback: gunicorn + worker + one beat, own database and throwaway keys"
 	@echo "make test [PYTEST_ARGS=...]   run the test suite against the embedded services"
 	@echo "make services | stop | status   manage the embedded PostgreSQL and Redis under var/"
 	@echo "make bench-notifications [BENCH_ARGS=--jobs 300]   notifications/s through one worker vs a no-op task"
@@ -81,7 +82,12 @@ run: services
 	@echo "starting web (http://127.0.0.1:$(PORT)/admin/), worker and beat; Ctrl-C stops them all"
 	@# -e /dev/null: the settings read .env themselves, with the environment taking precedence.
 	@# DEV_SERVER_URL: links sent to clients (sign-in, status) point at the port served, from web and worker alike.
-	DEV_SERVER_URL=http://127.0.0.1:$(PORT) $(BIN)/honcho start -f Procfile -e /dev/null -p $(PORT)
+	@# The Celery app defaults to the production settings; `make run` is development.
+	DEV_SERVER_URL=http://127.0.0.1:$(PORT) DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-concierge.settings.local} $(BIN)/honcho start -f Procfile -e /dev/null -p $(PORT)
+
+serve: services
+	@# Production settings, gunicorn, worker and one beat on 127.0.0.1 (concierge/serve.py); Ctrl-C stops them.
+	$(BIN)/python -m concierge.serve --port $(PORT)
 
 test: services
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -3,7 +3,9 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "concierge.settings.local")
+# A server started without DJANGO_SETTINGS_MODULE runs production, which refuses to start without
+# its secrets; only manage.py and `make run` default to the development settings.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "concierge.settings.production")
 
 app = Celery("concierge")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -1,9 +1,11 @@
 """The portal's writes: issuing links, and marking the inbox read (the one write a client causes)."""
 
+import datetime
 import logging
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,8 +14,8 @@ from notifications.models import NotificationType
 
 from .delivery import send_sign_in_link, send_status_link
 from .lookup import ContactKind, clients_for_contact_key
-from .models import PortalInboxRead
-from .tokens import sign_in_token_issue, status_link_token_issue
+from .models import PortalInboxRead, PortalToken, TokenPurpose
+from .tokens import CLOSED_STATUSES, STATUS_LINK_GRACE, sign_in_token_issue, status_link_token_issue
 
 logger = logging.getLogger(__name__)
 
@@ -80,3 +82,30 @@ def inbox_mark_read(*, notifications):
         ignore_conflicts=True,
     )
 
+
+
+# Sign-in links are kept a day past their 10-minute life, so staff can still see that a client who
+# phones in did ask for one.
+SIGN_IN_KEPT_AFTER_EXPIRY = datetime.timedelta(days=1)
+
+
+@transaction.atomic
+def portal_tokens_purge_expired(*, now: datetime.datetime | None = None) -> int:
+    """Delete links that can never open anything again; returns how many (beat runs it nightly).
+
+    - sign-in links a day after they expired (used or not);
+    - status links revoked more than STATUS_LINK_GRACE ago;
+    - status links of jobs closed more than STATUS_LINK_GRACE ago. The job's updated_at is at or after
+      the moment it closed, so this never deletes a link that status_link_expires_at would still honour.
+    """
+    now = now or timezone.now()
+    dead = (
+        Q(purpose=TokenPurpose.SIGN_IN, expires_at__lte=now - SIGN_IN_KEPT_AFTER_EXPIRY)
+        | Q(purpose=TokenPurpose.STATUS_LINK, revoked_at__lte=now - STATUS_LINK_GRACE)
+        | Q(
+            purpose=TokenPurpose.STATUS_LINK, service__status__in=CLOSED_STATUSES,
+            service__updated_at__lte=now - STATUS_LINK_GRACE,
+        )
+    )
+    deleted, _ = PortalToken.objects.filter(dead).delete()
+    return deleted

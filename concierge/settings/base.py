@@ -3,6 +3,7 @@ environment (or `.env`); `.env.example` lists them all. `var/local.env` is writt
 `make services` and only fills in DATABASE_URL / REDIS_URL for the embedded servers."""
 
 import ipaddress
+import os
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -11,6 +12,8 @@ import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from concierge.observability.logconfig import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -44,6 +47,7 @@ INSTALLED_APPS = [
     "concierge.audit",
     "concierge.workflows",
     "concierge.demo",
+    "concierge.health",
     "clients",
     "fleet",
     "servicing",
@@ -52,6 +56,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request carries its id; then /health/, answered before the HTTPS
+    # redirect and the host check (a balancer probes each instance by address over plain HTTP).
+    "concierge.observability.requestid.RequestIdMiddleware",
+    "concierge.health.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -117,6 +125,9 @@ def _database_config(var_name):
     config["ENGINE"] = "concierge.db.backend"
     config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     config["CONN_HEALTH_CHECKS"] = True
+    # Behind PgBouncer in transaction mode a named cursor (QuerySet.iterator()) cannot outlive its
+    # transaction's server connection (docs/deploying.md, connection pooling).
+    config["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", default=False)
     return config
 
 
@@ -258,6 +269,31 @@ def _redis_url():
 REDIS_URL = _redis_url()
 
 
+def _redis_db(url, db):
+    """`url` pointing at Redis database number `db` (redis://host:6379/N or unix://path?db=N)."""
+    parts = urlsplit(url)
+    if parts.scheme == "unix":
+        query = [pair for pair in parts.query.split("&") if pair and not pair.startswith("db=")]
+        return f"unix://{parts.path}?" + "&".join([*query, f"db={db}"])
+    return parts._replace(path=f"/{db}").geturl()
+
+
+def _redis_db_number(url):
+    parts = urlsplit(url)
+    if parts.scheme == "unix":
+        found = [pair[3:] for pair in parts.query.split("&") if pair.startswith("db=")]
+        return int(found[0]) if found else 0
+    return int(parts.path.strip("/") or 0)
+
+
+# The broker and the cache in separate Redis databases (or servers): a cache may be given an eviction
+# policy (maxmemory-policy allkeys-lru) that would silently drop queued tasks if they shared one; the
+# broker's Redis wants `noeviction` (docs/deploying.md). Defaults: REDIS_URL's database for the broker,
+# the next one for the cache.
+_broker_redis_url = env("CELERY_BROKER_URL", default=REDIS_URL)
+CACHE_URL = env("CACHE_URL", default=_redis_db(REDIS_URL, _redis_db_number(REDIS_URL) + 1))
+
+
 def _celery_url(url):
     # Celery (kombu) spells a unix-socket Redis as redis+socket:// and reads its database number from
     # `virtual_host`, ignoring `db`; redis-py spells it unix://...?db=N.
@@ -273,12 +309,15 @@ def _celery_url(url):
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
+        "LOCATION": CACHE_URL,
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="concierge"),
     }
 }
 
-CELERY_BROKER_URL = _celery_url(REDIS_URL)
+CELERY_BROKER_URL = _celery_url(_broker_redis_url)
+if "CELERY_BROKER_URL" in os.environ:
+    # Celery reads this variable itself, over the setting: give it the spelling kombu understands.
+    os.environ["CELERY_BROKER_URL"] = CELERY_BROKER_URL
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
@@ -303,6 +342,8 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ANNOTATIONS = {"*": {"max_retries": 5}}
 # A worker that loses Redis drops (and later gets back) the tasks it had not acknowledged.
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Workers keep LOGGING below (request ids, redaction, JSON in production) instead of Celery's own set-up.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Events, workflows and notifications (docs/notifications.md) ---
 # How a text message leaves: console (development), locmem (tests) or Africa's Talking.
@@ -345,6 +386,16 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sweep-notifications": {"task": "notifications.tasks.sweep_notifications", "schedule": NOTIFICATION_SWEEP_INTERVAL},
     "sweep-events": {"task": "concierge.workflows.tasks.sweep_events", "schedule": NOTIFICATION_SWEEP_INTERVAL},
+    # Housekeeping, nightly: sessions past their expiry (Django's clearsessions) and portal links that
+    # can never open anything again.
+    "clear-expired-sessions": {
+        "task": "concierge.accounts.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=3, minute=25),
+    },
+    "purge-expired-portal-tokens": {
+        "task": "clients.tasks.purge_expired_portal_tokens",
+        "schedule": crontab(hour=3, minute=35),
+    },
     "fire-time-based-events": {
         "task": "concierge.workflows.tasks.fire_time_based_events",
         "schedule": env.float("WORKFLOWS_TIME_EVENTS_INTERVAL", default=600.0),
@@ -359,10 +410,16 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Ndegwa Auto Concierge <no-reply@ndegwa.example>")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+# --- Logs, health and errors (docs/deploying.md) ---
+# Lines a person reads in development, one JSON object per line in production (LOG_JSON); every line
+# carries the request id and has emails, phone numbers and link tokens redacted.
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+LOGGING = logging_config(json=env.bool("LOG_JSON", default=False), level=LOG_LEVEL)
+# /health/ fails when no worker has run beat's heartbeat task for this long.
+HEALTH_HEARTBEAT_INTERVAL = env.float("HEALTH_HEARTBEAT_INTERVAL", default=30.0)
+HEALTH_WORKER_MAX_AGE_SECONDS = env.int("HEALTH_WORKER_MAX_AGE_SECONDS", default=180)
+CELERY_BEAT_SCHEDULE["worker-heartbeat"] = {
+    "task": "concierge.health.tasks.worker_heartbeat", "schedule": HEALTH_HEARTBEAT_INTERVAL,
+    # A heartbeat that waited behind a backlog longer than the health window proves nothing: drop it.
+    "options": {"expires": HEALTH_WORKER_MAX_AGE_SECONDS},
 }

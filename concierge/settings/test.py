@@ -1,7 +1,7 @@
 """Settings for pytest: the same real PostgreSQL and Redis as development, faster password hashing."""
 
 from .base import *  # noqa: F401,F403
-from .base import env
+from .base import CACHE_URL, env
 
 SECRET_KEY = "test-only-key"
 DEBUG = False
@@ -10,7 +10,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": env("REDIS_URL"),
+        "LOCATION": CACHE_URL,
         "KEY_PREFIX": "concierge-test",
     }
 }
