@@ -4,7 +4,6 @@ The table is read from the page itself, so the guide and the product cannot drif
 checked through the pages a member of that role would open, never through the permission rows alone.
 """
 
-import datetime
 import re
 from decimal import Decimal
 from pathlib import Path
