@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from concierge.accounts.roles import FRONT_DESK, MANAGER
 from concierge.accounts.tests.factories import login_verified, staff_in_role
+from concierge.admin.concurrency import row_version
 from concierge.demo.builder import build_demo_shop
 from fleet.tests.factories import VehicleFactory
 from servicing.models import Service, ServiceType
@@ -81,7 +82,8 @@ def test_a_retired_type_is_not_offered_for_new_jobs_but_stays_on_its_jobs(client
     new = client.get(reverse("admin:servicing_service_add")).context["adminform"].form.fields["service_type"]
     assert "AC Service" not in [value for value, _ in new.choices]
     url = reverse("admin:servicing_service_change", args=[job.pk])
-    assert client.post(url, {**booking(job.vehicle, "AC Service"), "notes": "kept"}).status_code == 302
+    posted = {**booking(job.vehicle, "AC Service"), "notes": "kept", "row_version": row_version(job)}
+    assert client.post(url, posted).status_code == 302
     job.refresh_from_db()
     assert (job.service_type, job.notes) == ("AC Service", "kept")
 
