@@ -162,10 +162,13 @@ def test_changing_a_phone_to_one_another_client_has_warns_and_other_edits_do_not
     mother = ClientFactory(first_name="Wanjiru", last_name="Kamau", email="wanjiru@example.co.ke", phone="+254700000001")
     url = reverse("admin:clients_client_change", args=[mother.pk])
 
-    changed = admin_browser.post(url, client_post(email=mother.email, phone="+254712345678"), follow=True)
+    changed = admin_browser.post(url, client_post(email=mother.email, phone="+254712345678",
+                                                  row_version=row_version(Client.objects.get(pk=mother.pk))), follow=True)
     assert [level for level, text in _messages(changed) if "Brian Kamau" in text] == ["warning"]
 
-    address_only = admin_browser.post(url, client_post(email=mother.email, phone="+254712345678", address="Karen"), follow=True)
+    address_only = admin_browser.post(url, client_post(email=mother.email, phone="+254712345678", address="Karen",
+                                                       row_version=row_version(Client.objects.get(pk=mother.pk))),
+                                      follow=True)
     assert not [text for level, text in _messages(address_only) if "Brian Kamau" in text]
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from clients.models import Client
 from clients.tests.factories import ClientFactory
-from concierge.accounts.tests.factories import UserFactory
+from concierge.accounts.tests.factories import UserFactory, login_verified
 from concierge.tests.admin_forms import posted_as_opened
 from concierge.tests.concurrency import at_once
 from fleet.tests.factories import VehicleFactory
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def signed_in(first_name, last_name):
     browser = Browser()
-    browser.force_login(UserFactory(is_superuser=True, first_name=first_name, last_name=last_name))
+    login_verified(browser, UserFactory(is_superuser=True, first_name=first_name, last_name=last_name))
     return browser
 
 

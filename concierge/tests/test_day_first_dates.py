@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import formats, translation
 
+from concierge.accounts.tests.factories import login_verified
 from clients.portal.tests.conftest import portal_sign_in_as
 from fleet.tests.factories import VehicleFactory
 from servicing.forms import ServiceForm
@@ -66,7 +67,7 @@ def test_the_formats_are_day_first_in_every_language_we_serve(language):
 
 
 def test_the_admin_saves_05_11_2026_as_5_november_and_shows_it_back_day_first(client, superuser):
-    client.force_login(superuser)
+    login_verified(client, superuser)
     response = client.post(reverse("admin:servicing_service_add"), {**booking(), "_continue": "1"})
     assert response.status_code == 302, response.context["adminform"].form.errors
     service = Service.objects.get()
@@ -77,7 +78,7 @@ def test_the_admin_saves_05_11_2026_as_5_november_and_shows_it_back_day_first(cl
 
 
 def test_the_admin_lists_and_pages_show_dates_day_first(client, superuser):
-    client.force_login(superuser)
+    login_verified(client, superuser)
     vehicle = VehicleFactory(license_plate="KDA 123A")
     service = ServiceFactory(vehicle=vehicle, scheduled_date=NOV_5, status=ServiceStatus.COMPLETED,
                              completed_date=datetime.date(2026, 11, 6), cost=Decimal("4500"))
@@ -97,7 +98,7 @@ def test_the_admin_lists_and_pages_show_dates_day_first(client, superuser):
 
 
 def test_the_reports_read_and_show_dates_day_first(client, superuser):
-    client.force_login(superuser)
+    login_verified(client, superuser)
     ServiceFactory(scheduled_date=NOV_5, status=ServiceStatus.COMPLETED, completed_date=NOV_5)
 
     page = client.get(reverse("reports:revenue"), {"period": "custom", "start": "01/11/2026", "end": "05/11/2026"})

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from clients.tests.factories import ClientFactory
+from concierge.accounts.tests.factories import login_verified
 from concierge.demo import builder
 from concierge.demo.scale import Shop
 from fleet.forms import VehicleForm
@@ -66,7 +67,7 @@ def vehicle_data(owner, **overrides):
 
 @pytest.mark.parametrize("typed", ["<script>", "KDC 🚗 1", "KDA l23A", "---", "🚗🚗", "   "])
 def test_the_admin_form_refuses_and_shows_back_what_was_typed(client, superuser, typed):
-    client.force_login(superuser)
+    login_verified(client, superuser)
     data = {**vehicle_data(ClientFactory(), license_plate=typed), "services-TOTAL_FORMS": "0",
             "services-INITIAL_FORMS": "0"}
     response = client.post(reverse("admin:fleet_vehicle_add"), data)
@@ -78,7 +79,7 @@ def test_the_admin_form_refuses_and_shows_back_what_was_typed(client, superuser,
 
 
 def test_a_refused_plate_in_a_client_page_row_saves_nothing(client, superuser):
-    client.force_login(superuser)
+    login_verified(client, superuser)
     owner = ClientFactory()
     url = reverse("admin:clients_client_change", args=[owner.pk])
     data = {
@@ -108,7 +109,7 @@ def test_the_import_refuses_a_plate_it_would_have_to_change(tmp_path):
 
 def test_a_vin_pasted_with_spaces_and_dashes_is_normalised_before_its_length_is_checked(client, superuser):
     assert normalise_vin("jtdbt 9235-0123 4567") == "JTDBT923501234567"
-    client.force_login(superuser)
+    login_verified(client, superuser)
     page = client.get(reverse("admin:fleet_vehicle_add")).text
     assert 'maxlength="17"' not in page  # the browser would cut the pasted VIN without a word
     data = {**vehicle_data(ClientFactory(), vin="JTDBT 9235-0123 4567"), "services-TOTAL_FORMS": "0",

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client as Browser
 from django.urls import reverse
 
-from concierge.accounts.tests.factories import UserFactory
+from concierge.accounts.tests.factories import UserFactory, login_verified
 from concierge.tests.admin_forms import posted_as_opened
 from fleet.tests.factories import VehicleFactory
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def signed_in(first_name, last_name):
     browser = Browser()
-    browser.force_login(UserFactory(is_superuser=True, first_name=first_name, last_name=last_name))
+    login_verified(browser, UserFactory(is_superuser=True, first_name=first_name, last_name=last_name))
     return browser
 
 

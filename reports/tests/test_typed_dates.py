@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from concierge.accounts.tests.factories import login_verified
 from reports.filters import ServiceReportFilterSet
 from reports.periods import Period, preset_period
 
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def signed_in(client, manager):
-    client.force_login(manager)
+    login_verified(client, manager)
     return client
 
 

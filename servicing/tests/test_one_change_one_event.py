@@ -6,6 +6,7 @@ from django.test import Client as Browser
 from django.urls import reverse
 from django.utils import timezone
 
+from concierge.accounts.tests.factories import login_verified
 from concierge.tests.concurrency import at_once
 from concierge.workflows import events
 from concierge.workflows.defaults import install_default_workflows
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def signed_in(user):
     browser = Browser()
-    browser.force_login(user)
+    login_verified(browser, user)
     return browser
 
 

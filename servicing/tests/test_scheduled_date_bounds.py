@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from concierge.accounts.tests.factories import login_verified
 from concierge.workflows import events
 from concierge.workflows.validation import WorkflowInvalid, validate_actions
 from fleet.tests.factories import VehicleFactory
@@ -50,7 +51,7 @@ def test_the_bounds_themselves_are_accepted(day):
 
 
 def test_the_admin_shows_one_message_beside_the_field_and_saves_nothing(client, superuser):
-    client.force_login(superuser)
+    login_verified(client, superuser)
     response = client.post(reverse("admin:servicing_service_add"), booking("01/01/2100"))
     assert response.status_code == 200
     form = response.context["adminform"].form

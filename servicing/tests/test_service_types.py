@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from concierge.accounts.roles import FRONT_DESK, MANAGER
-from concierge.accounts.tests.factories import staff_in_role
+from concierge.accounts.tests.factories import login_verified, staff_in_role
+from concierge.admin.concurrency import row_version
 from concierge.demo.builder import build_demo_shop
 from fleet.tests.factories import VehicleFactory
 from servicing.models import Service, ServiceType
@@ -53,7 +54,7 @@ def test_the_services_filter_lists_one_choice_per_type_after_the_merge(client):
     ServiceFactory(service_type="Full service")
     ServiceFactory(service_type="Full Service")
     merge_migration.merge_service_type_spellings(apps, connection.schema_editor())
-    client.force_login(staff_in_role(MANAGER))
+    login_verified(client, staff_in_role(MANAGER))
     page = client.get(reverse("admin:servicing_service_changelist"))
     type_filter = next(spec for spec in page.context["cl"].filter_specs if getattr(spec, "field_path", "") == "service_type")
     titles = [choice["display"] for choice in type_filter.choices(page.context["cl"])]
@@ -81,13 +82,14 @@ def test_a_retired_type_is_not_offered_for_new_jobs_but_stays_on_its_jobs(client
     new = client.get(reverse("admin:servicing_service_add")).context["adminform"].form.fields["service_type"]
     assert "AC Service" not in [value for value, _ in new.choices]
     url = reverse("admin:servicing_service_change", args=[job.pk])
-    assert client.post(url, {**booking(job.vehicle, "AC Service"), "notes": "kept"}).status_code == 302
+    posted = {**booking(job.vehicle, "AC Service"), "notes": "kept", "row_version": row_version(job)}
+    assert client.post(url, posted).status_code == 302
     job.refresh_from_db()
     assert (job.service_type, job.notes) == ("AC Service", "kept")
 
 
 def test_the_catalogue_refuses_a_second_spelling_of_a_type(client):
-    client.force_login(staff_in_role(MANAGER))
+    login_verified(client, staff_in_role(MANAGER))
     response = client.post(reverse("admin:servicing_servicetype_add"), {"name": "  oil   CHANGE ", "active": "on"})
     assert response.status_code == 200
     assert "already exists" in str(response.context["adminform"].form.errors)
@@ -99,7 +101,7 @@ def test_the_catalogue_refuses_a_second_spelling_of_a_type(client):
 def test_renaming_a_type_renames_its_jobs(client):
     ServiceFactory.create_batch(2, service_type="Engine Diagnostics")
     kind = ServiceType.objects.get(name="Engine Diagnostics")
-    client.force_login(staff_in_role(MANAGER))
+    login_verified(client, staff_in_role(MANAGER))
     response = client.post(reverse("admin:servicing_servicetype_change", args=[kind.pk]),
                            {"name": "Engine Diagnosis", "active": "on"})
     assert response.status_code == 302

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from concierge.accounts.tests.factories import UserFactory
+from concierge.accounts.tests.factories import UserFactory, login_verified
 from concierge.tests.admin_forms import posted_as_opened
 from servicing.models import ServiceStatus
 from servicing.tests.factories import ServiceFactory
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def grace(client, superuser):
-    client.force_login(superuser)
+    login_verified(client, superuser)
     return client
 
 
@@ -30,7 +30,7 @@ def peter(superuser):
     from django.test import Client as Browser
 
     browser = Browser()
-    browser.force_login(UserFactory(is_superuser=True, first_name="Peter", last_name="Otieno"))
+    login_verified(browser, UserFactory(is_superuser=True, first_name="Peter", last_name="Otieno"))
     return browser
 
 

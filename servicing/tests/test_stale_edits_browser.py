@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from concierge.accounts.tests.factories import UserFactory
+from concierge.accounts.tests.factories import UserFactory, authenticator_for, totp_code
 from servicing.tests.factories import ServiceFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -13,6 +13,8 @@ def sign_in(page, live_server, user, password):
     page.goto(f"{live_server.url}/admin/")
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password").fill(password)
+    # Superusers sign in with the code their authenticator app shows (two-factor is required).
+    page.get_by_label("Verification code").fill(totp_code(authenticator_for(user)))
     page.get_by_role("button", name="Log in").click()
 
 

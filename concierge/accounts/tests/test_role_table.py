@@ -4,7 +4,6 @@ The table is read from the page itself, so the guide and the product cannot drif
 checked through the pages a member of that role would open, never through the permission rows alone.
 """
 
-import datetime
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +15,7 @@ from django.utils import timezone
 
 from clients.tests.factories import ClientFactory
 from concierge.accounts.roles import ROLE_PERMISSIONS
-from concierge.accounts.tests.factories import UserFactory, staff_in_role
+from concierge.accounts.tests.factories import UserFactory, login_verified, staff_in_role
 from concierge.audit.models import AuditLog
 from concierge.workflows.models import Workflow
 from fleet.tests.factories import VehicleFactory
@@ -206,5 +205,5 @@ def test_every_row_of_the_table_is_checked():
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("row", list(TABLE))
 def test_role_matches_the_staff_guide(client, shop, role, row):
-    client.force_login(staff_in_role(role))
+    login_verified(client, staff_in_role(role))
     CHECKS[row](client, shop, TABLE[row][role])

@@ -7,7 +7,7 @@ from django.urls import reverse
 from concierge.accounts.models import User
 from concierge.accounts.roles import FRONT_DESK, MANAGER, TECHNICIAN
 from concierge.accounts.services import staff_user_groups_set
-from concierge.accounts.tests.factories import PASSWORD, UserFactory
+from concierge.accounts.tests.factories import PASSWORD, UserFactory, login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def test_a_group_that_is_not_a_role_leaves_staff_status_alone():
 
 
 def test_the_add_form_asks_for_the_role(client, superuser):
-    client.force_login(superuser)
+    login_verified(client, superuser)
     page = client.get(reverse("admin:accounts_user_add"))
     role = page.context["adminform"].form.fields["role"]
     assert role.required
@@ -42,7 +42,7 @@ def test_the_add_form_asks_for_the_role(client, superuser):
 
 
 def test_a_technician_added_through_the_admin_signs_in(client, superuser):
-    client.force_login(superuser)
+    login_verified(client, superuser)
     response = client.post(reverse("admin:accounts_user_add"), {
         "email": "ann.wanjiku@ndegwa.example", "first_name": "Ann", "last_name": "Wanjiku",
         "role": Group.objects.get(name=TECHNICIAN).pk, "password1": PASSWORD, "password2": PASSWORD,
@@ -56,7 +56,7 @@ def test_a_technician_added_through_the_admin_signs_in(client, superuser):
 
 def test_putting_a_user_in_a_role_on_the_change_form_makes_them_staff(client, superuser):
     user = UserFactory(is_staff=False)
-    client.force_login(superuser)
+    login_verified(client, superuser)
     url = reverse("admin:accounts_user_change", args=[user.pk])
     form = client.get(url).context["adminform"].form
     data = {name: value for name, value in form.initial.items() if value is not None and name != "groups"}
