@@ -17,13 +17,14 @@ STAMP := $(VENV)/.requirements.stamp
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help venv services stop status run test migrate check clean bench-audit bench-notifications bench bench-retention
+.PHONY: help venv services stop status run test migrate check clean bench-audit bench-notifications bench bench-retention measure-notification-faults
 
 help:
 	@echo "make run [PORT=8000]   venv + services + migrate + demo data + web/worker/beat (Ctrl-C stops)"
 	@echo "make test [PYTEST_ARGS=...]   run the test suite against the embedded services"
 	@echo "make services | stop | status   manage the embedded PostgreSQL and Redis under var/"
 	@echo "make bench-notifications [BENCH_ARGS=--jobs 300]   notifications/s through one worker vs a no-op task"
+	@echo "make measure-notification-faults   200 jobs under each provider/worker fault: lost, twice, untrue, uncertain (~15 min)"
 	@echo "make migrate | check | venv | clean"
 	@echo "make bench-audit [BENCH_ARGS=...]   cost of the audit trigger: service updates with/without it, as a ratio"
 	@echo "make bench [SCALES=\"1 10\"] [REPEAT=30]   seed scale-N databases (reused), time every page, write docs/benchmarks.md"
@@ -98,3 +99,9 @@ bench-reports: migrate
 bench-notifications: services
 	@# One worker, console backends, a throwaway database and Redis: notifications/s vs no-op tasks/s.
 	$(BIN)/python bench/notifications.py $(BENCH_ARGS)
+
+measure-notification-faults: services
+	@# The fault tests (real worker and beat, fake Africa's Talking): each prints its FAULT FIGURES line
+	@# and fails if a text went out twice or a row disagrees with the provider. Bounded: each waits at
+	@# most 4 minutes. The worker logs go to stderr, left out here.
+	$(BIN)/pytest notifications/tests/test_fault_tolerance.py -q -s 2>/dev/null
