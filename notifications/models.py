@@ -7,6 +7,8 @@ from concierge.db.fields import PgEnumField
 from concierge.db.functions import CurrentTimestamp
 from concierge.db.models import UUIDModel
 
+from .links import LinkKind
+
 
 class NotificationType(models.TextChoices):
     """The seed's `notification_type` ENUM: how the message travels."""
@@ -69,6 +71,10 @@ class Notification(UUIDModel):
     # its answer was lost (timeout after sending, connection dropped, worker killed mid-send). Such a row
     # is `failed` with a "delivery uncertain" reason and this flag; it is never resent automatically,
     # only by a person (docs/notifications.md, "Sent, failed, uncertain").
+    # A link with a secret in it is made at send time (notifications/links.py): `message` holds its
+    # placeholder, these say which link and, for a sign-in link, the site address it was asked from.
+    link = models.CharField(max_length=20, choices=LinkKind.choices, blank=True, default="", db_default="")
+    link_origin = models.CharField(max_length=200, blank=True, default="", db_default="")
     delivery_uncertain = models.BooleanField(
         default=False, db_default=False, verbose_name="delivery uncertain",
         help_text="The provider may have the message: not resent automatically; a person decides.",

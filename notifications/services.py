@@ -22,6 +22,7 @@ from concierge.celery import enqueue_on_commit, requeue_rows
 from .backends import (
     DeliveryError, PermanentDeliveryError, TransientDeliveryError, UncertainDeliveryError, get_sms_backend,
 )
+from .links import message_for_sending
 from .models import Notification, NotificationStatus, NotificationType
 
 logger = logging.getLogger(__name__)
@@ -47,13 +48,16 @@ def _phone(*, client, user):
 
 
 def notification_create(*, channel, message, client=None, user=None, service=None, vehicle=None,
-                        subject="", marketing=False):
+                        subject="", marketing=False, link="", link_origin=""):
+    """Write a notification (and queue it after commit). `link`: a LinkKind whose placeholder the
+    message holds, made with a fresh token when it is sent (notifications/links.py)."""
     channel = NotificationType(channel)
     if service is not None and vehicle is None:
         vehicle = service.vehicle
     notification = Notification(
         channel=channel, message=message, client=client, user=user, service=service, vehicle=vehicle,
         subject=subject, marketing=marketing, sent_at=None, status=NotificationStatus.PENDING,
+        link=link, link_origin=link_origin,
     )
     problem = _recipient_problem(channel=channel, client=client, user=user, marketing=marketing)
     if problem:
@@ -111,7 +115,7 @@ def _send(notification):
     if problem:
         raise PermanentDeliveryError(f"not sent: {problem}")
     if notification.channel == NotificationType.SMS:
-        return get_sms_backend().send(to=_phone(client=client, user=user), message=notification.message)
+        return get_sms_backend().send(to=_phone(client=client, user=user), message=message_for_sending(notification))
     if notification.channel == NotificationType.EMAIL:
         return _send_email(notification, to=(client or user).email)
     return ""  # in_app: stored is delivered
@@ -121,13 +125,14 @@ def _send_email(notification, *, to):
     """Like the SMS backend, the connection is opened on its own first: a failure there sent nothing.
     After that, a refusal code from the server is a refusal; a lost connection or a timeout is not
     (the server may have queued the message before the answer was lost)."""
+    body = message_for_sending(notification)  # before connecting: it may fail, having sent nothing
     connection = get_connection()
     try:
         connection.open()
     except (smtplib.SMTPException, OSError) as exc:
         raise TransientDeliveryError(f"mail server not reached ({type(exc).__name__}): nothing was sent") from None
     email = EmailMessage(
-        subject=notification.subject or f"{settings.SHOP_NAME}", body=notification.message, to=[to],
+        subject=notification.subject or f"{settings.SHOP_NAME}", body=body, to=[to],
         headers={"X-Notification-Id": str(notification.pk)}, connection=connection,
     )
     try:

@@ -10,17 +10,15 @@ from notifications.models import NotificationType
 from .delivery import send_sign_in_link, send_status_link
 from .lookup import ContactKind, normalise_contact
 from .models import PortalInboxRead
-from .tokens import sign_in_token_issue, status_link_token_issue
+from .tokens import status_link_token_issue
 
 
 @transaction.atomic
 def sign_in_link_send(*, client, typed_contact, origin):
-    """Issue a 10-minute sign-in link and send it to the address the client typed."""
+    """Send a 10-minute sign-in link to the address the client typed (the link is made when sent)."""
     kind, _ = normalise_contact(typed_contact)
-    raw = sign_in_token_issue(client=client)
-    url = origin + reverse("portal:sign_in_confirm", kwargs={"token": raw})
     channel = NotificationType.EMAIL if kind == ContactKind.EMAIL else NotificationType.SMS
-    return send_sign_in_link(client=client, channel=channel, url=url)
+    return send_sign_in_link(client=client, channel=channel, origin=origin)
 
 
 def status_link_url(*, service):
@@ -31,8 +29,8 @@ def status_link_url(*, service):
 
 @transaction.atomic
 def status_link_send(*, service, channel=NotificationType.SMS):
-    """Issue a status link and send it to the service's owner (staff's "resend")."""
-    return send_status_link(service=service, channel=channel, url=status_link_url(service=service))
+    """Send a status link to the service's owner (staff's "resend"); the link is made when sent."""
+    return send_status_link(service=service, channel=channel)
 
 
 def status_links_revoke(*, tokens):
