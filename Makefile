@@ -103,5 +103,5 @@ bench-notifications: services
 measure-notification-faults: services
 	@# The fault tests (real worker and beat, fake Africa's Talking): each prints its FAULT FIGURES line
 	@# and fails if a text went out twice or a row disagrees with the provider. Bounded: each waits at
-	@# most 4 minutes. The worker logs go to stderr, left out here.
+	@# most 5 minutes. The worker logs go to stderr, left out here.
 	$(BIN)/pytest notifications/tests/test_fault_tolerance.py -q -s 2>/dev/null

@@ -99,7 +99,7 @@ def test_redis_down_while_200_jobs_change_status_loses_nothing_and_duplicates_no
     assert Service.objects.filter(status=ServiceStatus.COMPLETED).count() == JOBS
     assert Event.objects.filter(processed_at__isnull=True).count() == JOBS  # service_completed; status_changed has no workflow
     redis_server.start()
-    assert wait_until(settled, timeout=180, interval=1)
+    assert wait_until(settled, timeout=300, interval=1)
     figures = assert_the_rows_tell_the_truth(sms_provider, "redis down")
     assert figures["lost"] == figures["uncertain"] == figures["failed"] == 0
 
@@ -116,7 +116,7 @@ def test_a_worker_killed_mid_send_leaves_that_row_uncertain_and_every_other_row_
         worker.kill()
         provider.release()
         start_celery("worker", AFRICASTALKING_BASE_URL=provider.base_url)
-        assert wait_until(settled, timeout=180, interval=1)
+        assert wait_until(settled, timeout=300, interval=1)
         figures = assert_the_rows_tell_the_truth(provider, "worker SIGKILL mid-send")
     [held] = Notification.objects.filter(delivery_uncertain=True)
     assert held.status == NotificationStatus.FAILED and "the worker was lost while sending it" in held.error
@@ -131,7 +131,7 @@ def test_a_provider_failing_30_percent_of_requests_leaves_nothing_pending_and_no
     start_celery("beat")
     for service in jobs:
         service_complete(service=service)
-    assert wait_until(settled, timeout=240, interval=1)
+    assert wait_until(settled, timeout=300, interval=1)
     # 8 attempts at 30% failure: a give-up is possible (0.3^8 each) and must carry its reason.
     figures = assert_the_rows_tell_the_truth(sms_provider, "HTTP 500 on 30%")
     failures = [n.error for n in Notification.objects.filter(status=NotificationStatus.FAILED)]
@@ -147,7 +147,7 @@ def test_a_provider_hanging_on_10_percent_of_requests_texts_nobody_twice(jobs, s
     start_celery("beat")
     for service in jobs:
         service_complete(service=service)
-    assert wait_until(settled, timeout=240, interval=1)
+    assert wait_until(settled, timeout=300, interval=1)
     figures = assert_the_rows_tell_the_truth(sms_provider, "hang on 10%")
     assert figures["uncertain"] == sms_provider.faults["hung"] > 0
     assert figures["lost"] == 0 and len(sms_provider.requests) == JOBS  # none sent again
@@ -161,7 +161,7 @@ def test_a_provider_dropping_10_percent_of_connections_after_the_request_texts_n
     start_celery("beat")
     for service in jobs:
         service_complete(service=service)
-    assert wait_until(settled, timeout=240, interval=1)
+    assert wait_until(settled, timeout=300, interval=1)
     figures = assert_the_rows_tell_the_truth(sms_provider, "connection dropped on 10%")
     assert figures["uncertain"] == sms_provider.faults["dropped"] > 0
     assert figures["lost"] == 0 and len(sms_provider.requests) == JOBS
@@ -180,7 +180,7 @@ def test_a_provider_refusing_connections_for_a_while_loses_nothing_and_leaves_no
     assert wait_until(lambda: refused.count() >= JOBS // 2, timeout=120, interval=0.5)
     down_for = refused.count()
     sms_provider.resume()
-    assert wait_until(settled, timeout=240, interval=1)
+    assert wait_until(settled, timeout=300, interval=1)
     figures = assert_the_rows_tell_the_truth(sms_provider, f"connection refused until {down_for} texts had been refused")
     assert figures["uncertain"] == 0 and figures["lost"] == figures["failed"] == 0
     assert len(sms_provider.requests) == JOBS  # nothing reached the provider while it refused
