@@ -98,7 +98,7 @@ def _link_in(message):
 def _in_app_without_link(channel, message):
     # In-app messages are read in the portal (or the admin) by someone signed in, each beside a link
     # to its job, and are never "sent" by a worker that could make a link: no token for them.
-    if channel != NotificationType.IN_APP:
+    if channel != NotificationType.IN_APP or STATUS_LINK_PLACEHOLDER not in message:
         return message
     return " ".join(message.replace(STATUS_LINK_PLACEHOLDER, "").split())
 
