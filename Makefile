@@ -17,7 +17,7 @@ STAMP := $(VENV)/.requirements.stamp
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lock lint services stop status run serve test migrate check clean bench-audit bench-notifications bench bench-retention
+.PHONY: help venv lock lint services stop status run serve test migrate check clean bench-audit bench-notifications bench bench-retention measure-notification-faults
 
 help:
 	@echo "make run [PORT=8000]   venv + services + migrate + demo data + web/worker/beat (Ctrl-C stops)"
@@ -25,6 +25,7 @@ help:
 	@echo "make test [PYTEST_ARGS=...]   run the test suite against the embedded services"
 	@echo "make services | stop | status   manage the embedded PostgreSQL and Redis under var/"
 	@echo "make bench-notifications [BENCH_ARGS=--jobs 300]   notifications/s through one worker vs a no-op task"
+	@echo "make measure-notification-faults   200 jobs under each provider/worker fault: lost, twice, untrue, uncertain (~15 min)"
 	@echo "make migrate | check | venv | clean"
 	@echo "make lint   ruff over the tree (what .ci/run runs before the tests)"
 	@echo "make lock   re-resolve requirements*.in into the hash-locked requirements*.txt (uv)"
@@ -118,3 +119,9 @@ bench-reports: migrate
 bench-notifications: services
 	@# One worker, console backends, a throwaway database and Redis: notifications/s vs no-op tasks/s.
 	$(BIN)/python bench/notifications.py $(BENCH_ARGS)
+
+measure-notification-faults: services
+	@# The fault tests (real worker and beat, fake Africa's Talking): each prints its FAULT FIGURES line
+	@# and fails if a text went out twice or a row disagrees with the provider. Bounded: each waits at
+	@# most 5 minutes. The worker logs go to stderr, left out here.
+	$(BIN)/pytest notifications/tests/test_fault_tolerance.py -q -s 2>/dev/null

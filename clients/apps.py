@@ -12,6 +12,11 @@ class ClientsConfig(AppConfig):
 
         portal_signals.connect()
 
+        # Sign-in and status links are made when a message is sent: the portal says how.
+        from clients.portal.delivery import register_link_makers
+
+        register_link_makers()
+
         # Our own signals only connect: each save becomes a named event for the workflow engine.
         from . import signals
 

@@ -7,6 +7,8 @@ from concierge.db.fields import PgEnumField
 from concierge.db.functions import CurrentTimestamp
 from concierge.db.models import UUIDModel
 
+from .links import LinkKind
+
 
 class NotificationType(models.TextChoices):
     """The seed's `notification_type` ENUM: how the message travels."""
@@ -26,7 +28,8 @@ class Notification(UUIDModel):
     """A message to a client (or, for escalations, to a staff member): the seed's `notifications` table.
 
     Life: written `pending` (sent_at NULL), claimed by one delivery task (claimed_at), then `sent`
-    with sent_at or `failed` with the reason in `error`.
+    with sent_at (the provider accepted it), `failed` with the reason in `error` (it provably did not
+    go out), or `failed` with delivery_uncertain set (we cannot know; a person may resend it once).
     """
 
     client = models.ForeignKey(
@@ -64,6 +67,17 @@ class Notification(UUIDModel):
     requeued_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True, default="", db_default="")
+    # Within the seed's three statuses, "we do not know": the request may have reached the provider but
+    # its answer was lost (timeout after sending, connection dropped, worker killed mid-send). Such a row
+    # is `failed` with a "delivery uncertain" reason and this flag; it is never resent automatically,
+    # only by a person (docs/notifications.md, "Sent, failed, uncertain").
+    # A link with a secret in it is made at send time (notifications/links.py): `message` holds its
+    # placeholder, this says which link (it starts with PORTAL_BASE_URL).
+    link = models.CharField(max_length=20, choices=LinkKind.choices, blank=True, default="", db_default="")
+    delivery_uncertain = models.BooleanField(
+        default=False, db_default=False, verbose_name="delivery uncertain",
+        help_text="The provider may have the message: not resent automatically; a person decides.",
+    )
     provider_message_id = models.CharField(max_length=100, blank=True, default="", db_default="")
 
     class Meta:
@@ -81,6 +95,9 @@ class Notification(UUIDModel):
             # Failed messages: the staff home's count and the list it links to (status failed, same order).
             models.Index(fields=["-sent_at", "-id"], name="notifications_failed_idx",
                          condition=models.Q(status="failed")),
+            # Uncertain deliveries: the staff home's separate count and the admin filter that lists them.
+            models.Index(fields=["-sent_at", "-id"], name="notifications_uncertain_idx",
+                         condition=models.Q(delivery_uncertain=True)),
             # The portal inbox (a client's in-app messages, newest first, a page at a time) and its unread
             # badge on every portal page: a fleet client has tens of thousands of messages, 5 % in-app.
             models.Index(

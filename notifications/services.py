@@ -12,14 +12,17 @@ import smtplib
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from concierge.celery import enqueue_on_commit, requeue_rows
 
-from .backends import DeliveryError, PermanentDeliveryError, TransientDeliveryError, get_sms_backend
+from .backends import (
+    DeliveryError, PermanentDeliveryError, TransientDeliveryError, UncertainDeliveryError, get_sms_backend,
+)
+from .links import message_for_sending
 from .models import Notification, NotificationStatus, NotificationType
 
 logger = logging.getLogger(__name__)
@@ -45,13 +48,16 @@ def _phone(*, client, user):
 
 
 def notification_create(*, channel, message, client=None, user=None, service=None, vehicle=None,
-                        subject="", marketing=False):
+                        subject="", marketing=False, link=""):
+    """Write a notification (and queue it after commit). `link`: a LinkKind whose placeholder the
+    message holds, made with a fresh token when it is sent (notifications/links.py)."""
     channel = NotificationType(channel)
     if service is not None and vehicle is None:
         vehicle = service.vehicle
     notification = Notification(
         channel=channel, message=message, client=client, user=user, service=service, vehicle=vehicle,
         subject=subject, marketing=marketing, sent_at=None, status=NotificationStatus.PENDING,
+        link=link,
     )
     problem = _recipient_problem(channel=channel, client=client, user=user, marketing=marketing)
     if problem:
@@ -66,9 +72,17 @@ def notification_create(*, channel, message, client=None, user=None, service=Non
     return notification
 
 
+UNCERTAIN = "delivery uncertain"
+
+
+def uncertain_reason(why: str) -> str:
+    """The error text of an uncertain row: says so first, then why, then what we did about it."""
+    return f"{UNCERTAIN}: {why}; not resent automatically (a person may resend it)"
+
+
 @dataclasses.dataclass(frozen=True)
 class Outcome:
-    status: str  # "sent", "failed", "retry", "skipped"
+    status: str  # "sent", "failed", "uncertain", "retry", "skipped"
     retry_in: float | None = None
 
 
@@ -101,21 +115,39 @@ def _send(notification):
     if problem:
         raise PermanentDeliveryError(f"not sent: {problem}")
     if notification.channel == NotificationType.SMS:
-        return get_sms_backend().send(to=_phone(client=client, user=user), message=notification.message)
+        return get_sms_backend().send(to=_phone(client=client, user=user), message=message_for_sending(notification))
     if notification.channel == NotificationType.EMAIL:
-        to = (client or user).email
-        email = EmailMessage(
-            subject=notification.subject or f"{settings.SHOP_NAME}", body=notification.message, to=[to],
-            headers={"X-Notification-Id": str(notification.pk)},
-        )
-        try:
-            email.send()
-        except smtplib.SMTPRecipientsRefused:
-            raise PermanentDeliveryError("the mail server refused the address") from None
-        except (smtplib.SMTPException, OSError) as exc:
-            raise TransientDeliveryError(f"mail server: {type(exc).__name__}") from None
-        return ""
+        return _send_email(notification, to=(client or user).email)
     return ""  # in_app: stored is delivered
+
+
+def _send_email(notification, *, to):
+    """Like the SMS backend, the connection is opened on its own first: a failure there sent nothing.
+    After that, a refusal code from the server is a refusal; a lost connection or a timeout is not
+    (the server may have queued the message before the answer was lost)."""
+    body = message_for_sending(notification)  # before connecting: it may fail, having sent nothing
+    connection = get_connection()
+    try:
+        connection.open()
+    except (smtplib.SMTPException, OSError) as exc:
+        raise TransientDeliveryError(f"mail server not reached ({type(exc).__name__}): nothing was sent") from None
+    email = EmailMessage(
+        subject=notification.subject or f"{settings.SHOP_NAME}", body=body, to=[to],
+        headers={"X-Notification-Id": str(notification.pk)}, connection=connection,
+    )
+    try:
+        email.send()
+    except smtplib.SMTPRecipientsRefused:
+        raise PermanentDeliveryError("the mail server refused the address") from None
+    except smtplib.SMTPResponseException as exc:
+        # The server answered with a refusal (sender, data): 4xx means try later, 5xx never.
+        kind = TransientDeliveryError if 400 <= exc.smtp_code < 500 else PermanentDeliveryError
+        raise kind(f"mail server refused the message: {exc.smtp_code}") from None
+    except (smtplib.SMTPException, OSError) as exc:
+        raise UncertainDeliveryError(f"mail server: {type(exc).__name__} while sending") from None
+    finally:
+        connection.close()
+    return ""
 
 
 def notification_deliver(*, notification_id):
@@ -137,6 +169,9 @@ def notification_deliver(*, notification_id):
         # Released for the retry; next_attempt_at keeps the sweeper from running it early.
         ours.update(claimed_at=None, next_attempt_at=timezone.now() + timedelta(seconds=delay), error=str(exc))
         return Outcome("retry", retry_in=delay)
+    except UncertainDeliveryError as exc:
+        ours.update(status=NotificationStatus.FAILED, delivery_uncertain=True, error=uncertain_reason(str(exc)))
+        return Outcome("uncertain")
     except DeliveryError as exc:
         ours.update(status=NotificationStatus.FAILED, error=str(exc))
         return Outcome("failed")
@@ -148,8 +183,8 @@ def notifications_requeue_stale(*, older_than_seconds=None, limit=1000):
     """The sweeper: queue again pending notifications nobody is working on, and close abandoned claims.
 
     A claim older than NOTIFICATION_CLAIM_TIMEOUT_SECONDS means its worker died between claiming and
-    recording: the message may or may not have gone out, so it is marked failed with that reason for
-    staff to look at, rather than sent a second time.
+    recording: the message may or may not have gone out, so it is marked failed and uncertain for
+    staff to decide on, rather than sent a second time.
     """
     from .tasks import deliver_notification
 
@@ -159,8 +194,8 @@ def notifications_requeue_stale(*, older_than_seconds=None, limit=1000):
         status=NotificationStatus.PENDING,
         claimed_at__lt=now - timedelta(seconds=settings.NOTIFICATION_CLAIM_TIMEOUT_SECONDS),
     ).update(
-        status=NotificationStatus.FAILED,
-        error="delivery interrupted after it was claimed (worker lost); not resent to avoid a duplicate",
+        status=NotificationStatus.FAILED, delivery_uncertain=True,
+        error=uncertain_reason("the worker was lost while sending it (it may have gone out)"),
     )
     stale = list(
         Notification.objects.filter(status=NotificationStatus.PENDING, claimed_at__isnull=True, created_at__lt=now - age)
@@ -175,14 +210,31 @@ def notifications_requeue_stale(*, older_than_seconds=None, limit=1000):
     return {"requeued": queued, "abandoned": abandoned}
 
 
-@transaction.atomic
-def notification_retry(*, notification):
-    """Staff asked to send a failed notification again: back to pending, queued after commit."""
+def _send_again(*, pk, uncertain: bool) -> bool:
+    """One conditional UPDATE back to pending, queued after commit: of two presses (or two staff at
+    once) only the first finds the row in the state it expects; the second changes and queues nothing."""
     from .tasks import deliver_notification
 
-    updated = Notification.objects.filter(pk=notification.pk, status=NotificationStatus.FAILED).update(
-        status=NotificationStatus.PENDING, claimed_at=None, next_attempt_at=None, attempts=0, error="", sent_at=None,
+    updated = Notification.objects.filter(
+        pk=pk, status=NotificationStatus.FAILED, delivery_uncertain=uncertain,
+    ).update(
+        status=NotificationStatus.PENDING, delivery_uncertain=False, claimed_at=None, next_attempt_at=None,
+        attempts=0, error="", sent_at=None,
     )
     if updated:
-        enqueue_on_commit(deliver_notification, str(notification.pk))
+        enqueue_on_commit(deliver_notification, str(pk))
     return bool(updated)
+
+
+@transaction.atomic
+def notification_retry(*, notification: Notification) -> bool:
+    """Staff asked to send a failed notification again. Only one that provably did not go out: an
+    uncertain one needs notification_resend_uncertain, a deliberate decision of its own."""
+    return _send_again(pk=notification.pk, uncertain=False)
+
+
+@transaction.atomic
+def notification_resend_uncertain(*, notification: Notification) -> bool:
+    """A person decided to resend a message whose delivery is uncertain (the client may get it twice).
+    Once: the row leaves the uncertain state in the same UPDATE, so a second press does nothing."""
+    return _send_again(pk=notification.pk, uncertain=True)

@@ -139,7 +139,9 @@ def dashboard_counts(*, today=None):
         today=Service.objects.filter(scheduled_date=today),
         in_progress=Service.objects.filter(status=ServiceStatus.IN_PROGRESS),
         overdue=Service.objects.filter(overdue_q(today=today)),
-        failed_notifications=Notification.objects.filter(status=NotificationStatus.FAILED),
+        failed_notifications=Notification.objects.filter(status=NotificationStatus.FAILED, delivery_uncertain=False),
+        # Counted apart: these may have reached the client, and a person decides whether to resend.
+        uncertain_notifications=Notification.objects.filter(status=NotificationStatus.FAILED, delivery_uncertain=True),
     )
 
 

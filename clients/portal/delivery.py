@@ -3,29 +3,70 @@
 Each link becomes a notifications.Notification written in the caller's transaction through
 `notification_create`, which queues its delivery after commit (and leaves it pending for the beat
 sweeper when Redis is down, so a sign-in request never fails because of the broker).
+
+The stored text holds the link's placeholder, never the link: the token is made when the worker
+sends the message (the makers registered below), so no table, audit row or admin page holds a live
+link (docs/notifications.md, "No live link stored").
 """
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from notifications.models import NotificationType
+from notifications.links import PLACEHOLDERS, LinkKind, link_maker_register
 from notifications.services import notification_create
 
+from .tokens import sign_in_token_issue
+
 
 @transaction.atomic
-def send_sign_in_link(*, client, channel, url):
+def send_sign_in_link(*, client, channel):
+    """A 10-minute sign-in link for `client` by `channel`; the link is made when the message is sent."""
     return notification_create(
-        client=client, channel=channel,
+        client=client, channel=channel, link=LinkKind.SIGN_IN,
         message=_("Your sign-in link for %(shop)s, valid for 10 minutes and once: %(url)s")
-        % {"shop": settings.SHOP_NAME, "url": url},
+        % {"shop": settings.SHOP_NAME, "url": PLACEHOLDERS[LinkKind.SIGN_IN]},
     )
 
 
 @transaction.atomic
-def send_status_link(*, service, channel, url):
+def send_status_link(*, service, channel):
     vehicle = service.vehicle
     return notification_create(
-        client=vehicle.client, vehicle=vehicle, service=service, channel=channel,
+        client=vehicle.client, vehicle=vehicle, service=service, channel=channel, link=LinkKind.STATUS_LINK,
         message=_("Follow the %(job)s on %(plate)s here: %(url)s")
-        % {"job": service.service_type, "plate": vehicle.license_plate or vehicle.vin, "url": url},
+        % {"job": service.service_type, "plate": vehicle.license_plate or vehicle.vin,
+           "url": PLACEHOLDERS[LinkKind.STATUS_LINK]},
     )
+
+
+def sign_in_link_url(*, client, phone_hash=""):
+    """A new 10-minute sign-in link (its lifetime starts when it is sent, not when it was asked for).
+    `phone_hash`: it goes by SMS to that phone, so whoever shares the phone may sign in as themselves."""
+    from .services import portal_url
+
+    raw = sign_in_token_issue(client=client, phone_hash=phone_hash)
+    return portal_url(reverse("portal:sign_in_confirm", kwargs={"token": raw}))
+
+
+def _make_sign_in_link(notification):
+    # A text goes to the client's phone as it is now, so the link is bound to that phone's keyed hash
+    # (a family sharing it each sign in as themselves: docs/portal.md); an email link to the client alone.
+    client = notification.client
+    by_sms = notification.channel == NotificationType.SMS
+    return sign_in_link_url(client=client, phone_hash=client.phone_hash if by_sms else "")
+
+
+def _make_status_link(notification):
+    # PORTAL_STATUS_LINK names the function (default clients.portal.services.status_link_url); empty: none.
+    if not settings.PORTAL_STATUS_LINK or notification.service is None:
+        return ""
+    return import_string(settings.PORTAL_STATUS_LINK)(service=notification.service)
+
+
+def register_link_makers():
+    link_maker_register(LinkKind.SIGN_IN, _make_sign_in_link)
+    link_maker_register(LinkKind.STATUS_LINK, _make_status_link)

@@ -15,7 +15,7 @@ from notifications.models import NotificationType
 from .delivery import send_sign_in_link, send_status_link
 from .lookup import ContactKind, clients_for_contact_key
 from .models import PortalInboxRead, PortalToken, TokenPurpose
-from .tokens import CLOSED_STATUSES, STATUS_LINK_GRACE, sign_in_token_issue, status_link_token_issue
+from .tokens import CLOSED_STATUSES, STATUS_LINK_GRACE, status_link_token_issue
 
 logger = logging.getLogger(__name__)
 
@@ -50,12 +50,9 @@ def sign_in_request_fulfil(*, kind: str, contact_hash: str):
     owners = clients_for_contact_key(kind, contact_hash)
     if not owners:
         return None
-    client = owners[0]
-    by_phone = kind == ContactKind.PHONE
-    raw = sign_in_token_issue(client=client, phone_hash=contact_hash if by_phone else "")
-    url = portal_url(reverse("portal:sign_in_confirm", kwargs={"token": raw}))
-    channel = NotificationType.SMS if by_phone else NotificationType.EMAIL
-    return send_sign_in_link(client=client, channel=channel, url=url)
+    # The token is made when the message is sent (delivery.py: no table holds a live link).
+    channel = NotificationType.SMS if kind == ContactKind.PHONE else NotificationType.EMAIL
+    return send_sign_in_link(client=owners[0], channel=channel)
 
 
 def status_link_url(*, service):
@@ -66,8 +63,8 @@ def status_link_url(*, service):
 
 @transaction.atomic
 def status_link_send(*, service, channel=NotificationType.SMS):
-    """Issue a status link and send it to the service's owner (staff's "resend")."""
-    return send_status_link(service=service, channel=channel, url=status_link_url(service=service))
+    """Send a status link to the service's owner (staff's "resend"); the link is made when sent."""
+    return send_status_link(service=service, channel=channel)
 
 
 def status_links_revoke(*, tokens):

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from notifications.links import LinkKind
 from notifications.models import NotificationType
 from notifications.services import notification_create
 from servicing.lifecycle import InvalidTransition
@@ -17,7 +18,7 @@ from servicing.models import Service, ServiceStatus
 from servicing.services import service_change_status
 
 from .models import Event, Workflow
-from .templating import context_for, placeholders_for, render
+from .templating import STATUS_LINK_PLACEHOLDER, context_for, placeholders_for, render
 
 logger = logging.getLogger(__name__)
 
@@ -51,20 +52,23 @@ def _run_action(action, *, workflow, trigger_event, client, vehicle, service, dr
     if kind == "send_notification":
         message = render(action["template"], context, allowed=allowed)
         subject = render(action.get("subject", ""), context, allowed=allowed)
+        message = _in_app_without_link(action["channel"], message)
         if not dry_run:
             notification_create(
                 channel=action["channel"], message=message, subject=subject, client=client, vehicle=vehicle,
-                service=service, marketing=action.get("marketing", False),
+                service=service, marketing=action.get("marketing", False), link=_link_in(message),
             )
         return Step(workflow.name, kind, f"{action['channel']} to the client: {message}")
     if kind == "notify_staff":
         message = render(action["template"], context, allowed=allowed)
         subject = render(action.get("subject", ""), context, allowed=allowed)
         channel = action.get("channel", NotificationType.EMAIL)
+        message = _in_app_without_link(channel, message)
         staff = get_user_model().objects.filter(groups__name=action["group"], is_active=True).distinct()
         if not dry_run:
             for user in staff:
-                notification_create(channel=channel, message=message, subject=subject, user=user, service=service, vehicle=vehicle)
+                notification_create(channel=channel, message=message, subject=subject, user=user, service=service,
+                                    vehicle=vehicle, link=_link_in(message))
         return Step(workflow.name, kind, f"{channel} to {len(staff)} member(s) of {action['group']}: {message}")
     if kind == "set_status":
         if dry_run:
@@ -88,6 +92,18 @@ def _run_action(action, *, workflow, trigger_event, client, vehicle, service, dr
             )
         return Step(workflow.name, kind, f"book {action['service_type']} on {when:%d %b %Y}")
     raise ValueError(f"unknown action type {kind!r}")  # the schema forbids this; a guard for old rows
+
+
+def _link_in(message):
+    return LinkKind.STATUS_LINK if STATUS_LINK_PLACEHOLDER in message else ""
+
+
+def _in_app_without_link(channel, message):
+    # In-app messages are read in the portal (or the admin) by someone signed in, each beside a link
+    # to its job, and are never "sent" by a worker that could make a link: no token for them.
+    if channel != NotificationType.IN_APP or STATUS_LINK_PLACEHOLDER not in message:
+        return message
+    return " ".join(message.replace(STATUS_LINK_PLACEHOLDER, "").split())
 
 
 def workflow_run(*, workflow, trigger_event, client=None, vehicle=None, service=None, dry_run=False):

@@ -9,7 +9,8 @@ from django.conf import settings
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.base import TextNode, VariableNode
 from django.utils import formats
-from django.utils.module_loading import import_string
+
+from notifications.links import PLACEHOLDERS, LinkKind
 
 from . import events
 
@@ -72,13 +73,16 @@ def render(source, context, *, allowed):
     return compile_template(source, allowed=allowed).render(Context(context, autoescape=False)).strip()
 
 
+STATUS_LINK_PLACEHOLDER = PLACEHOLDERS[LinkKind.STATUS_LINK]
+
+
 def portal_status_link(service):
-    """A link to the client portal's page for a job (PORTAL_STATUS_LINK: dotted path of a function
-    taking service=… and returning an absolute URL; empty setting: no link). Issuing one creates a
-    portal token, so it is called only when a template uses {{ status_link }}."""
+    """What {{ status_link }} renders to: the placeholder the worker replaces with a fresh link when it
+    sends the message (PORTAL_STATUS_LINK names the function making it; empty setting: no link).
+    The link itself is never part of the stored text."""
     if not settings.PORTAL_STATUS_LINK or service is None:
         return ""
-    return import_string(settings.PORTAL_STATUS_LINK)(service=service)
+    return STATUS_LINK_PLACEHOLDER
 
 
 DRY_RUN_STATUS_LINK = "[status link, made when the message is sent]"

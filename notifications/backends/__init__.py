@@ -1,8 +1,16 @@
 """Delivery backends, chosen by setting like Django's EMAIL_BACKEND (SMS_BACKEND for text messages).
 
-A backend's send raises TransientDeliveryError (try again later: timeouts, 5xx, provider busy) or
-PermanentDeliveryError (retrying cannot help: invalid number, refused address); anything else it
-returns is the provider's message id.
+A backend's send returns the provider's message id once the provider accepted the message, or raises
+one of three errors, which say what we know about the message (docs/notifications.md, "Sent, failed,
+uncertain"):
+
+- TransientDeliveryError: it provably did not go out and a later attempt may work (connection refused,
+  connect timeout, the provider answered that it is busy or broken): retried automatically.
+- PermanentDeliveryError: it provably did not go out and retrying cannot help (invalid number,
+  refused address).
+- UncertainDeliveryError: the request may have reached the provider but its answer was lost (read
+  timeout, connection dropped after the request was written, an answer we cannot read). Never retried
+  automatically: a person decides.
 """
 
 from django.conf import settings
@@ -19,6 +27,10 @@ class TransientDeliveryError(DeliveryError):
 
 class PermanentDeliveryError(DeliveryError):
     pass
+
+
+class UncertainDeliveryError(DeliveryError):
+    """The message may or may not have gone out: resending could text the client twice."""
 
 
 def get_sms_backend(path=None):

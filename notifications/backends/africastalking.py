@@ -4,28 +4,51 @@ POST {base}/version1/messaging, form-encoded username, to, message (and from, th
 set), headers apiKey and Accept: application/json. The live base URL is https://api.africastalking.com,
 the sandbox's https://api.sandbox.africastalking.com (AFRICASTALKING_BASE_URL). The reply lists one
 recipient with a statusCode: 100-102 accepted, others refused for a reason.
+
+What a failure means decides whether it may be retried (docs/notifications.md, "Sent, failed,
+uncertain"). The connection is opened first, on its own: a failure there (refused, connect timeout,
+DNS, TLS handshake) means no byte of the request left, so the message provably did not go out. Once
+the request is being written, a lost answer (read timeout, connection dropped) is uncertain: the
+provider may have sent the text. urllib hides that line (both phases raise URLError), hence
+http.client here.
 """
 
+import http.client
 import json
 import re
-import urllib.error
+import socket
 import urllib.parse
-import urllib.request
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from . import PermanentDeliveryError, TransientDeliveryError
+from . import PermanentDeliveryError, TransientDeliveryError, UncertainDeliveryError
 
 PHONE_LIKE = re.compile(r"\+?\d[\d ]{6,}\d")
 ACCEPTED = {100, 101, 102}  # Processed, Sent, Queued
-# Refusals that a later attempt may get past: risk hold, balance, routing, provider-side errors.
+# Per-recipient refusals (the text was not sent) that a later attempt may get past: risk hold,
+# balance, routing, provider-side errors. The other named codes are refusals retrying cannot help.
 TRANSIENT = {401, 405, 407, 500, 501, 502}
 STATUS_NAMES = {
     401: "RiskHold", 402: "InvalidSenderId", 403: "InvalidPhoneNumber", 404: "UnsupportedNumberType",
     405: "InsufficientBalance", 406: "UserInBlacklist", 407: "CouldNotRoute", 409: "DoNotDisturbRejection",
     500: "InternalServerError", 501: "GatewayError", 502: "RejectedByGateway",
 }
+# HTTP answers from a gateway in front of the provider, which may have acted on the request before
+# the gateway gave up on it: not a refusal.
+HTTP_GATEWAY_UNCERTAIN = {502, 504}
+HTTP_TRANSIENT = {408, 429}
+
+
+def _scrub(text):
+    """Provider text kept on the row (the body may echo the number): its words, not the digits."""
+    return PHONE_LIKE.sub("[number]", text[:200].strip())
+
+
+def _why(exc):
+    if isinstance(exc, (TimeoutError, socket.timeout)):
+        return "timed out"
+    return type(exc).__name__ if not str(exc) else f"{type(exc).__name__}: {exc}"
 
 
 class AfricasTalkingSMSBackend:
@@ -36,44 +59,67 @@ class AfricasTalkingSMSBackend:
             raise ImproperlyConfigured(
                 "SMS_BACKEND is Africa's Talking but AFRICASTALKING_USERNAME / AFRICASTALKING_API_KEY are not set"
             )
-        self.url = settings.AFRICASTALKING_BASE_URL.rstrip("/") + "/version1/messaging"
+        base = urllib.parse.urlsplit(settings.AFRICASTALKING_BASE_URL.rstrip("/"))
+        if base.scheme not in ("http", "https") or not base.hostname:
+            raise ImproperlyConfigured("AFRICASTALKING_BASE_URL must be an http(s) URL")
+        self.scheme, self.host, self.port = base.scheme, base.hostname, base.port
+        self.path = base.path + "/version1/messaging"
         self.sender = settings.AFRICASTALKING_SENDER_ID
         self.timeout = settings.AFRICASTALKING_TIMEOUT
+
+    def _connection(self):
+        cls = http.client.HTTPSConnection if self.scheme == "https" else http.client.HTTPConnection
+        return cls(self.host, self.port, timeout=self.timeout)
 
     def send(self, *, to, message, sender=None):
         form = {"username": self.username, "to": to, "message": message}
         if sender or self.sender:
             form["from"] = sender or self.sender
-        request = urllib.request.Request(
-            self.url, data=urllib.parse.urlencode(form).encode(), method="POST",
-            headers={
-                "apiKey": self.api_key, "Accept": "application/json",
-                "Content-Type": "application/x-www-form-urlencoded",
-            },
-        )
+        body = urllib.parse.urlencode(form).encode()
+        headers = {
+            "apiKey": self.api_key, "Accept": "application/json",
+            "Content-Type": "application/x-www-form-urlencoded",
+        }
+        connection = self._connection()
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                body = response.read()
-        except urllib.error.HTTPError as exc:
-            # The body may echo the number: keep the provider's words, not the digits.
-            detail = PHONE_LIKE.sub("[number]", exc.read()[:200].decode("utf-8", "replace").strip())
-            if exc.code >= 500 or exc.code == 429:
-                raise TransientDeliveryError(f"Africa's Talking HTTP {exc.code}: {detail}") from None
-            raise PermanentDeliveryError(f"Africa's Talking HTTP {exc.code}: {detail}") from None
-        except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise TransientDeliveryError(f"Africa's Talking unreachable: {reason}") from None
-        return self._message_id(body)
+            try:
+                connection.connect()
+            except OSError as exc:
+                raise TransientDeliveryError(f"Africa's Talking not reached ({_why(exc)}): nothing was sent") from None
+            try:
+                connection.request("POST", self.path, body=body, headers=headers)
+                response = connection.getresponse()
+                status, payload = response.status, response.read()
+            except (OSError, http.client.HTTPException) as exc:
+                raise UncertainDeliveryError(
+                    f"no answer from Africa's Talking after the request was sent ({_why(exc)})"
+                ) from None
+        finally:
+            connection.close()
+        return self._outcome(status, payload)
 
     @staticmethod
-    def _message_id(body):
+    def _outcome(status, payload):
+        detail = _scrub(payload.decode("utf-8", "replace"))
+        if status in HTTP_GATEWAY_UNCERTAIN:
+            raise UncertainDeliveryError(f"Africa's Talking gateway answered HTTP {status}: {detail}")
+        if status >= 500 or status in HTTP_TRANSIENT:
+            raise TransientDeliveryError(f"Africa's Talking HTTP {status}: {detail}")
+        if status >= 300:
+            raise PermanentDeliveryError(f"Africa's Talking HTTP {status}: {detail}")
         try:
-            recipient = json.loads(body)["SMSMessageData"]["Recipients"][0]
+            data = json.loads(payload)["SMSMessageData"]
+            recipients = data["Recipients"]
+            if not recipients:
+                # A readable answer listing nobody: the provider took the message for no one.
+                raise PermanentDeliveryError(f"Africa's Talking refused: {_scrub(str(data.get('Message', '')))}")
+            recipient = recipients[0]
             code = int(recipient["statusCode"])
         except (ValueError, KeyError, IndexError, TypeError):
-            # An answer we cannot read may still have been a send: do not resend blindly.
-            raise PermanentDeliveryError("Africa's Talking sent an unreadable reply") from None
+            raise UncertainDeliveryError(f"Africa's Talking answered HTTP {status} with an unreadable reply") from None
         if code in ACCEPTED:
             return recipient.get("messageId", "")
-        reason = f"Africa's Talking refused: {code} {recipient.get('status') or STATUS_NAMES.get(code, '')}".strip()
+        if code not in STATUS_NAMES:
+            raise UncertainDeliveryError(f"Africa's Talking answered with the unknown status code {code}")
+        reason = f"Africa's Talking refused: {code} {STATUS_NAMES[code]}"
         raise (TransientDeliveryError if code in TRANSIENT else PermanentDeliveryError)(reason)

@@ -1,11 +1,21 @@
 """A local stand-in for Africa's Talking's SMS endpoint, started by the tests (and the benchmark).
 
 It speaks the documented protocol: POST /version1/messaging, form-encoded, apiKey header, a JSON reply
-with SMSMessageData.Recipients. It records every accepted message, and can fail a share of requests.
+with SMSMessageData.Recipients. It records every request and every message it took (`accepted`: the
+provider has the text), and can misbehave the ways a provider across the internet does:
+
+- failure_rate: answer HTTP `error_status` (500) with `error_body`: the text is not taken.
+- hang_rate: take the text, then answer only after `hang_seconds` (past the client's timeout).
+- drop_rate: take the text, then close the connection without an answer.
+- hold_request: take the text of request number N, then wait until `release()` before answering
+  (`held` is set meanwhile): a test can kill the worker while it is inside that request.
+- refuse() / resume(): stop listening (connection refused) and listen again on the same port.
+- status_code: the per-recipient code of every answer (101 Processed; 403, 405, 406… refusals).
 """
 
 import json
 import random
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -13,20 +23,50 @@ from urllib.parse import parse_qs
 
 from .local_server import LocalServer
 
+ACCEPTED = (100, 101, 102)
+REFUSALS = {
+    401: "RiskHold", 402: "InvalidSenderId", 403: "InvalidPhoneNumber", 404: "UnsupportedNumberType",
+    405: "InsufficientBalance", 406: "UserInBlacklist", 407: "CouldNotRoute", 500: "InternalServerError",
+    501: "GatewayError", 502: "RejectedByGateway",
+}
+
 
 class FakeAfricasTalking(LocalServer):
     def __init__(self, *, api_key="test-key", failure_rate=0.0, status_code=101, seed=1, latency=0.0,
-                 error_body="Internal Server Error"):
+                 error_body="Internal Server Error", error_status=500, hang_rate=0.0, hang_seconds=3.0,
+                 drop_rate=0.0, hold_request=None):
         self.api_key = api_key
         self.latency = latency  # seconds before answering, like a real provider across the internet
         self.error_body = error_body
+        self.error_status = error_status
         self.failure_rate = failure_rate
+        self.hang_rate = hang_rate
+        self.hang_seconds = hang_seconds
+        self.drop_rate = drop_rate
+        self.hold_request = hold_request
+        self.held = threading.Event()
+        self._release = threading.Event()
         self.status_code = status_code
         self.requests = []  # every request: (headers with lower-case names, form dict)
-        self.accepted = []  # form dicts of messages answered as sent
+        self.accepted = []  # form dicts of messages the provider took (it has the text)
+        self.faults = {"failed": 0, "hung": 0, "dropped": 0, "held": 0}
         self._random = random.Random(seed)
         self._lock = threading.Lock()
         self._serve(ThreadingHTTPServer)
+
+    def release(self):
+        self._release.set()
+
+    def _fault(self, number):
+        """What to do with request number `number`: one random draw per request, reproducible by seed."""
+        draw = self._random.random()
+        if self.hold_request == number:
+            return "held"
+        for fault, rate in (("failed", self.failure_rate), ("hung", self.hang_rate), ("dropped", self.drop_rate)):
+            if draw < rate:
+                return fault
+            draw -= rate
+        return None
 
     @property
     def base_url(self):
@@ -52,27 +92,42 @@ class FakeAfricasTalking(LocalServer):
                 form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
                 with fake._lock:
                     fake.requests.append(({k.lower(): v for k, v in self.headers.items()}, form))
-                    fail = fake._random.random() < fake.failure_rate
+                    number = len(fake.requests)
+                    fault = fake._fault(number)
+                    if fault:
+                        fake.faults[fault] += 1
                 if fake.latency:
                     time.sleep(fake.latency)
                 if self.path != "/version1/messaging":
                     return self._reply(404, "Not found")
                 if self.headers.get("apiKey") != fake.api_key:
                     return self._reply(401, "The supplied authentication is invalid")
-                if fail:
-                    return self._reply(500, fake.error_body)
+                if fault == "failed":
+                    return self._reply(fake.error_status, fake.error_body)
                 code = fake.status_code
                 with fake._lock:
-                    if code in (100, 101, 102):
+                    if code in ACCEPTED:
                         fake.accepted.append(form)
-                    message_id = f"ATXid_{len(fake.requests)}"
-                return self._reply(201, {"SMSMessageData": {
-                    "Message": "Sent to 1/1 Total Cost: KES 0.8000",
-                    "Recipients": [{
-                        "statusCode": code, "number": form.get("to", ""),
-                        "status": "Success" if code in (100, 101, 102) else "InvalidPhoneNumber",
-                        "cost": "KES 0.8000", "messageId": message_id,
-                    }],
-                }})
+                if fault == "dropped":
+                    # The text is taken; the answer never leaves.
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return None
+                if fault == "hung":
+                    time.sleep(fake.hang_seconds)
+                if fault == "held":
+                    fake.held.set()
+                    fake._release.wait(60)
+                try:
+                    return self._reply(201, {"SMSMessageData": {
+                        "Message": "Sent to 1/1 Total Cost: KES 0.8000" if code in ACCEPTED else "Sent to 0/1",
+                        "Recipients": [{
+                            "statusCode": code, "number": form.get("to", ""),
+                            "status": "Success" if code in ACCEPTED else REFUSALS.get(code, "Failed"),
+                            "cost": "KES 0.8000" if code in ACCEPTED else "0", "messageId": f"ATXid_{number}",
+                        }],
+                    }})
+                except OSError:
+                    return None  # the client gave up waiting (hung, held): nobody hears this answer
 
         return Handler

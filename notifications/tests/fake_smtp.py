@@ -7,8 +7,10 @@ from .local_server import LocalServer
 
 
 class FakeSMTP(LocalServer):
-    def __init__(self, *, refuse_domain=None):
+    def __init__(self, *, refuse_domain=None, drop_after_data=False):
         self.refuse_domain = refuse_domain
+        # Take the message, then close the connection before the "250 queued" answer.
+        self.drop_after_data = drop_after_data
         self.messages = []  # (mail_from, [rcpt_to], data)
         self._serve(socketserver.ThreadingTCPServer)
 
@@ -43,6 +45,8 @@ class FakeSMTP(LocalServer):
                         while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
                             data.append(chunk.decode())
                         fake.messages.append((mail_from, rcpts, "".join(data)))
+                        if fake.drop_after_data:
+                            return
                         self.reply("250 OK queued")
                     elif verb == "RSET":
                         self.reply("250 OK")

@@ -4,8 +4,9 @@ import threading
 
 
 class LocalServer:
-    def _serve(self, server_class):
-        self._server = server_class(("127.0.0.1", 0), self._handler())
+    def _serve(self, server_class, port=0):
+        self._server_class = server_class
+        self._server = server_class(("127.0.0.1", port), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -18,8 +19,20 @@ class LocalServer:
         return self
 
     def __exit__(self, *exc):
-        self._server.shutdown()
-        self._server.server_close()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+
+    def refuse(self):
+        """Stop listening: new connections are refused (ECONNREFUSED), as from a provider that is down."""
+        self._port = self.port
+        self.__exit__()
+        self._server = None
+
+    def resume(self):
+        """Listen again on the same port."""
+        self._serve(self._server_class, self._port)
+        self._thread.start()
 
     def _handler(self):
         raise NotImplementedError

@@ -1,6 +1,8 @@
+import socket
+
 import pytest
 
-from notifications.backends import PermanentDeliveryError, TransientDeliveryError
+from notifications.backends import PermanentDeliveryError, TransientDeliveryError, UncertainDeliveryError
 from notifications.backends.africastalking import AfricasTalkingSMSBackend
 from notifications.tests.fake_provider import FakeAfricasTalking
 
@@ -51,7 +53,7 @@ def test_unreachable_provider_is_transient(at_settings):
     with FakeAfricasTalking() as provider:
         url = provider.base_url
     at_settings.AFRICASTALKING_BASE_URL = url  # the server has stopped: connection refused
-    with pytest.raises(TransientDeliveryError, match="unreachable"):
+    with pytest.raises(TransientDeliveryError, match="not reached .*Connection refused.*: nothing was sent"):
         AfricasTalkingSMSBackend().send(to="+254712345678", message="x")
 
 
@@ -62,3 +64,85 @@ def test_an_error_body_echoing_the_number_is_kept_without_it(at_settings):
         with pytest.raises(TransientDeliveryError) as info:
             AfricasTalkingSMSBackend().send(to="+254712345678", message="x")
     assert str(info.value) == "Africa's Talking HTTP 500: Invalid phone number: [number]"
+
+
+# What a failure means: provably not sent (retry may follow) or uncertain (never resent automatically).
+
+@pytest.fixture
+def provider(at_settings):
+    with FakeAfricasTalking() as server:
+        at_settings.AFRICASTALKING_BASE_URL = server.base_url
+        yield server
+
+
+def send():
+    return AfricasTalkingSMSBackend().send(to="+254712345678", message="Your car is ready")
+
+
+def test_an_answer_lost_to_a_read_timeout_is_uncertain_not_transient(provider, at_settings):
+    at_settings.AFRICASTALKING_TIMEOUT = 0.5
+    provider.hang_rate, provider.hang_seconds = 1.0, 2
+    with pytest.raises(UncertainDeliveryError, match="no answer .* after the request was sent \\(timed out\\)"):
+        send()
+    assert len(provider.accepted) == 1  # the provider had taken the text: a retry would send it twice
+
+
+def test_a_connection_dropped_after_the_request_is_uncertain(provider):
+    provider.drop_rate = 1.0
+    with pytest.raises(UncertainDeliveryError, match="no answer .* after the request was sent"):
+        send()
+    assert len(provider.accepted) == 1
+
+
+def test_a_connect_timeout_is_transient_nothing_was_sent(at_settings):
+    # A listener that never accepts, its queue already full: the handshake of a second connection
+    # gets no answer, as from a provider whose network is down.
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        filling = [socket.create_connection(listener.getsockname(), timeout=1)]
+        at_settings.AFRICASTALKING_BASE_URL = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        at_settings.AFRICASTALKING_TIMEOUT = 0.5
+        try:
+            with pytest.raises(TransientDeliveryError, match="not reached \\(timed out\\): nothing was sent"):
+                send()
+        finally:
+            for connection in filling:
+                connection.close()
+
+
+@pytest.mark.parametrize("code, error, reason", [
+    (403, PermanentDeliveryError, "403 InvalidPhoneNumber"),
+    (406, PermanentDeliveryError, "406 UserInBlacklist"),
+    (402, PermanentDeliveryError, "402 InvalidSenderId"),
+    (405, TransientDeliveryError, "405 InsufficientBalance"),
+    (401, TransientDeliveryError, "401 RiskHold"),
+    (502, TransientDeliveryError, "502 RejectedByGateway"),
+])
+def test_a_per_recipient_refusal_says_the_text_was_not_sent(provider, code, error, reason):
+    provider.status_code = code
+    with pytest.raises(error, match=reason):
+        send()
+    assert provider.accepted == []
+
+
+def test_an_unknown_per_recipient_code_is_uncertain(provider):
+    provider.status_code = 199
+    with pytest.raises(UncertainDeliveryError, match="unknown status code 199"):
+        send()
+
+
+@pytest.mark.parametrize("status, error", [
+    (500, TransientDeliveryError), (503, TransientDeliveryError), (429, TransientDeliveryError),
+    (400, PermanentDeliveryError), (502, UncertainDeliveryError), (504, UncertainDeliveryError),
+])
+def test_an_http_error_answer_is_a_refusal_unless_a_gateway_gave_up_on_the_provider(provider, status, error):
+    provider.failure_rate, provider.error_status = 1.0, status
+    with pytest.raises(error, match=f"HTTP {status}"):
+        send()
+
+
+def test_an_unreadable_success_answer_is_uncertain(provider):
+    provider.failure_rate, provider.error_status, provider.error_body = 1.0, 200, "<html>OK</html>"
+    with pytest.raises(UncertainDeliveryError, match="unreadable reply"):
+        send()

@@ -41,3 +41,15 @@ def test_a_refused_address_fails_at_once_without_naming_it(smtp):
     notification.refresh_from_db()
     assert notification.error == "the mail server refused the address"
     assert notification.attempts == 1
+
+
+def test_a_connection_lost_after_the_message_was_handed_over_is_uncertain_not_retried(smtp):
+    smtp.drop_after_data = True
+    notification = notification_create(
+        channel=NotificationType.EMAIL, client=ClientFactory(email="achieng@example.co.ke"), message="x",
+    )
+    assert notification_deliver(notification_id=notification.pk).status == "uncertain"
+    notification.refresh_from_db()
+    assert (notification.status, notification.delivery_uncertain) == (NotificationStatus.FAILED, True)
+    assert notification.error.startswith("delivery uncertain: mail server: SMTPServerDisconnected")
+    assert len(smtp.messages) == 1  # the server had it

@@ -9,7 +9,8 @@ from concierge.accounts.tests.factories import UserFactory
 from notifications.backends import sms
 from notifications.models import Notification, NotificationStatus, NotificationType
 from notifications.services import (
-    notification_create, notification_deliver, notification_retry, notifications_requeue_stale, retry_delay,
+    notification_create, notification_deliver, notification_resend_uncertain, notification_retry,
+    notifications_requeue_stale, retry_delay,
 )
 from notifications.tests.fake_provider import FakeAfricasTalking
 
@@ -168,7 +169,7 @@ def test_a_dead_mail_server_is_a_transient_failure(settings):
     notification = create(NotificationType.EMAIL)
     assert notification_deliver(notification_id=notification.pk).status == "retry"
     notification.refresh_from_db()
-    assert notification.error.startswith("mail server: ")
+    assert notification.error.startswith("mail server not reached")
 
 
 def test_retry_delay_grows_exponentially_and_is_capped(settings):
@@ -189,14 +190,15 @@ def test_the_sweeper_requeues_old_pending_rows_only(settings, monkeypatch):
     assert queued == [str(old.pk)]
 
 
-def test_the_sweeper_fails_abandoned_claims_instead_of_resending(settings):
+def test_the_sweeper_marks_abandoned_claims_uncertain_instead_of_resending(settings):
     notification = create()
     Notification.objects.filter(pk=notification.pk).update(
         claimed_at=timezone.now() - datetime.timedelta(seconds=settings.NOTIFICATION_CLAIM_TIMEOUT_SECONDS + 1)
     )
     assert notifications_requeue_stale()["abandoned"] == 1
     notification.refresh_from_db()
-    assert notification.status == NotificationStatus.FAILED and "worker lost" in notification.error
+    assert notification.status == NotificationStatus.FAILED and notification.delivery_uncertain
+    assert notification.error.startswith("delivery uncertain: the worker was lost")
 
 
 def test_staff_can_send_a_failed_notification_again(django_capture_on_commit_callbacks):
@@ -232,3 +234,48 @@ def test_a_notification_deleted_before_delivery_is_skipped():
     notification.client.delete()
     assert notification_deliver(notification_id=notification.pk).status == "skipped"
     assert sms.outbox == []
+
+
+# Uncertain deliveries: the answer was lost after the request left.
+
+@pytest.fixture
+def at_provider(settings):
+    with FakeAfricasTalking() as provider:
+        settings.SMS_BACKEND, settings.AFRICASTALKING_BASE_URL = AT, provider.base_url
+        settings.AFRICASTALKING_USERNAME, settings.AFRICASTALKING_API_KEY = "ndegwa", "test-key"
+        settings.AFRICASTALKING_TIMEOUT = 0.5
+        yield provider
+
+
+def test_a_lost_answer_leaves_the_row_failed_uncertain_and_it_is_never_sent_again(at_provider):
+    at_provider.hang_rate, at_provider.hang_seconds = 1.0, 1.5
+    notification = create()
+    assert notification_deliver(notification_id=notification.pk).status == "uncertain"
+    notification.refresh_from_db()
+    assert (notification.status, notification.delivery_uncertain) == (NotificationStatus.FAILED, True)
+    assert notification.error.startswith("delivery uncertain: no answer from Africa's Talking")
+    assert notification.error.endswith("not resent automatically (a person may resend it)")
+    # Nothing automatic picks it up again: a repeated task, the sweeper, the staff "retry failed" path.
+    at_provider.hang_rate = 0.0
+    assert notification_deliver(notification_id=notification.pk).status == "skipped"
+    notifications_requeue_stale(older_than_seconds=0)
+    assert notification_retry(notification=notification) is False
+    assert len(at_provider.requests) == 1
+
+
+def test_a_person_resends_an_uncertain_row_once_and_a_second_press_does_nothing(
+    at_provider, django_capture_on_commit_callbacks,
+):
+    at_provider.drop_rate = 1.0
+    notification = create()
+    assert notification_deliver(notification_id=notification.pk).status == "uncertain"
+    at_provider.drop_rate = 0.0
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert notification_resend_uncertain(notification=notification) is True
+        assert notification_resend_uncertain(notification=notification) is False
+    assert len(callbacks) == 1  # one delivery queued
+    assert notification_deliver(notification_id=notification.pk).status == "sent"
+    notification.refresh_from_db()
+    assert (notification.status, notification.delivery_uncertain, notification.error) == (NotificationStatus.SENT, False, "")
+    assert notification_resend_uncertain(notification=notification) is False
+    assert len(at_provider.accepted) == 2  # the lost one and the deliberate resend: nothing more

@@ -26,7 +26,12 @@ def staff_dashboard(context):
     if user.has_perm("notifications.view_notification"):
         tiles.append((
             "Failed notifications", shown["failed_notifications"],
-            reverse("admin:notifications_notification_changelist") + "?status__exact=failed",
+            reverse("admin:notifications_notification_changelist") + "?delivery_uncertain__exact=0&status__exact=failed",
             counts["failed_notifications"] > 0,
+        ))
+        tiles.append((
+            "Delivery uncertain", shown["uncertain_notifications"],
+            reverse("admin:notifications_notification_changelist") + "?delivery_uncertain__exact=1&status__exact=failed",
+            counts["uncertain_notifications"] > 0,
         ))
     return {"tiles": tiles, "board_url": reverse("admin:servicing_service_board")}

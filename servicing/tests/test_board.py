@@ -4,6 +4,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.db.models import Q
+from django.utils.html import escape
 from django.utils import timezone
 
 from concierge.accounts.tests.factories import login_verified
@@ -152,12 +153,15 @@ def test_dashboard_counts_today_in_progress_overdue_and_failed_notifications():
     today = timezone.localdate()
     NotificationFactory(status=NotificationStatus.FAILED, service=None, vehicle=None, client=None)
     NotificationFactory(status=NotificationStatus.SENT, service=None, vehicle=None, client=None)
+    NotificationFactory.create_batch(2, status=NotificationStatus.FAILED, delivery_uncertain=True,
+                                     service=None, vehicle=None, client=None)
     ServiceFactory(scheduled_date=today)
     ServiceFactory(scheduled_date=today, status=ServiceStatus.IN_PROGRESS)
     ServiceFactory(scheduled_date=today - datetime.timedelta(days=1))
     ServiceFactory(scheduled_date=today - datetime.timedelta(days=1), status=ServiceStatus.COMPLETED,
                    completed_date=today)
-    assert dashboard_counts() == {"today": 2, "in_progress": 1, "overdue": 1, "failed_notifications": 1}
+    assert dashboard_counts() == {"today": 2, "in_progress": 1, "overdue": 1, "failed_notifications": 1,
+                                  "uncertain_notifications": 2}
 
 
 def test_home_page_figures_are_counted_up_to_a_bound(admin_browser, monkeypatch):
@@ -175,18 +179,20 @@ def test_home_page_figures_are_counted_up_to_a_bound(admin_browser, monkeypatch)
     assert '<span class="figure">2+</span> Failed notifications' in page
     assert '<span class="figure">2</span> Scheduled today' in page
     counting = [q["sql"] for q in ctx.captured_queries if "COUNT(*)" in q["sql"]]
-    assert len(counting) == 1 and counting[0].count("LIMIT 3") == 4
+    assert len(counting) == 1 and counting[0].count("LIMIT 3") == 5
 
 
 def test_home_page_links_each_figure_to_its_filtered_list(admin_browser):
     page = admin_browser.get(reverse("admin:index")).content.decode()
     services = reverse("admin:servicing_service_changelist")
+    notifications = reverse("admin:notifications_notification_changelist")
+    failed = f"{notifications}?delivery_uncertain__exact=0&status__exact=failed"
+    uncertain = f"{notifications}?delivery_uncertain__exact=1&status__exact=failed"
     for link in (f"{services}?due=today", f"{services}?status__exact=in_progress", f"{services}?due=overdue",
-                 reverse("admin:notifications_notification_changelist") + "?status__exact=failed",
-                 reverse(BOARD)):
-        assert f'href="{link}"' in page
+                 failed, uncertain, reverse(BOARD)):
+        assert f'href="{escape(link)}"' in page
     for link in (f"{services}?due=today", f"{services}?status__exact=in_progress", f"{services}?due=overdue",
-                 reverse("admin:notifications_notification_changelist") + "?status__exact=failed"):
+                 failed, uncertain):
         assert admin_browser.get(link).status_code == 200
 
 

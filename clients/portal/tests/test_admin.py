@@ -6,6 +6,7 @@ from django.urls import reverse
 from clients.portal.models import PortalToken
 from concierge.accounts.tests.factories import UserFactory, login_verified
 from notifications.models import Notification, NotificationType
+from notifications.tests.sent import text_as_sent
 from servicing.tests.factories import ServiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,8 @@ def test_staff_resend_a_status_link_by_sms(client, superuser):
     client.post(_status_link_page(job), {"send": "sms"})
 
     notification = Notification.objects.get(service=job)
-    assert notification.channel == NotificationType.SMS and "/portal/s/" in notification.message
+    assert notification.channel == NotificationType.SMS and "[status link]" in notification.message
+    assert "/portal/s/" in text_as_sent(notification)  # the link is made when it is sent
 
 
 def test_revoking_from_the_admin_closes_the_link(client, superuser):

@@ -4,9 +4,11 @@ import pytest
 from django.db import transaction
 
 from clients.portal.delivery import send_sign_in_link, send_status_link
+from clients.portal.models import PortalToken
 from clients.tests.factories import ClientFactory
 from notifications import tasks
 from notifications.models import Notification, NotificationStatus, NotificationType
+from notifications.tests.sent import text_as_sent
 from servicing.tests.factories import ServiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,23 +22,26 @@ def published(monkeypatch):
     return sent
 
 
-def test_the_sign_in_notification_is_pending_and_carries_the_link():
+def test_the_sign_in_notification_is_pending_and_its_link_is_made_only_when_sent(settings):
+    settings.PORTAL_BASE_URL = "https://x.example"
     owner = ClientFactory()
 
-    notification = send_sign_in_link(client=owner, channel=NotificationType.EMAIL, url="https://x.example/portal/sign-in/t/")
+    notification = send_sign_in_link(client=owner, channel=NotificationType.EMAIL)
 
     notification.refresh_from_db()
     assert (notification.client, notification.channel, notification.status) == (
         owner, NotificationType.EMAIL, NotificationStatus.PENDING)
-    assert "https://x.example/portal/sign-in/t/" in notification.message
-    assert notification.sent_at is None
+    assert notification.message.endswith(": [sign-in link]") and "x.example" not in notification.message
+    assert notification.sent_at is None and not PortalToken.objects.exists()
+    assert "https://x.example/portal/sign-in/" in text_as_sent(notification)
+    assert PortalToken.objects.get().client == owner
 
 
 def test_it_is_handed_to_the_delivery_task_only_after_commit(published, django_capture_on_commit_callbacks):
     owner = ClientFactory()
 
     with django_capture_on_commit_callbacks(execute=True):
-        notification = send_sign_in_link(client=owner, channel=NotificationType.SMS, url="https://x.example/l/")
+        notification = send_sign_in_link(client=owner, channel=NotificationType.SMS)
         assert published == []
 
     assert published == [str(notification.pk)]
@@ -47,7 +52,7 @@ def test_a_rolled_back_request_queues_nothing_and_leaves_no_row(published, djang
 
     with django_capture_on_commit_callbacks(execute=True):
         with pytest.raises(RuntimeError), transaction.atomic():
-            send_sign_in_link(client=owner, channel=NotificationType.SMS, url="https://x.example/l/")
+            send_sign_in_link(client=owner, channel=NotificationType.SMS)
             raise RuntimeError("the request failed after the link was written")
 
     assert published == [] and not Notification.objects.exists()
@@ -57,8 +62,20 @@ def test_a_status_link_message_names_the_service_and_goes_to_its_owner(published
     job = ServiceFactory(service_type="Clutch plate")
 
     with django_capture_on_commit_callbacks(execute=True):
-        notification = send_status_link(service=job, channel=NotificationType.SMS, url="https://x.example/portal/s/t/")
+        notification = send_status_link(service=job, channel=NotificationType.SMS)
 
     assert notification.client == job.vehicle.client and notification.service == job
-    assert "Clutch plate" in notification.message and "https://x.example/portal/s/t/" in notification.message
+    assert "Clutch plate" in notification.message and notification.message.endswith(": [status link]")
     assert published == [str(notification.pk)]
+    assert "/portal/s/" in text_as_sent(notification)
+
+
+def test_each_attempt_makes_a_fresh_link_and_the_stored_text_never_changes():
+    job = ServiceFactory()
+    notification = send_status_link(service=job, channel=NotificationType.SMS)
+    first = text_as_sent(notification)
+    Notification.objects.filter(pk=notification.pk).update(status=NotificationStatus.PENDING, claimed_at=None)
+    second = text_as_sent(notification)
+    assert first != second and PortalToken.objects.filter(service=job).count() == 2
+    notification.refresh_from_db()
+    assert notification.message.endswith(": [status link]")

@@ -10,6 +10,7 @@ from concierge.workflows.defaults import DEFAULT_WORKFLOWS, install_default_work
 from concierge.workflows.engine import workflows_run_for_event
 from concierge.workflows.models import Event, Workflow
 from notifications.models import Notification, NotificationStatus, NotificationType
+from notifications.tests.sent import text_as_sent
 from servicing.models import Service, ServiceStatus
 from servicing.services import service_complete, service_start
 from servicing.tests.factories import ServiceFactory
@@ -161,11 +162,13 @@ def test_a_status_link_is_issued_only_for_templates_that_use_it_and_never_in_a_d
 
     service_complete(service=service)
     run_pending_events()
-    token = PortalToken.objects.get()
-    assert token.service == service
     sms = Notification.objects.get(service=service, channel=NotificationType.SMS)
-    assert "/portal/s/" in sms.message
-    assert "/portal/s/" not in Notification.objects.get(service=service, channel=NotificationType.IN_APP).message
+    assert "[status link]" in sms.message and "/portal/s/" not in sms.message
+    assert not PortalToken.objects.exists()  # made when the message is sent, not when it is written
+    assert "/portal/s/" in text_as_sent(sms)
+    assert PortalToken.objects.get().service == service
+    in_app = Notification.objects.get(service=service, channel=NotificationType.IN_APP)
+    assert "/portal/s/" not in in_app.message and "[status link]" not in in_app.message
 
 
 def test_the_install_command_reports_what_it_did():

@@ -116,9 +116,17 @@ def link_for(*, service):
 def test_the_status_link_comes_from_the_portal_hook(settings):
     from servicing.tests.factories import ServiceFactory
 
+    from notifications.models import NotificationType
+    from notifications.services import notification_create
+    from notifications.tests.sent import text_as_sent
+
     settings.PORTAL_STATUS_LINK = "concierge.workflows.tests.test_validation.link_for"
     service = ServiceFactory()
     context = context_for(service=service, vehicle=service.vehicle)
-    assert render("{{ status_link }}", context, allowed={"status_link"}) == f"https://portal.example/jobs/{service.pk}/"
+    # Rendered as the placeholder; the hook makes the link when the message is sent.
+    assert render("{{ status_link }}", context, allowed={"status_link"}) == "[status link]"
+    sms = notification_create(channel=NotificationType.SMS, message="Here: [status link]", client=service.vehicle.client,
+                              service=service, link="status_link")
+    assert text_as_sent(sms) == f"Here: https://portal.example/jobs/{service.pk}/"
     settings.PORTAL_STATUS_LINK = ""
     assert render("[{{ status_link }}]", context, allowed={"status_link"}) == "[]"

@@ -1,0 +1,74 @@
+"""Staff see uncertain deliveries with their reason and resend them deliberately: a confirmation page,
+then one resend; a second press (or a stale page submitted again) sends nothing."""
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from notifications.models import Notification, NotificationStatus
+from notifications.services import uncertain_reason
+from notifications.tests.factories import NotificationFactory
+
+pytestmark = pytest.mark.django_db
+CHANGELIST = "admin:notifications_notification_changelist"
+
+
+@pytest.fixture
+def staff(client, superuser):
+    client.force_login(superuser)
+    return client
+
+
+@pytest.fixture
+def uncertain():
+    return NotificationFactory(status=NotificationStatus.FAILED, delivery_uncertain=True, sent_at=None,
+                               error=uncertain_reason("no answer from Africa's Talking (timed out)"))
+
+
+@pytest.fixture
+def published(monkeypatch):
+    from notifications import tasks
+
+    sent = []
+    monkeypatch.setattr(tasks.deliver_notification, "apply_async", lambda args, **kw: sent.append(args[0]))
+    return sent
+
+
+def action(staff, name, rows, **extra):
+    return staff.post(reverse(CHANGELIST), {"action": name, "_selected_action": [str(n.pk) for n in rows], **extra})
+
+
+def test_the_list_filters_uncertain_rows_and_shows_why(staff, uncertain):
+    NotificationFactory(status=NotificationStatus.FAILED, error="Africa's Talking refused: 403 InvalidPhoneNumber")
+    page = staff.get(reverse(CHANGELIST), {"delivery_uncertain__exact": "1"})
+    assert list(page.context["cl"].queryset) == [uncertain]
+    assert "delivery uncertain: no answer from Africa&#x27;s Talking (timed out)" in page.content.decode()
+
+
+def test_resending_asks_first_then_sends_once_and_a_second_press_does_nothing(
+    staff, uncertain, published, django_capture_on_commit_callbacks,
+):
+    confirm = action(staff, "resend_uncertain", [uncertain])
+    assert confirm.status_code == 200
+    assert "may receive it twice" in " ".join(confirm.content.decode().split())
+    uncertain.refresh_from_db()
+    assert uncertain.delivery_uncertain and published == []  # asking changed nothing
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = action(staff, "resend_uncertain", [uncertain], post="yes")
+        second = action(staff, "resend_uncertain", [uncertain], post="yes")
+    assert first.status_code == second.status_code == 302
+    assert published == [str(uncertain.pk)]
+    uncertain.refresh_from_db()
+    assert (uncertain.status, uncertain.delivery_uncertain) == (NotificationStatus.PENDING, False)
+    said = [str(m) for m in get_messages(second.wsgi_request)]
+    assert any("Nothing resent" in m for m in said)
+
+
+def test_the_plain_retry_action_leaves_uncertain_rows_alone(staff, uncertain, published, django_capture_on_commit_callbacks):
+    refused = NotificationFactory(status=NotificationStatus.FAILED, error="Africa's Talking refused: 405 InsufficientBalance")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = action(staff, "retry_failed", [uncertain, refused])
+    assert published == [str(refused.pk)]
+    assert Notification.objects.get(pk=uncertain.pk).delivery_uncertain
+    assert any("uncertain notification(s) left alone" in str(m) for m in get_messages(response.wsgi_request))
