@@ -5,6 +5,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from concierge.accounts.tests.factories import login_verified
 from notifications.models import Notification, NotificationStatus
 from notifications.services import uncertain_reason
 from notifications.tests.factories import NotificationFactory
@@ -15,7 +16,7 @@ CHANGELIST = "admin:notifications_notification_changelist"
 
 @pytest.fixture
 def staff(client, superuser):
-    client.force_login(superuser)
+    login_verified(client, superuser)
     return client
 
 

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from clients.tests.factories import ClientFactory
+from concierge.accounts.tests.factories import login_verified
 from concierge.workflows.defaults import install_default_workflows
 from notifications.models import Notification, NotificationStatus, NotificationType
 from notifications.tests.harness import wait_until
@@ -61,7 +62,7 @@ def test_no_table_and_no_admin_page_holds_a_live_link_and_the_links_sent_work(
     # A sign-in request on the portal, staff sending the status link, and a workflow's status link.
     assert client.post(reverse("portal:sign_in"), {"contact": "0722 000 444"}).status_code == 302
     staff = Client()
-    staff.force_login(superuser)
+    login_verified(staff, superuser)
     assert staff.post(reverse("admin:clients_portaltoken_status_link", args=[job.pk]), {"send": "sms"}).status_code == 302
     service_complete(service=job)
     assert wait_until(lambda: len(sms_provider.accepted) == 3, timeout=30)

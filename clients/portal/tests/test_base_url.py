@@ -49,7 +49,7 @@ def test_production_refuses_to_start_without_a_portal_base_url(value):
     result = _settings_value(
         "PORTAL_BASE_URL", DJANGO_SETTINGS_MODULE="concierge.settings.production", PORTAL_BASE_URL=value,
         SECRET_KEY="x" * 50, ALLOWED_HOSTS="portal.ndegwa.example",
-        FIELD_ENCRYPTION_KEYS="qSh3AwbzwyY4tC3ieQQsO499JS2eEuSUCCJEyYRe_zY=", FIELD_HASH_KEY="k" * 40,
+        FIELD_ENCRYPTION_KEYS="zwiUSXsK8hsdE9xaw4JMR6To0iOA2KfeBUMfxyG3bV0=", FIELD_HASH_KEY="k" * 40,
     )
     assert result.returncode != 0
     assert "PORTAL_BASE_URL must be set in production" in result.stderr
@@ -60,7 +60,7 @@ def test_production_starts_with_one():
         "PORTAL_BASE_URL", DJANGO_SETTINGS_MODULE="concierge.settings.production",
         PORTAL_BASE_URL="https://portal.ndegwa.example",
         SECRET_KEY="x" * 50, ALLOWED_HOSTS="portal.ndegwa.example",
-        FIELD_ENCRYPTION_KEYS="qSh3AwbzwyY4tC3ieQQsO499JS2eEuSUCCJEyYRe_zY=", FIELD_HASH_KEY="k" * 40,
+        FIELD_ENCRYPTION_KEYS="zwiUSXsK8hsdE9xaw4JMR6To0iOA2KfeBUMfxyG3bV0=", FIELD_HASH_KEY="k" * 40,
     )
     assert result.stdout.strip() == "https://portal.ndegwa.example", result.stderr
 

@@ -11,7 +11,7 @@ from notifications.tests.factories import NotificationFactory
 from servicing.tests.factories import ServiceFactory
 
 pytestmark = pytest.mark.django_db
-migration = importlib.import_module("clients.migrations.0009_revoke_links_stored_in_clear")
+migration = importlib.import_module("clients.migrations.0010_revoke_links_stored_in_clear")
 
 
 def test_tokens_found_in_stored_texts_are_revoked_and_others_left_alone(client):

@@ -214,7 +214,7 @@ def test_links_start_with_portal_base_url_whatever_host_asked(ask_for_link, sett
 
     ask_for_link(owner.email)
 
-    assert Notification.objects.get().message.count("http://127.0.0.1:8101/portal/sign-in/") == 1
+    assert text_as_sent(Notification.objects.get()).count("http://127.0.0.1:8101/portal/sign-in/") == 1
 
 
 # --- a phone shared by a family (issue 12.9) -----------------------------------------------------------

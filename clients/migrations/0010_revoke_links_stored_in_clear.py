@@ -27,7 +27,7 @@ def revoke_links_stored_in_clear(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("clients", "0008_inbox_read_composite_fk"),
+        ("clients", "0009_portal_token_sent_to_phone_hash"),
         ("notifications", "0012_link_made_when_sent"),
     ]
 
