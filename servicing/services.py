@@ -97,6 +97,12 @@ def service_change_status_bulk(*, services, status: str, by=None) -> tuple[int, 
 
 # The service-type catalogue (servicing.models.ServiceType).
 
+# What an empty catalogue starts with (migration 0012 keeps its own copy, as migrations must).
+STANDARD_SERVICE_TYPES = (
+    "AC Service", "Battery Replacement", "Brake Repair", "Car Wash & Detailing", "Engine Diagnostics",
+    "Full Service", "Oil Change", "Suspension Repair", "Tyre Replacement", "Wheel Alignment",
+)
+
 def service_type_name_normalise(name: str) -> str:
     """The name as stored: outer spaces dropped, runs of spaces made one. Case is kept (the catalogue's
     unique index ignores it)."""
@@ -116,3 +122,30 @@ def service_type_save(*, service_type: ServiceType) -> ServiceType:
     if old is not None and old != service_type.name:
         Service.objects.filter(service_type=old).update(service_type=service_type.name)
     return service_type
+
+
+def service_types_fill_if_empty(*, using: str = "default") -> int:
+    """Give an empty catalogue the standard types; returns how many were added. Runs after every
+    `migrate` and `flush` (post_migrate): the migration filled the catalogue once, but a flushed
+    database (tests that truncate) would otherwise have nothing to book. A catalogue with any row is
+    left alone, so a type a manager renamed or retired never comes back.
+
+    Not audited: like the migration's fill, it is the database's starting state, and a fresh
+    database's audit trail stays empty (seed_scale refuses one with rows).
+    """
+    import pgtrigger
+
+    if ServiceType.objects.using(using).exists():
+        return 0
+    with transaction.atomic(using=using), pgtrigger.ignore("servicing.ServiceType:audit", databases=[using]):
+        ServiceType.objects.using(using).bulk_create([ServiceType(name=name) for name in STANDARD_SERVICE_TYPES])
+    return len(STANDARD_SERVICE_TYPES)
+
+
+def service_types_fill_after_migrate(sender, using="default", **kwargs):
+    """post_migrate receiver (servicing.apps). Skipped while the table does not exist (servicing
+    migrated backwards)."""
+    from django.db import connections
+
+    if ServiceType._meta.db_table in connections[using].introspection.table_names():
+        service_types_fill_if_empty(using=using)

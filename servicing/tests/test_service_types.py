@@ -119,3 +119,14 @@ def test_demo_data_books_only_catalogue_names():
     build_demo_shop(clients=15)
     used = set(Service.objects.values_list("service_type", flat=True))
     assert used and used <= set(ServiceType.objects.filter(active=True).values_list("name", flat=True))
+
+
+def test_an_empty_catalogue_gets_the_standard_types_and_a_kept_one_is_left_alone():
+    from servicing.services import STANDARD_SERVICE_TYPES, service_types_fill_if_empty
+
+    ServiceType.objects.update(active=False)
+    assert service_types_fill_if_empty() == 0
+    assert not ServiceType.objects.filter(active=True).exists()
+    ServiceType.objects.all().delete()
+    assert service_types_fill_if_empty() == len(STANDARD_SERVICE_TYPES)
+    assert sorted(ServiceType.objects.values_list("name", flat=True)) == sorted(STANDARD_SERVICE_TYPES)
