@@ -97,6 +97,36 @@ def service_change_status_bulk(*, services, status: str, by=None) -> tuple[int, 
 
 # The service-type catalogue (servicing.models.ServiceType).
 
+# The shop's standard types: what migration 0012 first filled the catalogue with (it keeps its own
+# copy, as a migration must not change when this list does).
+STANDARD_SERVICE_TYPES = (
+    "AC Service", "Battery Replacement", "Brake Repair", "Car Wash & Detailing", "Engine Diagnostics",
+    "Full Service", "Oil Change", "Suspension Repair", "Tyre Replacement", "Wheel Alignment",
+)
+
+
+def service_types_fill_if_empty(*, using: str = "default") -> int:
+    """Give an empty catalogue the standard types; return how many were added.
+
+    The catalogue is data a migration wrote, and `manage.py flush` (as a test run does after each test
+    that commits) empties it while leaving the schema migrated: the booking form then offered no type
+    at all and seed_demo stopped on an empty list. Called after every migrate and flush (post_migrate).
+    A catalogue with any row is the managers' and is left alone: a type they retired or renamed is never
+    brought back."""
+    from django.db import connections
+
+    if ServiceType._meta.db_table not in connections[using].introspection.table_names():
+        return 0  # migrated back before the catalogue existed
+    if ServiceType.objects.using(using).exists():
+        return 0
+    ServiceType.objects.using(using).bulk_create([ServiceType(name=name) for name in STANDARD_SERVICE_TYPES])
+    return len(STANDARD_SERVICE_TYPES)
+
+
+def service_types_fill_after_migrate(sender, using: str = "default", **kwargs) -> None:
+    """post_migrate receiver (servicing.apps)."""
+    service_types_fill_if_empty(using=using)
+
 def service_type_name_normalise(name: str) -> str:
     """The name as stored: outer spaces dropped, runs of spaces made one. Case is kept (the catalogue's
     unique index ignores it)."""

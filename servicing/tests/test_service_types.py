@@ -5,6 +5,7 @@ import importlib
 
 import pytest
 from django.apps import apps
+from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +16,7 @@ from concierge.admin.concurrency import row_version
 from concierge.demo.builder import build_demo_shop
 from fleet.tests.factories import VehicleFactory
 from servicing.models import Service, ServiceType
+from servicing.services import STANDARD_SERVICE_TYPES
 from servicing.tests.factories import ServiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +121,20 @@ def test_demo_data_books_only_catalogue_names():
     build_demo_shop(clients=15)
     used = set(Service.objects.values_list("service_type", flat=True))
     assert used and used <= set(ServiceType.objects.filter(active=True).values_list("name", flat=True))
+
+
+def test_a_catalogue_emptied_by_a_flush_gets_the_standard_types_back_after_migrate():
+    # What `manage.py flush` (and the test runner after each committing test) leaves: a migrated schema
+    # with the catalogue emptied. The booking form then offered nothing and seed_demo failed.
+    ServiceType.objects.all().delete()
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert sorted(ServiceType.objects.filter(active=True).values_list("name", flat=True)) == sorted(STANDARD_SERVICE_TYPES)
+    build_demo_shop(clients=3)
+    assert Service.objects.exists()
+
+
+def test_a_catalogue_with_rows_is_left_as_the_managers_keep_it_after_migrate():
+    ServiceType.objects.exclude(name="Oil Change").delete()
+    ServiceType.objects.filter(name="Oil Change").update(name="Oil & Filter", active=False)
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert list(ServiceType.objects.values_list("name", "active")) == [("Oil & Filter", False)]
