@@ -82,7 +82,7 @@ def test_front_desk_takes_a_car_in_and_a_technician_completes_it_on_the_board(
     page.get_by_role("link", name="Change", exact=True).first.click()
     page.get_by_role("link", name="Book a service for this car").click()
     expect(page.locator("#id_vehicle")).to_contain_text("KDA 123A")
-    page.get_by_label("Service type").fill("Brake Repair")
+    page.get_by_label("Service type").select_option("Brake Repair")  # from the catalogue
     page.locator("#id_scheduled_date").fill(today.isoformat())
     page.get_by_label("Technician").fill("Ann Wanjiku")
     page.get_by_label("Cost").fill("12500")
