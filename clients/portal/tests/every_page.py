@@ -51,7 +51,10 @@ def visit_every_portal_page(page, base_url, check):
     page.goto(sign_in_url)
     check(page, "sign-in")
     page.locator("input[name=contact]").fill("not a contact")
-    page.locator("form.card button[type=submit]").click()
+    # The form posts to its own address, so no URL change marks the answer: wait for it to load, or the
+    # check may read the document mid-navigation (on a busy machine it found no document at all).
+    with page.expect_navigation():
+        page.locator("form.card button[type=submit]").click()
     check(page, "sign-in with an error")
     page.goto(base_url + reverse("portal:sign_in_sent"))
     check(page, "sign-in sent")
