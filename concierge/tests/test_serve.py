@@ -164,7 +164,8 @@ def test_check_deploy_is_clean_under_the_production_settings(served):
     deployment behind TLS gets. Nothing to report (the HSTS-preload reminder is silenced by design)."""
     secrets = dict(line.split("=", 1) for line in (served.state / "serve.env").read_text().splitlines() if "=" in line)
     environment = {k: v for k, v in os.environ.items() if k not in ("SERVE_LOOPBACK_HTTP", "DJANGO_ALLOW_ASYNC_UNSAFE")}
-    environment.update(secrets, DJANGO_SETTINGS_MODULE="concierge.settings.production", ALLOWED_HOSTS="shop.example")
+    environment.update(secrets, DJANGO_SETTINGS_MODULE="concierge.settings.production", ALLOWED_HOSTS="shop.example",
+                       PORTAL_BASE_URL="https://shop.example")
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
         cwd=BASE_DIR, env=environment, capture_output=True, text=True, timeout=120,

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from clients.models import Client
 from clients.tests.factories import ClientFactory
+from concierge.accounts.tests.factories import login_verified
 from fleet.forms import VehicleForm
 from fleet.models import Vehicle
 from fleet.tests.factories import VehicleFactory
@@ -44,7 +45,7 @@ def client_page_post(*rows):
 
 
 def test_two_rows_with_one_plate_get_one_message_naming_the_field_as_labelled(client, superuser):
-    client.force_login(superuser)
+    login_verified(client, superuser)
     data = client_page_post(row(0, license_plate="KDA 123A"), row(1, license_plate="kda123a"))
     response = client.post(reverse("admin:clients_client_add"), data)
     assert response.status_code == 200
@@ -56,7 +57,7 @@ def test_two_rows_with_one_plate_get_one_message_naming_the_field_as_labelled(cl
 
 
 def test_two_rows_with_one_vin_get_one_message(client, superuser):
-    client.force_login(superuser)
+    login_verified(client, superuser)
     data = client_page_post(row(0, vin="JTDBT923501234567"),
                             row(1, license_plate="KDB 124B", vin="jtdbt 9235 0123 4567"))
     response = client.post(reverse("admin:clients_client_add"), data)
@@ -66,7 +67,7 @@ def test_two_rows_with_one_vin_get_one_message(client, superuser):
 
 
 def test_a_refused_bulk_action_is_one_error_message_without_nested_boxes(client, superuser):
-    client.force_login(superuser)
+    login_verified(client, superuser)
     pending = ServiceFactory(vehicle=VehicleFactory(license_plate="KDB 200B"))
     cancelled = ServiceFactory(status=ServiceStatus.CANCELLED, vehicle=VehicleFactory(license_plate="KDC 300C"))
     response = client.post(
