@@ -75,6 +75,10 @@ check: services
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+# `make run` is development: every step below (preflight, migrate, seed_demo, web, worker, beat) uses the
+# local settings unless DJANGO_SETTINGS_MODULE says otherwise. Importing the `concierge` package loads
+# the Celery app, which defaults to production, so the default must be set before any step starts.
+run: export DJANGO_SETTINGS_MODULE ?= concierge.settings.local
 run: services
 	@$(BIN)/python -m concierge.preflight --port $(PORT)
 	$(BIN)/python manage.py migrate --noinput
@@ -83,8 +87,7 @@ run: services
 	@echo "starting web (http://127.0.0.1:$(PORT)/admin/), worker and beat; Ctrl-C stops them all"
 	@# -e /dev/null: the settings read .env themselves, with the environment taking precedence.
 	@# DEV_SERVER_URL: links sent to clients (sign-in, status) point at the port served, from web and worker alike.
-	@# The Celery app defaults to the production settings; `make run` is development.
-	DEV_SERVER_URL=http://127.0.0.1:$(PORT) DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-concierge.settings.local} $(BIN)/honcho start -f Procfile -e /dev/null -p $(PORT)
+	DEV_SERVER_URL=http://127.0.0.1:$(PORT) $(BIN)/honcho start -f Procfile -e /dev/null -p $(PORT)
 
 serve: services
 	@# Production settings, gunicorn, worker and one beat on 127.0.0.1 (concierge/serve.py); Ctrl-C stops them.

@@ -4,7 +4,8 @@
 
 Each problem is reported as one line on stderr saying what is wrong and how to fix it; the exit
 status is 1 when any check fails. Never a traceback: a check that crashes is reported as a failure.
-Settings default to concierge.settings.local (DJANGO_SETTINGS_MODULE overrides).
+`make run` sets DJANGO_SETTINGS_MODULE to concierge.settings.local: importing this package loads the
+Celery app, which defaults to production, so the setdefault in main() only helps when nothing did.
 """
 
 import argparse
