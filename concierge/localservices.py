@@ -460,8 +460,11 @@ def cmd_start():
         say("DATABASE_URL is set: not starting the embedded PostgreSQL")
         info = postgres_info()
         if info is not None:
-            # No DATABASE_OWNER_URL: it would name this server beside a DATABASE_URL naming another.
             values["DATABASE_URL"] = postgres_url(info, DB_APP)
+            # The owner's URL only when that is set too (the environment wins for both): alone, it would
+            # name this server beside a DATABASE_URL naming another.
+            if _external("DATABASE_OWNER_URL"):
+                values["DATABASE_OWNER_URL"] = postgres_url(info, DB_OWNER)
     else:
         values["DATABASE_URL"], values["DATABASE_OWNER_URL"] = start_postgres()
     if _external("REDIS_URL"):

@@ -50,6 +50,7 @@ def _get(url):
 
 def test_make_run_serves_the_admin_with_the_local_settings_on_the_port_asked_for(tmp_path):
     _database("create")
+    local_env = (BASE_DIR / "var" / "local.env").read_text()
     port = _free_port()
     log = tmp_path / "run.log"
     environment = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")}
@@ -81,6 +82,8 @@ def test_make_run_serves_the_admin_with_the_local_settings_on_the_port_asked_for
         # Development, not production: a missing page is Django's debug 404, which names the URLconf.
         missing_status, missing = _get(f"http://127.0.0.1:{port}/no-such-page/")
         assert missing_status == 404 and "URLconf" in missing
+        # The developer's own set-up is as it was: both roles still recorded for the embedded server.
+        assert (BASE_DIR / "var" / "local.env").read_text() == local_env
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C sends: honcho stops web, worker and beat
