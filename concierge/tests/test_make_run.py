@@ -3,41 +3,20 @@ web, worker and beat under the local settings, answering on the port asked for. 
 Redis databases of its own on the embedded servers, so the developer's own data is left alone."""
 
 import os
-import signal
-import socket
 import subprocess
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
-import environ
 
-from concierge.serve import database_url_named, maintenance_connection
+from concierge.serve import database_create
 from concierge.settings.base import _redis_db
+from concierge.tests.local_processes import database_drop, free_port, process_group_stop, server_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATABASE = "concierge_run_test"
 REDIS_DB = 10  # the broker's; the cache uses 11
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _owner_url():
-    environ.Env.read_env(BASE_DIR / "var" / "local.env")
-    return os.environ.get("DATABASE_OWNER_URL") or os.environ["DATABASE_URL"]
-
-
-def _database(action):
-    connection, _ = maintenance_connection(database_url_named(_owner_url(), DATABASE))
-    with connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        if action == "create":
-            connection.execute(f'CREATE DATABASE "{DATABASE}"')
 
 
 def _get(url):
@@ -49,15 +28,15 @@ def _get(url):
 
 
 def test_make_run_serves_the_admin_with_the_local_settings_on_the_port_asked_for(tmp_path):
-    _database("create")
+    database_drop(DATABASE)
+    database_create(server_url(DATABASE))
     local_env = (BASE_DIR / "var" / "local.env").read_text()
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "run.log"
     environment = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     redis_url = os.environ["REDIS_URL"]
     environment.update(
-        DATABASE_URL=database_url_named(os.environ["DATABASE_URL"], DATABASE),
-        DATABASE_OWNER_URL=database_url_named(_owner_url(), DATABASE),
+        DATABASE_URL=server_url(DATABASE, owner=False), DATABASE_OWNER_URL=server_url(DATABASE),
         CELERY_BROKER_URL=_redis_db(redis_url, REDIS_DB), CACHE_URL=_redis_db(redis_url, REDIS_DB + 1),
     )
     process = subprocess.Popen(
@@ -85,11 +64,6 @@ def test_make_run_serves_the_admin_with_the_local_settings_on_the_port_asked_for
         # The developer's own set-up is as it was: both roles still recorded for the embedded server.
         assert (BASE_DIR / "var" / "local.env").read_text() == local_env
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C sends: honcho stops web, worker and beat
-            try:
-                process.wait(60)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-        _database("drop")
+        process_group_stop(process)
+        database_drop(DATABASE)
 

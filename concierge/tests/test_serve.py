@@ -6,8 +6,6 @@ import gzip
 import json
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,28 +13,13 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import environ
 import pytest
 
-from concierge.serve import database_url_named, maintenance_connection
+from concierge.tests.local_processes import database_drop, free_port, process_group_stop
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATABASE = "concierge_serve_test"
 REDIS_DB = 12  # the broker's; the cache uses 13
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _drop_database():
-    environ.Env.read_env(BASE_DIR / "var" / "local.env")
-    owner = os.environ.get("DATABASE_OWNER_URL") or os.environ["DATABASE_URL"]  # who created it may drop it
-    connection, _ = maintenance_connection(database_url_named(owner, DATABASE))
-    with connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
 
 
 class Served:
@@ -64,9 +47,9 @@ class Served:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     state = tmp_path_factory.mktemp("serve")
-    port = _free_port()
+    port = free_port()
     log = state / "serve.log"
-    _drop_database()
+    database_drop(DATABASE)
     # Neither pytest-django's settings module nor conftest's async switch (check --deploy rightly refuses it).
     environment = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     process = subprocess.Popen(
@@ -90,13 +73,8 @@ def served(tmp_path_factory):
         server.process = process
         yield server
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C sends: honcho stops web, worker and beat
-            try:
-                process.wait(60)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-        _drop_database()
+        process_group_stop(process)
+        database_drop(DATABASE)
 
 
 def _static_links(html):
