@@ -43,11 +43,15 @@ def send_status_link(*, service, channel):
     )
 
 
+def portal_url(path: str) -> str:
+    """An absolute link into the portal for a message: PORTAL_BASE_URL, the one origin every link sent
+    to a client starts with (in development `make run` sets it to the port it serves)."""
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
+
+
 def sign_in_link_url(*, client, phone_hash=""):
     """A new 10-minute sign-in link (its lifetime starts when it is sent, not when it was asked for).
     `phone_hash`: it goes by SMS to that phone, so whoever shares the phone may sign in as themselves."""
-    from .services import portal_url
-
     raw = sign_in_token_issue(client=client, phone_hash=phone_hash)
     return portal_url(reverse("portal:sign_in_confirm", kwargs={"token": raw}))
 

@@ -3,7 +3,6 @@
 import datetime
 import logging
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -12,18 +11,12 @@ from django.utils import timezone
 from concierge.celery import enqueue_now_rollback_unsafe
 from notifications.models import NotificationType
 
-from .delivery import send_sign_in_link, send_status_link
+from .delivery import portal_url, send_sign_in_link, send_status_link
 from .lookup import ContactKind, clients_for_contact_key
 from .models import PortalInboxRead, PortalToken, TokenPurpose
 from .tokens import CLOSED_STATUSES, STATUS_LINK_GRACE, status_link_token_issue
 
 logger = logging.getLogger(__name__)
-
-
-def portal_url(path: str) -> str:
-    """An absolute link into the portal for a message: PORTAL_BASE_URL, the one origin every link sent
-    to a client starts with (in development `make run` sets it to the port it serves)."""
-    return settings.PORTAL_BASE_URL.rstrip("/") + path
 
 
 def sign_in_request_queue(*, kind: str, contact_hash: str) -> None:
