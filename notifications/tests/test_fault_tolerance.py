@@ -123,17 +123,23 @@ def test_a_worker_killed_mid_send_leaves_that_row_uncertain_and_every_other_row_
     assert figures["lost"] == 0 and figures["uncertain"] == 1  # the provider had the held text
 
 
-def test_a_provider_failing_30_percent_of_requests_leaves_nothing_pending_and_nothing_twice(
-    jobs, start_celery, sms_provider,
-):
-    sms_provider.failure_rate = 0.3
-    start_celery("worker")
+def burst_under_fault(jobs, start_celery, sms_provider, fault, **worker_settings):
+    """Every job completed at once (each texts its owner) through a worker and beat, until all settled;
+    then the rows checked against what the provider received. Returns the figures."""
+    start_celery("worker", **worker_settings)
     start_celery("beat")
     for service in jobs:
         service_complete(service=service)
     assert wait_until(settled, timeout=300, interval=1)
+    return assert_the_rows_tell_the_truth(sms_provider, fault)
+
+
+def test_a_provider_failing_30_percent_of_requests_leaves_nothing_pending_and_nothing_twice(
+    jobs, start_celery, sms_provider,
+):
+    sms_provider.failure_rate = 0.3
+    figures = burst_under_fault(jobs, start_celery, sms_provider, "HTTP 500 on 30%")
     # 8 attempts at 30% failure: a give-up is possible (0.3^8 each) and must carry its reason.
-    figures = assert_the_rows_tell_the_truth(sms_provider, "HTTP 500 on 30%")
     failures = [n.error for n in Notification.objects.filter(status=NotificationStatus.FAILED)]
     assert all(e.startswith("gave up after 8 attempts") for e in failures)
     assert len(sms_provider.requests) > JOBS  # the failures were retried
@@ -143,12 +149,7 @@ def test_a_provider_failing_30_percent_of_requests_leaves_nothing_pending_and_no
 def test_a_provider_hanging_on_10_percent_of_requests_texts_nobody_twice(jobs, start_celery, sms_provider):
     """The provider takes the text, then answers after the client's timeout: the answer is lost."""
     sms_provider.hang_rate, sms_provider.hang_seconds = 0.1, 2
-    start_celery("worker", AFRICASTALKING_TIMEOUT=1)
-    start_celery("beat")
-    for service in jobs:
-        service_complete(service=service)
-    assert wait_until(settled, timeout=300, interval=1)
-    figures = assert_the_rows_tell_the_truth(sms_provider, "hang on 10%")
+    figures = burst_under_fault(jobs, start_celery, sms_provider, "hang on 10%", AFRICASTALKING_TIMEOUT=1)
     assert figures["uncertain"] == sms_provider.faults["hung"] > 0
     assert figures["lost"] == 0 and len(sms_provider.requests) == JOBS  # none sent again
 
@@ -157,12 +158,7 @@ def test_a_provider_dropping_10_percent_of_connections_after_the_request_texts_n
     jobs, start_celery, sms_provider,
 ):
     sms_provider.drop_rate = 0.1
-    start_celery("worker")
-    start_celery("beat")
-    for service in jobs:
-        service_complete(service=service)
-    assert wait_until(settled, timeout=300, interval=1)
-    figures = assert_the_rows_tell_the_truth(sms_provider, "connection dropped on 10%")
+    figures = burst_under_fault(jobs, start_celery, sms_provider, "connection dropped on 10%")
     assert figures["uncertain"] == sms_provider.faults["dropped"] > 0
     assert figures["lost"] == 0 and len(sms_provider.requests) == JOBS
 
