@@ -9,8 +9,8 @@ from django.db.models import Count, F, Q, TextField, UUIDField, Value, Window
 from django.db.models.functions import Cast, RowNumber
 from django.utils import timezone
 
-from concierge.admin.expressions import EqualsAny
-from concierge.admin.paginators import COUNT_UP_TO
+from concierge.db.expressions import EqualsAny
+from concierge.db.counting import COUNT_UP_TO
 from notifications.models import Notification, NotificationStatus
 
 from .lifecycle import next_status
