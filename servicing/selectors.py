@@ -225,7 +225,7 @@ def service_search_filter(term, *, owner_details: bool = True):
     """
     from clients.models import Client
     from clients.selectors import client_search_filter
-    from concierge.admin.filters import indexed_values_containing
+    from concierge.db.loose_index_scan import indexed_values_containing
     from fleet.models import Vehicle
     from fleet.selectors import vehicle_search_filter
 
