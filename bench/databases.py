@@ -50,7 +50,7 @@ def _manage(name, *args):
 def ensure_seeded(settings_db, *, scale, seed, say=print):
     """Create, migrate and seed the database for `scale` unless it is already that scale. Returns its comment."""
     name = database_name(scale)
-    from concierge.demo.scale import GENERATOR_VERSION  # after django.setup()
+    from demo.scale import GENERATOR_VERSION  # after django.setup()
 
     marker = MARKER.format(version=GENERATOR_VERSION, scale=scale, seed=seed)
     with server_connection(settings_db) as conn:

@@ -9,10 +9,12 @@ needed tasks, through the same worker (solo pool) and Redis. Uses a throwaway da
 """
 
 import argparse
+import datetime
 import os
 import sys
 import time
 import uuid
+from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -27,7 +29,7 @@ def main():
     if args.jobs < 1:
         parser.error("--jobs must be at least 1")
 
-    from notifications.tests.harness import DedicatedRedis
+    from concierge.processes import DedicatedRedis
 
     # Broker and cache both on a Redis of the benchmark's own, for this process and the worker.
     redis_server = DedicatedRedis().start()
@@ -57,12 +59,10 @@ def run(jobs, redis_server):
     from django.core.cache import cache
 
     from bench.notifications_tasks import noop
+    from concierge.processes import CeleryProcess, process_env, wait_until
     from concierge.workflows.models import Event, Workflow
     from notifications.models import Notification, NotificationStatus
-    from notifications.tests.harness import CeleryProcess, process_env, wait_until
-    from servicing.models import ServiceStatus
     from servicing.services import service_complete
-    from servicing.tests.factories import ServiceFactory
 
     env = process_env(
         redis_url=redis_server.url, DJANGO_SETTINGS_MODULE="concierge.settings.local", LOG_LEVEL="WARNING",
@@ -78,7 +78,7 @@ def run(jobs, redis_server):
             {"type": "send_notification", "channel": "email", "subject": "{{ plate }} is ready",
              "template": "Hi {{ first_name }}, your {{ car }} is ready. {{ cost }}"},
         ])
-        services = ServiceFactory.create_batch(jobs, status=ServiceStatus.IN_PROGRESS)
+        services = jobs_in_progress(jobs)
         # Their creation events are not part of the measurement: wait for the worker to clear them.
         wait_until(lambda: not Event.objects.filter(processed_at__isnull=True).exists(), timeout=600, interval=0.2)
 
@@ -115,6 +115,29 @@ def run(jobs, redis_server):
     print(f"overhead ratio:             {noop_rate / notif_rate:.1f}× (no-op tasks/s ÷ notifications/s)")
     print(f"per task:                   {tasks / e2e_seconds:.1f} tasks/s end to end vs {noop_rate:.1f} no-op "
           f"→ each real task costs {noop_rate / (tasks / e2e_seconds):.1f}× a no-op")
+
+
+def jobs_in_progress(count):
+    """`count` jobs in progress, each on its own client (with a phone and an email) and car, saved one
+    by one as the front desk does (each save fires its creation events, as in the shop)."""
+    from clients.models import Client
+    from fleet.models import Vehicle
+    from servicing.models import Service, ServiceStatus
+
+    run = uuid.uuid4().hex[:8]
+    services = []
+    for n in range(count):
+        client = Client.objects.create(
+            first_name="Wanjiru", last_name="Ndegwa", email=f"bench-{run}-{n}@example.co.ke",
+            phone=f"+2547{n % 100000000:08d}", address="Ngong Road, Nairobi", consent_gdpr=True)
+        car = Vehicle.objects.create(
+            client=client, make="Toyota", model="Fielder", year=2014, vin=f"JTDBT923{n:09d}",
+            license_plate=f"KD{chr(65 + n // 26000 % 26)} {n % 1000:03d}{chr(65 + n // 1000 % 26)}", mileage=85000)
+        services.append(Service.objects.create(
+            vehicle=car, service_type="Oil Change", description="Engine oil and filter",
+            status=ServiceStatus.IN_PROGRESS, scheduled_date=datetime.date.today(), cost=Decimal("4500.00"),
+            technician="Peter Kamau"))
+    return services
 
 
 if __name__ == "__main__":

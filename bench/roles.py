@@ -12,7 +12,7 @@ from django.test import RequestFactory
 from clients.portal.auth import portal_sign_in
 from concierge.accounts import roles
 from concierge.accounts.models import User
-from concierge.accounts.tests.factories import login_verified
+from concierge.accounts.verified_login import login_verified
 
 
 def bench_user(group=None):

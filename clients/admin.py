@@ -8,10 +8,11 @@ from django.utils.html import format_html, format_html_join
 from concierge.admin.concurrency import StaleEditAdminMixin, StaleEditInlineFormSet
 from concierge.admin.inlines import INLINE_ROWS_SHOWN, BoundedInlineFormSet, BoundedInlineMixin
 from concierge.admin.changelists import LargeTableAdminMixin
-from concierge.audit.admin_mixins import AuditHistoryMixin, PersonalDataAdminMixin
+from concierge.audit.admin_mixins import AuditHistoryMixin
 from fleet.forms import VehicleForm, VehicleRowsUniqueMixin
 from fleet.models import Vehicle
 
+from .data_rights.admin import PersonalDataAdminMixin
 from .forms import ClientForm
 from .models import Client
 from .phones import format_phone_for_display

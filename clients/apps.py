@@ -21,3 +21,9 @@ class ClientsConfig(AppConfig):
         from . import signals
 
         signals.connect()
+
+        # Erasure on request scrubs the audit trail through an owner function naming our tables:
+        # the platform installs and grants it after every migrate (clients/data_rights/owner_sql.py).
+        from .data_rights import owner_sql
+
+        owner_sql.register()

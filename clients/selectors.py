@@ -4,7 +4,7 @@ so they are matched exactly through their keyed hashes (docs/audit-and-privacy.m
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import F, Q
 
-from concierge.admin.expressions import EqualsAny
+from concierge.db.expressions import EqualsAny
 from fleet.models import Vehicle
 from servicing.models import Service
 

@@ -9,8 +9,8 @@ from django.db.models import Count, F, Q, TextField, UUIDField, Value, Window
 from django.db.models.functions import Cast, RowNumber
 from django.utils import timezone
 
-from concierge.admin.expressions import EqualsAny
-from concierge.admin.paginators import COUNT_UP_TO
+from concierge.db.expressions import EqualsAny
+from concierge.db.counting import COUNT_UP_TO
 from notifications.models import Notification, NotificationStatus
 
 from .lifecycle import next_status
@@ -225,7 +225,7 @@ def service_search_filter(term, *, owner_details: bool = True):
     """
     from clients.models import Client
     from clients.selectors import client_search_filter
-    from concierge.admin.filters import indexed_values_containing
+    from concierge.db.loose_index_scan import indexed_values_containing
     from fleet.models import Vehicle
     from fleet.selectors import vehicle_search_filter
 

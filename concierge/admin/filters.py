@@ -30,32 +30,6 @@ def indexed_distinct_values_subquery(model, field_name, *, using):
     return RawSQL(f"{found} SELECT value FROM found WHERE value IS NOT NULL", [])
 
 
-def indexed_values_containing(model, field_name, words, *, using):
-    """{word: the distinct values of an indexed column containing it, any case}, in one query.
-
-    Containment as Django's `icontains` writes it on PostgreSQL (UPPER(col) LIKE UPPER('%word%'), the
-    word's own % and _ escaped), tried on each distinct value found by a loose index scan: so
-    `col__icontains=word` is exactly `col__in=<those values>`, which a btree index serves.
-    """
-    words = list(dict.fromkeys(words))
-    if not words:
-        return {}
-    connection = connections[using]
-    found, _table, _column = distinct_values_cte(model, field_name, using=using)
-    patterns = ", ".join(f"({n}, %s)" for n in range(len(words)))
-    sql = f"""{found}
-        SELECT pattern.n, found.value FROM found JOIN (VALUES {patterns}) AS pattern(n, text)
-            ON UPPER(found.value::text) LIKE UPPER(pattern.text)
-        WHERE found.value IS NOT NULL ORDER BY found.value
-    """
-    matches = {word: [] for word in words}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [f"%{connection.ops.prep_for_like_query(word)}%" for word in words])
-        for n, value in cursor.fetchall():
-            matches[words[n]].append(value)
-    return matches
-
-
 class IndexedValuesListFilter(AllValuesFieldListFilter):
     """AllValuesFieldListFilter for a plain indexed column of the list's own table, whose choices are
     every value in the table (the admin's own filter also offers them all, through SELECT DISTINCT)."""

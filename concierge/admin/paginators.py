@@ -15,11 +15,10 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
+from concierge.db.counting import COUNT_UP_TO
+
 # Below this many rows an exact count is cheap, and a table that small may not have been analysed yet.
 ESTIMATE_ABOVE_ROWS = 10_000
-# A filtered list is counted exactly up to this many rows (an index scan of at most this many entries).
-# A multiple of every list_per_page in use (50, 100), so the last page linked is a full one.
-COUNT_UP_TO = 10_000
 
 EXACT, ESTIMATED, AT_LEAST = "exact", "estimated", "at least"
 

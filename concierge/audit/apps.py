@@ -25,18 +25,17 @@ def _after_migrate(sender, using, **kwargs):
 
     from concierge.db import owner_functions, roles
 
-    from . import owner_sql
     from .services import partitions_create_ahead, retention_days
 
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
         owner_functions.install(cursor)
-        owner_sql.install(cursor)
+        owner_functions.install_registered(cursor)
         # pgtrigger wrote its own version while installing triggers: ours honours no session setting.
         owner_functions.install_ignore_function(cursor)
         roles.record_retention_policy(cursor, retention_days(settings.AUDIT_RETENTION_MONTHS))
         app = roles.app_role(using) if using == DEFAULT_DB_ALIAS else None
         if app is not None and app != settings.DATABASE_OWNER["USER"]:
-            roles.grant_app_role(cursor, app, functions=(owner_sql.SIGNATURE,))
+            roles.grant_app_role(cursor, app, functions=owner_functions.registered_app_callable())
     # A fresh (or test) database, or one migrated long after its last beat run, gets this month's
     # partitions and the next ones at once, not at the next daily run.
     partitions_create_ahead(months_ahead=settings.PARTITIONS_MONTHS_AHEAD, using=using)

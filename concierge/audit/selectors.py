@@ -1,10 +1,9 @@
-"""Reads of the audit trail: a record's history in words, and everything held about one client."""
+"""Reads of the audit trail: a record's history in words, and the rows about a set of records."""
 
 import dataclasses
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
-from django.utils import timezone
 
 from .models import AuditLog
 
@@ -62,68 +61,9 @@ def record_history(*, table, record_id, hidden=frozenset()):
     return [entry for entry in entries if entry.changes or not hidden]
 
 
-def client_record_ids(*, client_id):
-    """{table: ids} of the client and every row hanging off them, including rows deleted since.
-
-    Deleted vehicles, services and notifications are found through their audit rows, whose JSON
-    keeps the client_id / vehicle_id they had.
-    """
-    from fleet.models import Vehicle
-    from notifications.models import Notification
-    from servicing.models import Service
-
-    cid = str(client_id)
-
-    def audited(table, key, values):
-        ids = set()
-        for values_key in ("old_values", "new_values"):
-            ids |= set(AuditLog.objects.filter(
-                table_name=table, **{f"{values_key}__{key}__in": list(values)}
-            ).values_list("record_id", flat=True))
-        return ids
-
-    vehicles = set(Vehicle.objects.filter(client_id=client_id).values_list("pk", flat=True))
-    vehicles |= audited("vehicles", "client_id", [cid])
-    services = set(Service.objects.filter(vehicle_id__in=vehicles).values_list("pk", flat=True))
-    services |= audited("services", "vehicle_id", [str(v) for v in vehicles])
-    notifications = set(Notification.objects.filter(
-        Q(client_id=client_id) | Q(vehicle_id__in=vehicles) | Q(service_id__in=services)
-    ).values_list("pk", flat=True))
-    notifications |= audited("notifications", "client_id", [cid])
-    return {"clients": {client_id}, "vehicles": vehicles, "services": services, "notifications": notifications}
-
-
 def audit_rows_about(record_ids):
+    """Audit rows of the records {table: ids}, oldest first."""
     query = Q(pk__in=[])
     for table, ids in record_ids.items():
         query |= Q(table_name=table, record_id__in=ids)
     return AuditLog.objects.filter(query).order_by("timestamp", "id")
-
-
-def _row_dict(obj, exclude=()):
-    return {
-        field.attname: getattr(obj, field.attname)
-        for field in obj._meta.concrete_fields
-        if field.attname not in exclude
-    }
-
-
-def client_personal_data(*, client):
-    """Everything the shop holds about one client, as plain data (the DPA/GDPR access request)."""
-    from fleet.models import Vehicle
-    from notifications.models import Notification
-    from servicing.models import Service
-
-    ids = client_record_ids(client_id=client.pk)
-    rows = list(audit_rows_about(ids))
-    names = user_names(row.user_id for row in rows)
-    return {
-        "exported_at": timezone.now(),
-        "client": _row_dict(client, exclude=("email_hash", "phone_hash")),
-        "vehicles": [_row_dict(v) for v in Vehicle.objects.filter(client=client).order_by("created_at")],
-        "services": [_row_dict(s) for s in Service.objects.filter(vehicle__client=client).order_by("created_at")],
-        "notifications": [_row_dict(n) for n in Notification.objects.filter(pk__in=ids["notifications"])],
-        "audit_trail": [
-            {**_row_dict(row), "user": names.get(row.user_id) if row.user_id else None} for row in rows
-        ],
-    }

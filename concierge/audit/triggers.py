@@ -93,7 +93,7 @@ def protect_audit_logs_trigger():
 
     The application role has no UPDATE or DELETE grant on audit_logs either; this is the second lock,
     for a grant given by mistake. The owner reaches the rows only through its own functions (erasure,
-    retention: concierge/audit/owner_sql.py, concierge/db/owner_functions.py), in which current_user
+    retention: clients/data_rights/owner_sql.py, concierge/db/owner_functions.py), in which current_user
     is the owner. No session setting opens it. TRUNCATE, DISABLE TRIGGER, DETACH and DROP need the
     owner's rights, which the application role does not have (concierge/db/roles.py).
     """

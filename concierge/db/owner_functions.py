@@ -287,6 +287,29 @@ def install(cursor) -> None:
         cursor.execute(f"REVOKE ALL ON FUNCTION public.{signature} FROM PUBLIC")
 
 
+# Owner functions a domain app brings (the erasure of a client's audit rows names the clients'
+# tables, so it lives with them): {signature: SQL creating it and revoking it from PUBLIC}. The app
+# registers them in its ready(); the audit app's post_migrate step installs them with the functions
+# above and grants them to the application role, so the platform installs them without importing them.
+_REGISTERED_APP_CALLABLE: dict[str, str] = {}
+
+
+def register_app_callable(signature: str, sql: str) -> None:
+    """A domain app's owner function the application role may call: installed and granted after every migrate."""
+    _REGISTERED_APP_CALLABLE[signature] = sql
+
+
+def registered_app_callable() -> tuple[str, ...]:
+    """Signatures of the functions domain apps registered, for the application role's grants."""
+    return tuple(_REGISTERED_APP_CALLABLE)
+
+
+def install_registered(cursor) -> None:
+    """(Re)create the functions domain apps registered, as the owner."""
+    for sql in _REGISTERED_APP_CALLABLE.values():
+        cursor.execute(sql)
+
+
 def install_ignore_function(cursor) -> None:
     cursor.execute("SELECT to_regprocedure('public._pgtrigger_should_ignore(name)')")
     if cursor.fetchone()[0] is not None:

@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "concierge.accounts",
     "concierge.audit",
     "concierge.workflows",
-    "concierge.demo",
+    "demo",
     "concierge.health",
     "clients",
     "fleet",

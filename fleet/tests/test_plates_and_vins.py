@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from clients.tests.factories import ClientFactory
 from concierge.accounts.tests.factories import login_verified
-from concierge.demo import builder
-from concierge.demo.scale import Shop
+from demo import builder
+from demo.scale import Shop
 from fleet.forms import VehicleForm
 from fleet.models import Vehicle
 from fleet.validators import PLATE_EXAMPLES, normalise_plate, normalise_vin

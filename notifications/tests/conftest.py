@@ -6,7 +6,7 @@ from django.conf import settings
 
 from concierge.celery import app as celery_app
 from notifications.tests.fake_provider import FakeAfricasTalking
-from notifications.tests.harness import CeleryProcess, DedicatedRedis, process_env
+from concierge.processes import CeleryProcess, DedicatedRedis, process_env
 
 
 def _use_broker(url):

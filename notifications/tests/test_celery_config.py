@@ -8,7 +8,7 @@ from django.conf import settings
 
 from concierge.celery import app
 from notifications.tasks import deliver_notification
-from notifications.tests.harness import BASE_DIR
+from concierge.processes import BASE_DIR
 
 
 def test_tasks_are_acknowledged_late_and_requeued_when_their_worker_dies():

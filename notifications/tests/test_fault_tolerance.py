@@ -17,7 +17,7 @@ from concierge.workflows.defaults import install_default_workflows
 from concierge.workflows.models import Event
 from notifications.models import Notification, NotificationStatus, NotificationType
 from notifications.tests.fake_provider import FakeAfricasTalking
-from notifications.tests.harness import wait_until
+from concierge.processes import wait_until
 from servicing.models import Service, ServiceStatus
 from servicing.services import service_complete
 from servicing.tests.factories import ServiceFactory

@@ -9,7 +9,7 @@ from django.urls import reverse
 from concierge.accounts.tests.factories import login_verified
 from concierge.workflows.defaults import install_default_workflows
 from notifications.models import Notification, NotificationStatus, NotificationType
-from notifications.tests.harness import wait_until
+from concierge.processes import wait_until
 from servicing.models import ServiceStatus
 from servicing.services import service_complete
 from servicing.tests.factories import ServiceFactory

@@ -12,7 +12,7 @@ from django.utils import timezone
 from concierge.accounts.roles import FRONT_DESK, MANAGER
 from concierge.accounts.tests.factories import login_verified, staff_in_role
 from concierge.admin.concurrency import row_version
-from concierge.demo.builder import build_demo_shop
+from demo.builder import build_demo_shop
 from fleet.tests.factories import VehicleFactory
 from servicing.models import Service, ServiceType
 from servicing.tests.factories import ServiceFactory

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from clients.tests.factories import ClientFactory
 from notifications.tests.conftest import redis_server, sms_provider, start_celery, worker_env  # noqa: F401
-from notifications.tests.harness import wait_until
+from concierge.processes import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

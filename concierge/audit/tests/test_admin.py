@@ -1,11 +1,9 @@
-"""The admin's audit pages: a read-only list with filters, a readable history, data-subject requests."""
+"""The admin's audit pages: a read-only list with filters, a readable history."""
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from clients.models import Client
 from clients.tests.factories import ClientFactory
 from concierge.accounts.tests.factories import UserFactory, login_verified
 from concierge.audit.context import acting_as
@@ -70,42 +68,6 @@ def test_client_history_never_shows_contacts_in_clear(staff_client):
     assert "example.co.ke" not in body
 
 
-def test_erasure_needs_the_name_typed_back(staff_client):
-    client = ClientFactory(first_name="Zawadi", last_name="Mwakilema")
-    url = reverse("admin:clients_client_erase", args=[client.pk])
-    wrong = staff_client.post(url, {"confirm_name": "Zawadi"})
-    assert wrong.status_code == 400
-    assert Client.objects.get(pk=client.pk).first_name == "Zawadi"
-    staff_client.post(url, {"confirm_name": "zawadi mwakilema"})
-    assert Client.objects.get(pk=client.pk).first_name == "Erased"
-
-
-def test_staff_without_the_permission_cannot_export_or_erase(client):
-    staff = UserFactory()
-    staff.user_permissions.add(Permission.objects.get(codename="view_client"))
-    login_verified(client, staff)
-    target = ClientFactory()
-    assert client.get(reverse("admin:clients_client_personal_data", args=[target.pk])).status_code == 403
-    assert client.post(reverse("admin:clients_client_erase", args=[target.pk]),
-                       {"confirm_name": target.full_name}).status_code == 403
-    changelist = client.get(reverse("admin:clients_client_changelist")).content.decode()
-    assert "erase_personal_data" not in changelist
-
-
-def test_export_action_opens_the_readable_page_and_offers_json(staff_client):
-    target = ClientFactory(first_name="Zawadi", email="zawadi@example.co.ke")
-    response = staff_client.post(reverse("admin:clients_client_changelist"),
-                                 {"action": "export_personal_data", "_selected_action": [target.pk]})
-    assert response.status_code == 302
-    page = staff_client.get(response["Location"]).content.decode()
-    assert "zawadi@example.co.ke" in page
-    json_url = reverse("admin:clients_client_personal_data_json", args=[target.pk])
-    assert f'href="{json_url}"' in page
-    download = staff_client.get(json_url)
-    assert download["Content-Type"] == "application/json"
-    assert download.json()["client"]["email"] == "zawadi@example.co.ke"
-
-
 def test_history_of_a_new_record_lists_only_the_values_it_has(staff_client):
     service = ServiceFactory(notes=None, service_type="Wheel Alignment")
     body = staff_client.get(reverse("admin:servicing_service_history", args=[service.pk])).content.decode()
@@ -122,21 +84,6 @@ def test_an_audit_row_opens_read_only_with_its_changes_in_words(staff_client, su
     assert "status: pending → in_progress" in body
     assert "Grace Wairimu" in body
     assert 'name="_save"' not in body
-
-
-def test_managers_answer_data_subject_requests_and_the_front_desk_does_not(client):
-    from django.contrib.auth.models import Group
-
-    from concierge.accounts.roles import FRONT_DESK, MANAGER
-
-    target = ClientFactory()
-    erase = reverse("admin:clients_client_erase", args=[target.pk])
-    export = reverse("admin:clients_client_personal_data", args=[target.pk])
-    for role, expected in [(MANAGER, 200), (FRONT_DESK, 403)]:
-        user = UserFactory()
-        user.groups.add(Group.objects.get(name=role))
-        login_verified(client, user)
-        assert (client.get(export).status_code, client.get(erase).status_code) == (expected, expected), role
 
 
 def test_audit_list_filters_offer_the_trails_users_and_tables_without_reading_the_trail(staff_client, superuser):

@@ -15,7 +15,7 @@ from clients.tests.factories import ClientFactory
 from concierge.accounts.tests.factories import login_verified
 from concierge.audit.models import AuditLog
 from concierge.crypto.fields import UndecryptableValue
-from concierge.demo.builder import build_demo_shop
+from demo.builder import build_demo_shop
 
 pytestmark = pytest.mark.django_db
 

@@ -119,7 +119,7 @@ class Command(BaseCommand):
         manager = User.objects.create_superuser("bench@bench.invalid", None)
         client = Client(SERVER_NAME="localhost")
         # The report pages want a session verified by a second factor, as a manager's sign-in gives.
-        from concierge.accounts.tests.factories import login_verified
+        from concierge.accounts.verified_login import login_verified
 
         login_verified(client, manager)
         results = []

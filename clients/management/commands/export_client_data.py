@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from concierge.audit.export import client_export_html, client_export_json
+from clients.data_rights.export import client_export_html, client_export_json
 
 from ._client import add_client_arguments, find_client
 

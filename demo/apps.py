@@ -2,6 +2,6 @@ from django.apps import AppConfig
 
 
 class DemoConfig(AppConfig):
-    name = "concierge.demo"
+    name = "demo"
     label = "demo"
     verbose_name = "Demo data"

@@ -8,13 +8,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from clients.data_rights.export import client_export_html, client_export_json
+from clients.data_rights.services import client_erase
 from clients.models import Client
 from clients.tests.factories import ClientFactory
 from concierge.accounts.tests.factories import UserFactory
 from concierge.audit.context import acting_as
-from concierge.audit.export import client_export_html, client_export_json
 from concierge.audit.models import AuditLog
-from concierge.audit.services import client_erase
 from fleet.tests.factories import VehicleFactory
 from notifications.tests.factories import NotificationFactory
 from servicing.models import Service

@@ -9,8 +9,8 @@ from django.db.models import Count, F, Q
 
 from clients.models import Client
 from concierge.audit.models import AuditLog
-from concierge.demo.scale import PER_SCALE, targets
-from concierge.demo.scale_copy import copy_rows
+from demo.scale import PER_SCALE, targets
+from demo.scale_copy import copy_rows
 from fleet.models import Vehicle
 from notifications.models import Notification
 from servicing.models import Service, ServiceStatus

@@ -5,17 +5,19 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
 
+from clients.models import Client
+
 from .selectors import client_personal_data
 
 
-def client_export_json(*, client):
+def client_export_json(*, client: Client) -> str:
     return json.dumps(client_personal_data(client=client), cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
 
 
-def client_export_html(*, client, json_url=None):
+def client_export_html(*, client: Client, json_url: str | None = None) -> str:
     data = client_personal_data(client=client)
     sections = [
         ("Vehicles", data["vehicles"]), ("Services", data["services"]),
         ("Notifications", data["notifications"]), ("Audit trail", data["audit_trail"]),
     ]
-    return render_to_string("audit/client_export.html", {"data": data, "client": client, "sections": sections, "json_url": json_url})
+    return render_to_string("data_rights/client_export.html", {"data": data, "client": client, "sections": sections, "json_url": json_url})

@@ -4,6 +4,8 @@ import uuid
 
 from django.core.management.base import CommandError
 
+from clients.models import Client
+
 
 def add_client_arguments(parser):
     group = parser.add_mutually_exclusive_group(required=True)
@@ -12,8 +14,6 @@ def add_client_arguments(parser):
 
 
 def find_client(options):
-    from clients.models import Client
-
     if options.get("client"):
         try:
             return Client.objects.get(pk=uuid.UUID(options["client"]))

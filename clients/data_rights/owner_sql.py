@@ -6,7 +6,16 @@ one client and of that client's notifications (the ones still there and the ones
 found by the client_id their audit rows keep), and writes the audit row saying the erasure happened
 and who asked. It refuses a client whose row has not been anonymised first (services.client_erase
 does that in the same transaction), so it cannot be used to scrub the trail of a client on file.
+
+The table names (clients, notifications) and keys are written into the function, not passed to it:
+it runs with the owner's rights (SECURITY DEFINER), and a version taking tables and keys as arguments
+would let the application role scrub any audit row it liked. It lives here, with the domain whose
+tables it names; the platform installs it and grants it to the application role after every migrate
+because the clients app registers it (concierge.db.owner_functions.register_app_callable, in
+ClientsConfig.ready). Its name is unchanged, so a database migrated before the move keeps working.
 """
+
+from concierge.db.owner_functions import register_app_callable
 
 from .services import ERASED, ERASED_FIRST_NAME, ERASED_LAST_NAME, ERASURE_NOTE, PERSONAL_KEYS
 
@@ -58,5 +67,5 @@ REVOKE ALL ON FUNCTION public.{SIGNATURE} FROM PUBLIC;
 """
 
 
-def install(cursor) -> None:
-    cursor.execute(FUNCTION)
+def register() -> None:
+    register_app_callable(SIGNATURE, FUNCTION)

@@ -1,5 +1,8 @@
-"""Real processes for integration tests and the benchmark: a Redis of their own, Celery workers and
-beat running against the test database. Nothing here mocks our code; the processes are the product's."""
+"""Real processes for integration tests and the benchmarks: a Redis of their own, Celery workers and
+beat running against the test database. Nothing here mocks our code; the processes are the product's.
+
+Not test code (bench/ uses it too, and may not import tests), and nothing of a domain: a Redis, a
+`celery -A concierge` process, the environment it runs in, and a poll with a deadline."""
 
 import os
 import shutil
@@ -8,16 +11,17 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
 from concierge.localservices import _ping, redis_server_binary
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
+BASE_DIR = Path(__file__).resolve().parent.parent
 CELERY = Path(sys.executable).with_name("celery")
 
 
-def database_url():
+def database_url() -> str:
     """The database this process uses (pytest-django's test_<name>), as a URL for a subprocess."""
     from django.db import connection
 
@@ -40,10 +44,10 @@ class DedicatedRedis:
         self.process = None
 
     @property
-    def url(self):
+    def url(self) -> str:
         return f"unix://{self.socket}?db=0"
 
-    def start(self):
+    def start(self) -> "DedicatedRedis":
         self.process = subprocess.Popen(
             [str(redis_server_binary()), "--port", "0", "--unixsocket", str(self.socket),
              "--unixsocketperm", "700", "--save", "", "--appendonly", "no", "--dir", str(self.dir)],
@@ -56,19 +60,19 @@ class DedicatedRedis:
             time.sleep(0.05)
         raise RuntimeError("dedicated redis-server did not answer")
 
-    def stop(self):
+    def stop(self) -> None:
         """Stop the server (a test may start it again on the same socket)."""
         if self.process and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(10)
         self.socket.unlink(missing_ok=True)
 
-    def close(self):
+    def close(self) -> None:
         self.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def process_env(*, redis_url=None, **overrides):
+def process_env(*, redis_url: str | None = None, **overrides: object) -> dict[str, str]:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "concierge.settings.test",
@@ -84,7 +88,7 @@ def process_env(*, redis_url=None, **overrides):
 class CeleryProcess:
     """`celery -A concierge worker|beat` as a subprocess; its output goes to a log file for debugging."""
 
-    def __init__(self, kind, env, *extra, log_dir=None):
+    def __init__(self, kind: str, env: dict[str, str], *extra: str, log_dir: str | Path | None = None):
         self.kind = kind
         self.log = Path(tempfile.mkstemp(prefix=f"celery-{kind}-", suffix=".log", dir=log_dir)[1])
         args = [str(CELERY), "-A", "concierge", kind, "-l", "info"]
@@ -97,7 +101,7 @@ class CeleryProcess:
             start_new_session=True,
         )
 
-    def wait_ready(self, timeout=30):
+    def wait_ready(self, timeout: float = 30) -> "CeleryProcess":
         needle = "ready." if self.kind == "worker" else "beat: Starting"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -108,13 +112,13 @@ class CeleryProcess:
             time.sleep(0.1)
         raise RuntimeError(f"celery {self.kind} did not start:\n{self.log.read_text(errors='replace')[-3000:]}")
 
-    def kill(self):
+    def kill(self) -> None:
         """SIGKILL, no warning: what the OOM killer or a pulled plug does."""
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(10)
 
-    def stop(self):
+    def stop(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
@@ -123,10 +127,10 @@ class CeleryProcess:
                 self.kill()
 
 
-def wait_until(predicate, *, timeout, interval=0.2):
+def wait_until(predicate: Callable[[], object], *, timeout: float, interval: float = 0.2) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
             return True
         time.sleep(interval)
-    return predicate()
+    return bool(predicate())

@@ -5,8 +5,8 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
 from concierge.db.roles import as_owner
-from concierge.demo.scale import MAX_SCALE, PER_SCALE, targets
-from concierge.demo.scale_copy import seed_scale, tables_with_rows
+from demo.scale import MAX_SCALE, PER_SCALE, targets
+from demo.scale_copy import seed_scale, tables_with_rows
 
 
 class Command(BaseCommand):

@@ -1,8 +1,8 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from clients.data_rights.services import client_erase
 from concierge.audit.ledger import LedgerError
-from concierge.audit.services import client_erase
 
 from ._client import add_client_arguments, find_client
 

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from clients.models import Client
-from concierge.demo.builder import build_demo_shop
 from concierge.workflows.defaults import install_default_workflows
+from demo.builder import build_demo_shop
 
 
 class Command(BaseCommand):

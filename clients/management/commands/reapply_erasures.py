@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from clients.data_rights.services import client_erase, client_is_erased
+from clients.models import Client
 from concierge.audit.ledger import LedgerError, read_ledger
-from concierge.audit.services import client_erase, client_is_erased
 
 
 class Command(BaseCommand):
@@ -14,8 +15,6 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="say what would be erased, change nothing")
 
     def handle(self, *args, dry_run, **options):
-        from clients.models import Client
-
         try:
             entries = read_ledger()
         except LedgerError as exc:

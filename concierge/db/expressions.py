@@ -1,4 +1,4 @@
-"""Query expressions the admin's reads use."""
+"""Query expressions the selectors and the admin share."""
 
 from django.db.models import BooleanField, Func
 

@@ -15,10 +15,10 @@ from django.core.management import call_command
 from django.db import connection
 from psycopg import sql
 
+from clients.data_rights.services import client_erase
 from clients.tests.factories import ClientFactory
 from concierge.accounts.tests.factories import UserFactory
 from concierge.audit.ledger import read_ledger
-from concierge.audit.services import client_erase
 from concierge.db.roles import app_role, owner_psycopg_connection
 from notifications.tests.factories import NotificationFactory
 

@@ -54,3 +54,13 @@ def test_the_table_puts_both_scales_side_by_side(tiny_shop):
     assert row.rstrip(" |").endswith(f"{relative:g} / {relative:g}")
     assert "- **report: revenue**: NoReverseMatch: x" in markdown
     assert "- cpus: 2" in markdown
+
+
+def test_the_notifications_bench_books_jobs_in_progress_for_clients_with_a_phone_and_an_email():
+    from bench.notifications import jobs_in_progress
+    from servicing.models import ServiceStatus
+
+    services = jobs_in_progress(3)
+    assert [s.status for s in services] == [ServiceStatus.IN_PROGRESS] * 3
+    clients = {s.vehicle.client for s in services}
+    assert len(clients) == 3 and all(c.phone and c.email for c in clients)
