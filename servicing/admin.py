@@ -109,7 +109,7 @@ class ServiceAdmin(StaleEditAdminMixin, AuditHistoryMixin, LargeTableAdminMixin,
             return "Save the job first."
         return format_html(
             '<a href="{}">Copy, send or revoke the client\'s status link</a>',
-            reverse("admin:clients_portaltoken_status_link", args=[service.pk]),
+            reverse("admin:portal_portaltoken_status_link", args=[service.pk]),
         )
 
     # Roles. Permission rows say who may change a job at all; these say which parts of it, and what a

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "concierge.demo",
     "concierge.health",
     "clients",
+    "clients.portal",
     "fleet",
     "servicing",
     "notifications",

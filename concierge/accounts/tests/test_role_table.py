@@ -113,7 +113,7 @@ def pages_of_a_job(browser, shop):
         admin_url("fleet.vehicle", "changelist"),
         admin_url("fleet.vehicle", "change", car.pk),
         admin_url("fleet.vehicle", "history", car.pk),
-        reverse("admin:clients_portaltoken_status_link", args=[job.pk]),
+        reverse("admin:portal_portaltoken_status_link", args=[job.pk]),
     ]
     pages = {}
     for url in urls:
