@@ -13,6 +13,8 @@ urlpatterns = [
     # "portal"): bookmarks of the old addresses still land (the new page asks for the staff sign-in).
     re_path(r"^admin/clients/portaltoken/(?P<rest>.*)$",
             RedirectView.as_view(url="/admin/portal/portaltoken/%(rest)s", query_string=True)),
+    # Before the admin's own: the job board (servicing/views.py) keeps the address it had in the admin.
+    path("admin/servicing/service/", include("servicing.urls")),
     path("admin/", admin.site.urls),
     path("portal/", include("clients.portal.urls")),
     path("reports/", include("reports.urls")),
