@@ -133,7 +133,7 @@ PAGES = [
          lambda s: Service.objects.filter(vehicle=s.busiest_vehicle)),
     Page("admin: service page", lambda s: _admin_change(Service, s.service),
          lambda s: Service.objects.filter(pk=s.service.pk).select_related("vehicle__client")),
-    Page("admin: job board", lambda s: reverse("admin:servicing_service_board"), lambda s: board_columns),
+    Page("admin: job board", lambda s: reverse("servicing:board"), lambda s: board_columns),
     # Reports: the main SQL is the page's leading selector, for the page's default period.
     Page("report: overview", lambda s: reverse("reports:overview"),
          lambda s: lambda: reports.overview(period=_period()), role="manager", kind="report"),

@@ -6,17 +6,6 @@ class ClientsConfig(AppConfig):
     verbose_name = "Clients"
 
     def ready(self):
-        # The client portal (clients/portal/) registers its admin and its one signal receiver here.
-        from clients.portal import admin as portal_admin  # noqa: F401
-        from clients.portal import signals as portal_signals
-
-        portal_signals.connect()
-
-        # Sign-in and status links are made when a message is sent: the portal says how.
-        from clients.portal.delivery import register_link_makers
-
-        register_link_makers()
-
         # Our own signals only connect: each save becomes a named event for the workflow engine.
         from . import signals
 

@@ -84,6 +84,3 @@ class Client(TimestampedModel):
             if Client.objects.by_email(self.email).exclude(pk=self.pk).exists():
                 raise ValidationError({"email": "A client with this email address already exists."})
 
-
-# The client portal's tables live in clients/portal/models.py; importing them here registers them.
-from clients.portal.models import PortalInboxRead, PortalToken  # noqa: E402,F401

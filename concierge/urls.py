@@ -1,5 +1,6 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from concierge import errors
 
@@ -8,6 +9,12 @@ admin.site.site_title = "Ndegwa Auto Concierge"
 admin.site.index_title = "Shop"
 
 urlpatterns = [
+    # Portal links' admin pages were under the clients app until the portal became its own app (label
+    # "portal"): bookmarks of the old addresses still land (the new page asks for the staff sign-in).
+    re_path(r"^admin/clients/portaltoken/(?P<rest>.*)$",
+            RedirectView.as_view(url="/admin/portal/portaltoken/%(rest)s", query_string=True)),
+    # Before the admin's own: the job board (servicing/views.py) keeps the address it had in the admin.
+    path("admin/servicing/service/", include("servicing.urls")),
     path("admin/", admin.site.urls),
     path("portal/", include("clients.portal.urls")),
     path("reports/", include("reports.urls")),

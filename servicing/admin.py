@@ -1,9 +1,6 @@
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
@@ -13,16 +10,10 @@ from concierge.admin.concurrency import StaleEditAdminMixin
 from concierge.audit.admin_mixins import AuditHistoryMixin
 
 from .forms import ServiceForm, ServiceTypeForm
-from .lifecycle import InvalidTransition, next_status
+from .lifecycle import InvalidTransition
 from .models import CLIENT_DETAILS_PERMISSION, PRICE_VIEW_PERMISSION, Service, ServiceStatus, ServiceType
-from . import selectors
-from .selectors import board_columns, board_q, overdue_q, service_search_filter
+from .selectors import board_q, overdue_q, service_search_filter
 from .services import BulkTransitionRefused, service_change_status, service_change_status_bulk, service_type_save
-
-# The wall screen reloads itself this often (a <meta> refresh: no script needed).
-BOARD_REFRESH_SECONDS = 60
-# Stands for a job's id in its URLs, reversed once per board (a UUID, as the <uuid:...> converter wants).
-BOARD_URL_KEY = "00000000-0000-0000-0000-00000000beef"
 
 # What a user who may change jobs but not book them (a technician) may still edit.
 BOOKING_FIELDS = ("vehicle", "service_type", "description", "scheduled_date")
@@ -109,7 +100,7 @@ class ServiceAdmin(StaleEditAdminMixin, AuditHistoryMixin, LargeTableAdminMixin,
             return "Save the job first."
         return format_html(
             '<a href="{}">Copy, send or revoke the client\'s status link</a>',
-            reverse("admin:clients_portaltoken_status_link", args=[service.pk]),
+            reverse("admin:portal_portaltoken_status_link", args=[service.pk]),
         )
 
     # Roles. Permission rows say who may change a job at all; these say which parts of it, and what a
@@ -222,71 +213,3 @@ class ServiceAdmin(StaleEditAdminMixin, AuditHistoryMixin, LargeTableAdminMixin,
     @admin.action(description="Cancel selected jobs", permissions=["change"])
     def cancel_selected(self, request, queryset):
         self._change_selected(request, queryset, ServiceStatus.CANCELLED, "cancelled")
-
-    # The job board.
-    def get_urls(self):
-        return [
-            path("board/", self.admin_site.admin_view(self.board_view), name="servicing_service_board"),
-            path("<uuid:object_id>/advance/", self.admin_site.admin_view(self.advance_view),
-                 name="servicing_service_advance"),
-            *super().get_urls(),
-        ]
-
-    def board_view(self, request):
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        today = timezone.localdate()
-        columns = board_columns(today=today)
-        changelist = reverse("admin:servicing_service_changelist")
-        # Each card links to its job and posts to its advance URL: reversed once, the job's id put in
-        # (a reverse() per card was a tenth of the board's time).
-        change_url = reverse("admin:servicing_service_change", args=[BOARD_URL_KEY])
-        advance_url = reverse("admin:servicing_service_advance", args=[BOARD_URL_KEY])
-        for column in columns:
-            column.all_url = f"{changelist}?due=board&status__exact={column.status}"
-            for card in column.cards:
-                card.change_url = change_url.replace(BOARD_URL_KEY, str(card.service.pk))
-                card.advance_url = advance_url.replace(BOARD_URL_KEY, str(card.service.pk))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"Job board · {today:%A %d %B %Y}",
-            "columns": columns,
-            "per_column": selectors.BOARD_CARDS_PER_COLUMN,
-            "now": timezone.now(),
-            "can_move": self.has_change_permission(request),
-            "owner_full_name": request.user.has_perm(CLIENT_DETAILS_PERMISSION),
-            "refresh_seconds": BOARD_REFRESH_SECONDS,
-            "opts": self.opts,
-        }
-        return TemplateResponse(request, "admin/servicing/board.html", context)
-
-    def advance_view(self, request, object_id):
-        """Move one card to its next column. The form posts the status the card showed, so a stale wall
-        screen cannot push a job two steps: the lifecycle refuses if someone moved it meanwhile."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        if not self.has_change_permission(request):
-            raise PermissionDenied
-        service = get_object_or_404(Service.objects.select_related("vehicle"), pk=object_id)
-        shown = request.POST.get("from_status")
-        target = next_status(shown) if shown in ServiceStatus.values else None
-        if target is None:
-            self.message_user(request, "That job has no next step.", messages.ERROR)
-            return redirect(reverse("admin:servicing_service_board"))
-        try:
-            changed = service_change_status(service=service, status=target, by=request.user)
-        except InvalidTransition as error:
-            self.message_user(request, f"{service.vehicle.license_plate}: {error}", messages.ERROR)
-        else:
-            if not changed:  # someone moved it there first: nothing to do, and nobody is told twice
-                self.message_user(
-                    request, f"{service.vehicle.license_plate}: the job is already {target.label.lower()}.",
-                    messages.WARNING,
-                )
-                return redirect(reverse("admin:servicing_service_board"))
-            self.message_user(
-                request, f"{service.vehicle.license_plate} · {service.service_type}: {target.label.lower()}.",
-                messages.SUCCESS,
-            )
-        return redirect(reverse("admin:servicing_service_board"))
-

@@ -35,7 +35,7 @@ class PortalTokenAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             path("status-link/<uuid:service_id>/", self.admin_site.admin_view(self.status_link_view),
-                 name="clients_portaltoken_status_link"),
+                 name="portal_portaltoken_status_link"),
         ] + super().get_urls()
 
     def status_link_view(self, request, service_id):

@@ -1,4 +1,5 @@
-"""The portal's own tables, in the clients app: sign-in / status-link tokens and inbox read marks."""
+"""The portal's own tables: sign-in / status-link tokens and inbox read marks. App label `portal`; the
+tables were the clients app's until migration portal.0001_initial moved them, names unchanged."""
 
 from django.db import models
 
@@ -63,7 +64,7 @@ class PortalInboxRead(models.Model):
     notifications is partitioned by month on created_at, and a foreign key into a partitioned table
     must name its partition key: the database's key is (notification_id, notification_created_at)
     → notifications (id, created_at), ON DELETE CASCADE, added by migration
-    clients.0008_inbox_read_composite_fk (Django cannot declare a two-column foreign key, hence
+    clients.0008_inbox_read_composite_fk, from when the table was the clients app's (Django cannot declare a two-column foreign key, hence
     db_constraint=False on the field Django joins by).
     """
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "demo",
     "concierge.health",
     "clients",
+    "clients.portal",
     "fleet",
     "servicing",
     "notifications",
@@ -91,9 +92,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            # The client portal's filters (status words, KES), kept inside clients/portal/; the shared
-            # admin pieces' tags (concierge/admin/, not an app of its own).
-            "libraries": {"portal": "clients.portal.templatetags", "concierge_admin": "concierge.admin.templatetags"},
+            # The shared admin pieces' tags (concierge/admin/, not an app of its own).
+            "libraries": {"concierge_admin": "concierge.admin.templatetags"},
         },
     },
 ]

@@ -126,7 +126,7 @@ def test_the_portal_shows_dates_day_first_in_english_and_swahili(client, languag
 def test_the_job_board_shows_dates_day_first(client, superuser):
     login_verified(client, superuser)
     job = ServiceFactory(scheduled_date=datetime.date(2026, 11, 5), status=ServiceStatus.IN_PROGRESS)
-    response = client.get(reverse("admin:servicing_service_board"))
+    response = client.get(reverse("servicing:board"))
     board = response.text
     assert response.status_code == 200 and job.vehicle.license_plate in board  # the board itself, not a sign-in page
     assert not MONTH_FIRST.findall(visible_text(board))

@@ -63,7 +63,7 @@ def test_no_table_and_no_admin_page_holds_a_live_link_and_the_links_sent_work(
     assert client.post(reverse("portal:sign_in"), {"contact": "0722 000 444"}).status_code == 302
     staff = Client()
     login_verified(staff, superuser)
-    assert staff.post(reverse("admin:clients_portaltoken_status_link", args=[job.pk]), {"send": "sms"}).status_code == 302
+    assert staff.post(reverse("admin:portal_portaltoken_status_link", args=[job.pk]), {"send": "sms"}).status_code == 302
     service_complete(service=job)
     assert wait_until(lambda: len(sms_provider.accepted) == 3, timeout=30)
     assert wait_until(lambda: not Notification.objects.filter(status=NotificationStatus.PENDING).exists(), timeout=10)

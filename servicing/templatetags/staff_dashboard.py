@@ -34,4 +34,4 @@ def staff_dashboard(context):
             reverse("admin:notifications_notification_changelist") + "?delivery_uncertain__exact=1&status__exact=failed",
             counts["uncertain_notifications"] > 0,
         ))
-    return {"tiles": tiles, "board_url": reverse("admin:servicing_service_board")}
+    return {"tiles": tiles, "board_url": reverse("servicing:board")}

@@ -176,4 +176,4 @@ def test_service_search_by_client_phone(admin_browser):
 def test_service_page_links_to_the_clients_status_link(admin_browser):
     service = ServiceFactory()
     page = admin_browser.get(reverse("admin:servicing_service_change", args=[service.pk]))
-    assert reverse("admin:clients_portaltoken_status_link", args=[service.pk]) in page.content.decode()
+    assert reverse("admin:portal_portaltoken_status_link", args=[service.pk]) in page.content.decode()

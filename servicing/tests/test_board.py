@@ -17,7 +17,7 @@ from servicing.tests.factories import ServiceFactory
 
 pytestmark = pytest.mark.django_db
 
-BOARD = "admin:servicing_service_board"
+BOARD = "servicing:board"
 
 
 @pytest.fixture
@@ -102,7 +102,7 @@ def test_board_page_shows_cards_with_plate_car_client_service_technician_and_wai
     for text in ("KDA 123A", "Toyota Fielder", vehicle.client.full_name, "Brake Repair", "Ann Wanjiku", "Overdue since"):
         assert text in page
     assert f'<a href="{reverse("admin:servicing_service_change", args=[job.pk])}">KDA 123A</a>' in page
-    assert f'action="{reverse("admin:servicing_service_advance", args=[job.pk])}"' in page
+    assert f'action="{reverse("servicing:board_advance", args=[job.pk])}"' in page
 
 
 def test_board_refreshes_by_a_script_file_that_can_be_stopped_not_by_meta_refresh(admin_browser):
@@ -118,7 +118,7 @@ def test_board_refreshes_by_a_script_file_that_can_be_stopped_not_by_meta_refres
 
 def test_board_advances_a_card_one_step_through_the_lifecycle(admin_browser):
     job = ServiceFactory(scheduled_date=timezone.localdate())
-    url = reverse("admin:servicing_service_advance", args=[job.pk])
+    url = reverse("servicing:board_advance", args=[job.pk])
     admin_browser.post(url, {"from_status": "pending"})
     job.refresh_from_db()
     assert job.status == ServiceStatus.IN_PROGRESS
@@ -129,7 +129,7 @@ def test_board_advances_a_card_one_step_through_the_lifecycle(admin_browser):
 
 def test_a_stale_board_cannot_push_a_job_two_steps(admin_browser):
     job = ServiceFactory(scheduled_date=timezone.localdate(), status=ServiceStatus.IN_PROGRESS)
-    response = admin_browser.post(reverse("admin:servicing_service_advance", args=[job.pk]), {"from_status": "pending"})
+    response = admin_browser.post(reverse("servicing:board_advance", args=[job.pk]), {"from_status": "pending"})
     assert response.status_code == 302
     assert any("already in progress" in str(m) for m in get_messages(response.wsgi_request))
     job.refresh_from_db()
@@ -142,7 +142,7 @@ def test_board_moves_need_post_and_csrf(superuser):
     browser = Browser(enforce_csrf_checks=True)
     login_verified(browser, superuser)
     job = ServiceFactory(scheduled_date=timezone.localdate())
-    url = reverse("admin:servicing_service_advance", args=[job.pk])
+    url = reverse("servicing:board_advance", args=[job.pk])
     assert browser.get(url).status_code == 405
     assert browser.post(url, {"from_status": "pending"}).status_code == 403
     job.refresh_from_db()
@@ -200,9 +200,9 @@ def test_a_job_started_early_is_on_the_board_and_its_history_shows_the_booking_m
     today = timezone.localdate()
     booked = today + datetime.timedelta(days=2)
     job = ServiceFactory(scheduled_date=booked, vehicle=VehicleFactory(license_plate="KDE 512E"))
-    admin_browser.post(reverse("admin:servicing_service_advance", args=[job.pk]), {"from_status": "pending"})
+    admin_browser.post(reverse("servicing:board_advance", args=[job.pk]), {"from_status": "pending"})
     assert job in cards_by_status()[ServiceStatus.IN_PROGRESS]
-    admin_browser.post(reverse("admin:servicing_service_advance", args=[job.pk]), {"from_status": "in_progress"})
+    admin_browser.post(reverse("servicing:board_advance", args=[job.pk]), {"from_status": "in_progress"})
     job.refresh_from_db()
     assert (job.status, job.scheduled_date, job.completed_date) == (ServiceStatus.COMPLETED, today, today)
     history = admin_browser.get(reverse("admin:servicing_service_history", args=[job.pk])).content.decode()

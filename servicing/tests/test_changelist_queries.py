@@ -40,7 +40,7 @@ def test_changelist_query_count_does_not_grow_with_rows(client, superuser, djang
 
 @pytest.mark.parametrize("rows", [5, 50])
 # The board: its columns' places and totals, then the cards shown (selectors.board_columns).
-@pytest.mark.parametrize(("page", "max_queries"), [("admin:servicing_service_board", 4 + AUDIT + OTP), ("admin:index", 5 + AUDIT + OTP)])
+@pytest.mark.parametrize(("page", "max_queries"), [("servicing:board", 4 + AUDIT + OTP), ("admin:index", 5 + AUDIT + OTP)])
 def test_board_and_home_page_query_count_does_not_grow_with_jobs(
     client, superuser, django_assert_max_num_queries, page, max_queries, rows
 ):

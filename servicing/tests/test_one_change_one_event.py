@@ -67,7 +67,7 @@ def test_the_board_pressed_twice_at_once_completes_the_job_once(superuser):
     install_default_workflows()
     job = ServiceFactory(status=ServiceStatus.IN_PROGRESS, scheduled_date=timezone.localdate())
     first, second = signed_in(superuser), signed_in(superuser)
-    url = reverse("admin:servicing_service_advance", args=[job.pk])
+    url = reverse("servicing:board_advance", args=[job.pk])
     at_once(job, lambda: first.post(url, {"from_status": "in_progress"}),
             lambda: second.post(url, {"from_status": "in_progress"}))
     run_the_workers_share()

@@ -46,7 +46,7 @@ def refusal(response):
 def test_a_form_opened_before_the_job_was_completed_on_the_board_cannot_empty_its_completion_date(grace, peter):
     job = ServiceFactory(status=ServiceStatus.IN_PROGRESS, scheduled_date=timezone.localdate(), notes="")
     opened = posted_as_opened(grace.get(change_url(job)), technician="Ann Wanjiku")
-    peter.post(reverse("admin:servicing_service_advance", args=[job.pk]), {"from_status": "in_progress"})
+    peter.post(reverse("servicing:board_advance", args=[job.pk]), {"from_status": "in_progress"})
     message = refusal(grace.post(change_url(job), opened))
     assert "Not saved: since you opened this page, Peter Otieno" in message
     assert "Status: In progress → Completed" in message

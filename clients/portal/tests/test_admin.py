@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _status_link_page(service):
-    return reverse("admin:clients_portaltoken_status_link", args=[service.pk])
+    return reverse("admin:portal_portaltoken_status_link", args=[service.pk])
 
 
 def test_staff_make_a_status_link_to_copy_and_it_opens_the_service(client, superuser):
@@ -44,7 +44,7 @@ def test_revoking_from_the_admin_closes_the_link(client, superuser):
     page = client.post(_status_link_page(job), {"make": "1"}).content.decode()
     path = "/" + re.search(r'value="(https?://[^"]+/portal/s/[^"]+/)"', page)[1].split("/", 3)[3]
 
-    client.post(reverse("admin:clients_portaltoken_changelist"),
+    client.post(reverse("admin:portal_portaltoken_changelist"),
                 {"action": "revoke", "_selected_action": [str(t.pk) for t in PortalToken.objects.all()]})
 
     assert PortalToken.objects.filter(revoked_at__isnull=True).count() == 0
@@ -63,7 +63,19 @@ def test_the_links_list_shows_who_holds_links_but_never_a_raw_token(client, supe
     url = status_link_url(service=ServiceFactory())
     login_verified(client, superuser)
 
-    page = client.get(reverse("admin:clients_portaltoken_changelist")).content.decode()
+    page = client.get(reverse("admin:portal_portaltoken_changelist")).content.decode()
 
     assert "Service status link" in page
     assert url.rstrip("/").rsplit("/", 1)[1] not in page
+
+
+def test_the_old_addresses_under_the_clients_app_lead_to_the_portal_links_pages(client, superuser):
+    job = ServiceFactory()
+    login_verified(client, superuser)
+
+    moved = client.get(f"/admin/clients/portaltoken/status-link/{job.pk}/")
+    listed = client.get("/admin/clients/portaltoken/?purpose__exact=sign_in")
+
+    assert moved.status_code == 302 and moved["Location"] == _status_link_page(job)
+    assert listed["Location"] == reverse("admin:portal_portaltoken_changelist") + "?purpose__exact=sign_in"
+    assert client.get(moved["Location"]).status_code == 200

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from clients.portal.templatetags import html_datetime
+from clients.portal.templatetags.portal import html_datetime
 from concierge.audit.models import AuditLog
 from servicing.tests.factories import ServiceFactory
 

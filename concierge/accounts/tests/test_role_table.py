@@ -106,14 +106,14 @@ def pages_of_a_job(browser, shop):
     job, car = shop["servicing.service"], shop["fleet.vehicle"]
     urls = [
         reverse("admin:index"),
-        reverse("admin:servicing_service_board"),
+        reverse("servicing:board"),
         admin_url("servicing.service", "changelist"),
         admin_url("servicing.service", "change", job.pk),
         admin_url("servicing.service", "history", job.pk),
         admin_url("fleet.vehicle", "changelist"),
         admin_url("fleet.vehicle", "change", car.pk),
         admin_url("fleet.vehicle", "history", car.pk),
-        reverse("admin:clients_portaltoken_status_link", args=[job.pk]),
+        reverse("admin:portal_portaltoken_status_link", args=[job.pk]),
     ]
     pages = {}
     for url in urls:
@@ -151,7 +151,7 @@ def check_owner_first_name(browser, shop, verbs):
     pages = pages_of_a_job(browser, shop)
     where = [admin_url("servicing.service", "changelist"), admin_url("servicing.service", "change", shop["servicing.service"].pk),
              admin_url("fleet.vehicle", "changelist"), admin_url("fleet.vehicle", "change", shop["fleet.vehicle"].pk),
-             reverse("admin:servicing_service_board")]
+             reverse("servicing:board")]
     shown = [url for url in where if OWNER["first_name"] in pages.get(url, "")]
     assert (shown == where) == ("view" in verbs), shown
     found = browser.get(admin_url("servicing.service", "changelist"), {"q": OWNER["first_name"]}).context["cl"].result_count

@@ -97,8 +97,8 @@ def test_technician_cannot_edit_or_add_clients_or_vehicles(client):
 def test_technician_uses_the_job_board(client):
     browser = logged_in(client, TECHNICIAN)
     job = ServiceFactory(scheduled_date=timezone.localdate())
-    assert b"Start</button>" in browser.get(reverse("admin:servicing_service_board")).content
-    browser.post(reverse("admin:servicing_service_advance", args=[job.pk]), {"from_status": "pending"})
+    assert b"Start</button>" in browser.get(reverse("servicing:board")).content
+    browser.post(reverse("servicing:board_advance", args=[job.pk]), {"from_status": "pending"})
     job.refresh_from_db()
     assert job.status == ServiceStatus.IN_PROGRESS
 

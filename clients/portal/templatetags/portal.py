@@ -1,4 +1,4 @@
-"""Template filters for the portal (registered as the `portal` library in settings.TEMPLATES)."""
+"""Template filters for the portal: the portal app's `portal` library (`{% load portal %}`)."""
 
 from decimal import Decimal
 
