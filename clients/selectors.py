@@ -56,7 +56,6 @@ def client_service_history(*, client: Client, newest: int | None = None) -> Quer
 
 
 def clients_sharing_phone(*, client: Client) -> QuerySet[Client]:
-
     """The other clients with this client's phone number (a family sharing one phone), by name."""
     if not client.phone_hash:
         return Client.objects.none()

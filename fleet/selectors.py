@@ -25,7 +25,6 @@ SEARCH_CLIENT_IDS_MAX = 5_000
 
 
 def vehicle_admin_search_filter(term: str, *, owner_details: bool = True) -> Q | None:
-
     """A Q for the cars the staff search `term` finds, or None for an empty term.
 
     Each word must match the plate, VIN, make or model (any case, anywhere: trigram indexes) or the

@@ -131,7 +131,6 @@ def _send(notification: Notification) -> str:
         return get_sms_backend().send(to=_phone(client=client, user=user), message=message_for_sending(notification))
     if notification.channel == NotificationType.EMAIL:
         return _send_email(notification, to=person.email)
-
     return ""  # in_app: stored is delivered
 
 
@@ -225,7 +224,6 @@ def notifications_requeue_stale(*, older_than_seconds: float | None = None, limi
 
 
 def _send_again(*, pk: uuid.UUID, uncertain: bool) -> bool:
-
     """One conditional UPDATE back to pending, queued after commit: of two presses (or two staff at
     once) only the first finds the row in the state it expects; the second changes and queues nothing."""
     from .tasks import deliver_notification

@@ -19,5 +19,4 @@ def deliver_notification(self: Task[Any, Any], notification_id: str) -> str:
 
 @shared_task(ignore_result=True)
 def sweep_notifications() -> dict[str, int]:
-
     return notifications_requeue_stale()

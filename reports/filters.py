@@ -62,7 +62,6 @@ class PeriodFilterSet(django_filters.FilterSet):
         form = PeriodForm
         fields: list[str] = []
 
-
     def __init__(self, data=None, *args, **kwargs):
         data = data.copy() if data is not None else {}
         # Typed dates are the period asked for, whatever the Period box still says: a manager who types

@@ -108,7 +108,6 @@ DEFAULT_PRESET = "this_month"
 
 
 def months_ending(end: datetime.date, count: int = 12) -> tuple[datetime.date, datetime.date]:
-
     """The `count` calendar months ending with the one holding `end`: (first day, last day) bounds."""
     last = month_start(end)
     first = add_months(last, -(count - 1))

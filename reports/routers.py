@@ -60,5 +60,4 @@ class ReportsRouter:
         return True
 
     def allow_migrate(self, db: str, app_label: str, model_name: str | None = None, **hints: Any) -> bool | None:
-
         return False if db == REPORTS_DB_ALIAS else None

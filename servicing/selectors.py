@@ -32,6 +32,9 @@ class BoardCard:
     overdue: bool
     waiting_since: datetime.datetime
     next_status: ServiceStatus | None
+    # The card's links, filled in by the board view (one reverse() per board, not per card).
+    change_url: str = ""
+    advance_url: str = ""
 
 
 @dataclass
@@ -39,6 +42,7 @@ class BoardColumn:
     status: ServiceStatus
     cards: list[BoardCard]
     total: int = 0  # jobs in the column; `cards` holds the first BOARD_CARDS_PER_COLUMN of them
+    all_url: str = ""  # the staff list of the whole column, filled in by the board view
 
     @property
     def not_shown(self) -> int:
@@ -270,8 +274,6 @@ def service_search_filter(term: str, *, owner_details: bool = True) -> Q | None:
         exact_match = Q(vehicle__in=either.values("pk"))
     else:
         exact_match = _car_in(exact_cars) if exact_cars else None
-
-
     if not other_words and exact_cars is not None:
         # Every word matches through the car only: one list of cars, the words' and the exact ones.
         return _car_in(sorted((cars_of_every_word or set()) | set(exact_cars)))

@@ -48,7 +48,7 @@ def indexed_values_containing(model, field_name, words, *, using):
             ON UPPER(found.value::text) LIKE UPPER(pattern.text)
         WHERE found.value IS NOT NULL ORDER BY found.value
     """
-    matches = {word: [] for word in words}
+    matches: dict[str, list] = {word: [] for word in words}
     with connection.cursor() as cursor:
         cursor.execute(sql, [f"%{connection.ops.prep_for_like_query(word)}%" for word in words])
         for n, value in cursor.fetchall():

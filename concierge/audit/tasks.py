@@ -14,7 +14,6 @@ def purge_expired_records() -> dict[str, Any]:
 
 @shared_task(acks_late=True, autoretry_for=(Exception,), max_retries=5, retry_backoff=300)
 def create_upcoming_partitions() -> dict[str, list[str]]:
-
     """Daily (beat): the monthly partitions of notifications and audit_logs up to PARTITIONS_MONTHS_AHEAD
     months ahead. Retried (from 5 minutes, doubling) when a lock_timeout gave way to a long query."""
     return partitions_create_ahead(months_ahead=settings.PARTITIONS_MONTHS_AHEAD)

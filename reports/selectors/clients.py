@@ -88,8 +88,6 @@ def returning_clients(*, period: Period, services: QuerySet[Service] | None = No
 def lapsed_clients(
     *, today: datetime.date | None = None, months: int = LAPSED_AFTER_MONTHS
 ) -> "QuerySet[WithAnnotations[Client, LapsedAnnotations]]":
-
-
     """The call list: clients whose last completed job is `months` or more ago and who have nothing
     booked or on the bench now, longest unseen first. A queryset, so the page can paginate it; it is
     evaluated by the caller inside `reading_reports()`.

@@ -15,7 +15,6 @@ Number = int | float | Decimal
 
 
 def ratio(numerator: Number, denominator: Number | None) -> Decimal | None:
-
     """numerator / denominator, or None for an empty period (shown as "–", never a division by zero)."""
     if not denominator:
         return None
@@ -55,7 +54,6 @@ class Comparison:
 
     @property
     def change(self) -> Decimal | None:
-
         """Relative change as a fraction (0.25 = +25 %), None when either side is missing or zero."""
         if self.current is None or self.previous in (None, 0):
             return None

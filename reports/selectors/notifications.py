@@ -90,7 +90,6 @@ def notifications_by_week(
 def failure_reasons(
     *, period: Period, notifications: QuerySet[Notification] | None = None, limit: int = 10
 ) -> list[dict[str, Any]]:
-
     """The most frequent failure reasons in `period` (the provider's or our own, kept in `error`)."""
     return [
         dict(row)
@@ -101,4 +100,3 @@ def failure_reasons(
         .annotate(failures=row_count())
         .order_by("-failures", "reason")[:limit]
     ]
-

@@ -62,7 +62,6 @@ def overview(
     notifications: QuerySet[Notification] | None = None,
     today: datetime.date | None = None,
 ) -> dict[str, Comparison]:
-
     """Key figures for `period` and the period before it, as {name: Comparison}.
 
     Three queries whatever the data size: completed services (both periods at once, by conditional

@@ -73,7 +73,6 @@ def revenue_by_service_type(*, period: Period, services: QuerySet[Service] | Non
 def top_makes_and_models(
     *, period: Period, services: QuerySet[Service] | None = None, limit: int = 10
 ) -> list[dict[str, Any]]:
-
     """The makes and models most often served in `period`, with their cars, jobs and revenue."""
     rows: list[dict[str, Any]] = [
         dict(row)
@@ -83,7 +82,6 @@ def top_makes_and_models(
         .annotate(cars=Count("vehicle", distinct=True), jobs=job_count(), revenue=Sum("cost"))
         .order_by("-jobs", "-revenue", "make", "model")[:limit]
     ]
-
     for row in rows:
         row["average_repair_order"] = ratio(row["revenue"], row["jobs"])
     return rows

@@ -16,7 +16,6 @@ UNASSIGNED = "Unassigned"
 
 @reads_reports
 def technician_performance(*, period: Period, services: QuerySet[Service] | None = None) -> list[dict[str, Any]]:
-
     """One row per technician (jobs with none are grouped as "Unassigned"): jobs completed in
     `period`, revenue, average repair order, average turnaround in days, jobs in progress now.
 
@@ -40,7 +39,6 @@ def technician_performance(*, period: Period, services: QuerySet[Service] | None
         services.filter(status=ServiceStatus.IN_PROGRESS).values(name=name).annotate(n=job_count()).order_by()
     )
     rows: dict[str, dict[str, Any]] = {row["name"]: {**row, "in_progress_now": 0} for row in done}
-
     for row in on_bench:  # one row per technician
         rows.setdefault(row["name"], {"name": row["name"], "jobs_completed": 0, "revenue": 0, "turnaround": None})
         rows[row["name"]]["in_progress_now"] = row["n"]
@@ -48,4 +46,3 @@ def technician_performance(*, period: Period, services: QuerySet[Service] | None
         technician["average_repair_order"] = ratio(technician["revenue"], technician["jobs_completed"])
         technician["average_turnaround_days"] = days(technician.pop("turnaround"))
     return sorted(rows.values(), key=lambda row: (-row["revenue"], -row["jobs_completed"], row["name"]))
-

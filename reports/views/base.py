@@ -84,7 +84,6 @@ class ReportPage(PermissionRequiredMixin, TemplateView):
             response = cast(TemplateResponse, self.render_to_response(self.get_context_data()))
             return response.render()
 
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(admin.site.each_context(self.request))
