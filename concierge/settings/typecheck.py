@@ -1,7 +1,7 @@
 """Settings for `make typecheck` only: django-stubs' mypy plugin imports the settings (django.setup())
 to learn the installed apps and models, but connects to nothing. base.py refuses to load without
-DATABASE_URL / REDIS_URL, so a clean clone with no services running gets placeholders here; a real
-environment or var/local.env still wins (setdefault). Never used to serve or test."""
+DATABASE_URL / REDIS_URL, so a clean clone with no services running gets placeholders here (a value
+already in the environment is kept). Never used to serve or test."""
 
 import os
 
