@@ -17,7 +17,7 @@ STAMP := $(VENV)/.requirements.stamp
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lock lint services stop status run serve test migrate check clean bench-audit bench-notifications bench bench-retention measure-notification-faults
+.PHONY: help venv lock lint typecheck services stop status run serve test migrate check clean bench-audit bench-notifications bench bench-retention measure-notification-faults
 
 help:
 	@echo "make run [PORT=8000]   venv + services + migrate + demo data + web/worker/beat (Ctrl-C stops)"
@@ -27,7 +27,8 @@ help:
 	@echo "make bench-notifications [BENCH_ARGS=--jobs 300]   notifications/s through one worker vs a no-op task"
 	@echo "make measure-notification-faults   200 jobs under each provider/worker fault: lost, twice, untrue, uncertain (~15 min)"
 	@echo "make migrate | check | venv | clean"
-	@echo "make lint   ruff over the tree (what .ci/run runs before the tests)"
+	@echo "make lint   ruff, then mypy (make typecheck): what .ci/run runs before the tests"
+	@echo "make typecheck   mypy with django-stubs over the application code (mypy.ini); needs no services"
 	@echo "make lock   re-resolve requirements*.in into the hash-locked requirements*.txt (uv)"
 	@echo "make bench-reports [BENCH_ARGS=--services 100000]   report pages' server time on a generated large shop"
 	@echo "make bench-audit [BENCH_ARGS=...]   cost of the audit trigger: service updates with/without it, as a ratio"
@@ -57,6 +58,13 @@ lock: venv
 
 lint: venv
 	$(BIN)/ruff check .
+	@$(MAKE) --no-print-directory typecheck
+
+# mypy.ini says what is checked and how strictly (full hints on services, selectors and tasks). The
+# django-stubs plugin imports concierge.settings.typecheck, which fills in placeholder DATABASE_URL /
+# REDIS_URL when they are unset: nothing is connected to, so no services need to be running.
+typecheck: venv
+	$(BIN)/mypy
 
 services: venv
 	@$(BIN)/python -m concierge.localservices start

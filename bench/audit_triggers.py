@@ -68,7 +68,7 @@ def main():
     args = parser.parse_args()
 
     cases = {"one UPDATE per service (ORM)": one_by_one, "one UPDATE of all rows (bulk update())": in_one_statement}
-    timings = {(case, side): [] for case in cases for side in ("with", "without")}
+    timings: dict[tuple[str, str], list[float]] = {(case, side): [] for case in cases for side in ("with", "without")}
     try:
         with transaction.atomic():
             client = Client.objects.create(first_name="Bench", last_name="Mark", email="bench@bench.invalid")

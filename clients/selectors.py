@@ -2,7 +2,7 @@
 so they are matched exactly through their keyed hashes (docs/audit-and-privacy.md), never by ILIKE."""
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 
 from concierge.db.expressions import EqualsAny
 from fleet.models import Vehicle
@@ -12,7 +12,7 @@ from .models import Client
 from .phones import phone_or_none
 
 
-def client_search_filter(term, *, prefix=""):
+def client_search_filter(term: str, *, prefix: str = "") -> Q | None:
     """A Q matching clients whose email is `term` (any case) or whose phone is `term` read as a Kenyan
     number; None when it is neither.
 
@@ -28,12 +28,12 @@ def client_search_filter(term, *, prefix=""):
     return Q(**{f"{prefix}phone_hash": Client._meta.get_field("phone_hash").hash_of(e164)})
 
 
-def client_by_email(email):
+def client_by_email(email: str) -> Client | None:
     """The client with this email (any case), or None."""
     return Client.objects.by_email(email).first()
 
 
-def client_service_history(*, client, newest=None):
+def client_service_history(*, client: Client, newest: int | None = None) -> QuerySet[Service]:
     """Every job on every car of the client (or its `newest` jobs), newest first, with what the history
     table shows.
 
@@ -55,7 +55,7 @@ def client_service_history(*, client, newest=None):
     )
 
 
-def clients_sharing_phone(*, client: Client):
+def clients_sharing_phone(*, client: Client) -> QuerySet[Client]:
     """The other clients with this client's phone number (a family sharing one phone), by name."""
     if not client.phone_hash:
         return Client.objects.none()

@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.validators import MaxLengthValidator
@@ -12,9 +14,10 @@ from .validators import (
 METADATA_KEYS = ("colour", "engine", "transmission", "fuel", "body_type")
 # The plate is unique however it is spaced (the constraint on the plate without spaces): its message is
 # the one staff see for a plate that is taken.
-PLATE_TAKEN = next(
+# (A lazy translation: typed as str, which is how it is compared and shown.)
+PLATE_TAKEN = cast(str, next(
     c for c in Vehicle._meta.constraints if c.name == "vehicles_plate_compact_uniq"
-).violation_error_message
+).violation_error_message)
 
 
 class VehicleForm(StaleEditFormMixin, forms.ModelForm):
@@ -23,6 +26,15 @@ class VehicleForm(StaleEditFormMixin, forms.ModelForm):
     After validation `warnings` holds what staff should hear about without being refused, such as a VIN
     whose North American check digit does not match.
     """
+
+    if TYPE_CHECKING:
+        # BaseModelForm's private members this form builds on (django-stubs declares no private names):
+        # the errors collected so far, and the steps of its model validation.
+        _errors: forms.utils.ErrorDict
+
+        def _get_validation_exclusions(self) -> set[str]: ...
+
+        def _update_errors(self, errors: forms.ValidationError) -> None: ...
 
     # Named metadata fields: each is stored under its own key in the JSONB `metadata` column. Keys not
     # listed in METADATA_KEYS (from imports or older data) are kept untouched.
@@ -56,13 +68,13 @@ class VehicleForm(StaleEditFormMixin, forms.ModelForm):
         # before its spaces were taken out. Neither stored form comes near the column's length.
         for name in ("license_plate", "vin"):
             if name in self.fields:
-                field = self.fields[name]
+                field = cast(forms.CharField, self.fields[name])  # the model's CharFields
                 field.max_length = None
                 field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
                 field.widget.attrs.pop("maxlength", None)
         if "license_plate" in self.fields:
             # Spaces alone are kept, to be refused by normalise_plate rather than saved as no plate.
-            self.fields["license_plate"].strip = False
+            cast(forms.CharField, self.fields["license_plate"]).strip = False
         stored = self.instance.metadata or {}
         for name in METADATA_KEYS:
             if name in self.fields:
@@ -91,7 +103,7 @@ class VehicleForm(StaleEditFormMixin, forms.ModelForm):
             self._update_errors(error)
 
     def _post_clean(self):
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # BaseModelForm's (private: not in django-stubs)
         # The constraint speaks for the whole form (it is an expression, not a field): its message is put
         # beside the plate, where the problem is.
         general = self._errors.get(NON_FIELD_ERRORS) if self._errors else None
@@ -131,7 +143,14 @@ class VehicleForm(StaleEditFormMixin, forms.ModelForm):
 
 
 
-class VehicleRowsUniqueMixin:
+# Mixed into model formsets (self.forms, self.deleted_forms): type checkers see one; at run time a mixin.
+if TYPE_CHECKING:
+    _FormSetBase = forms.BaseModelFormSet[Any, Any]
+else:
+    _FormSetBase = object
+
+
+class VehicleRowsUniqueMixin(_FormSetBase):
     """For a formset of car rows (the client page's). Two rows with the same plate or VIN get one message, beside the field
     of the later row and in its label's words; Django's own check named the column (`license_plate`) above
     the rows and said "Please correct the duplicate values below." in the row as well."""
@@ -142,7 +161,7 @@ class VehicleRowsUniqueMixin:
         rows = [(number, form) for number, form in enumerate(self.forms, start=1)
                 if form.is_valid() and form not in self.deleted_forms]
         for name in self.UNIQUE_FIELDS:
-            first_row = {}
+            first_row: dict[str, int] = {}
             for number, form in rows:
                 value = form.cleaned_data.get(name)
                 if not value:

@@ -6,7 +6,7 @@ from django.db.models import Q
 from .validators import normalise_plate
 
 
-def vehicle_search_filter(term, *, prefix=""):
+def vehicle_search_filter(term: str, *, prefix: str = "") -> Q | None:
     """A Q matching the plate `term` however it was typed (`kda123a`, `KDA 123A`); None if it can't be one.
 
     Plates are stored normalised, so an exact match on the normalised term is enough (and uses the index).
@@ -24,7 +24,7 @@ def vehicle_search_filter(term, *, prefix=""):
 SEARCH_CLIENT_IDS_MAX = 5_000
 
 
-def vehicle_admin_search_filter(term, *, owner_details: bool = True):
+def vehicle_admin_search_filter(term: str, *, owner_details: bool = True) -> Q | None:
     """A Q for the cars the staff search `term` finds, or None for an empty term.
 
     Each word must match the plate, VIN, make or model (any case, anywhere: trigram indexes) or the

@@ -5,11 +5,16 @@ the reason at once when a contact or consent rule forbids it (never silently dro
 for in-app messages (the portal shows them). Delivery runs in a worker: claim, send, record.
 """
 
+from __future__ import annotations
+
 import dataclasses
+import datetime
 import logging
 import random
 import smtplib
+import uuid
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -25,10 +30,16 @@ from .backends import (
 from .links import message_for_sending
 from .models import Notification, NotificationStatus, NotificationType
 
+if TYPE_CHECKING:
+    from clients.models import Client
+    from concierge.accounts.models import User
+    from fleet.models import Vehicle
+    from servicing.models import Service
+
 logger = logging.getLogger(__name__)
 
 
-def _recipient_problem(*, channel, client, user, marketing):
+def _recipient_problem(*, channel: str, client: Client | None, user: User | None, marketing: bool) -> str | None:
     """Why this message may not go to this person, or None."""
     person = client or user
     if person is None:
@@ -42,13 +53,14 @@ def _recipient_problem(*, channel, client, user, marketing):
     return None
 
 
-def _phone(*, client, user):
+def _phone(*, client: Client | None, user: User | None) -> str | None:
     # Staff have no phone column; escalations to staff go by email or in-app.
     return client.phone if client is not None else None
 
 
-def notification_create(*, channel, message, client=None, user=None, service=None, vehicle=None,
-                        subject="", marketing=False, link=""):
+def notification_create(*, channel: str, message: str, client: Client | None = None, user: User | None = None,
+                        service: Service | None = None, vehicle: Vehicle | None = None,
+                        subject: str = "", marketing: bool = False, link: str = "") -> Notification:
     """Write a notification (and queue it after commit). `link`: a LinkKind whose placeholder the
     message holds, made with a fresh token when it is sent (notifications/links.py)."""
     channel = NotificationType(channel)
@@ -86,13 +98,13 @@ class Outcome:
     retry_in: float | None = None
 
 
-def retry_delay(attempts):
+def retry_delay(attempts: int) -> float:
     """Exponential backoff with full jitter, capped: base·2^(n-1) seconds at most, never above the cap."""
     ceiling = min(settings.NOTIFICATION_RETRY_CAP_SECONDS, settings.NOTIFICATION_RETRY_BASE_SECONDS * 2 ** (attempts - 1))
     return random.uniform(ceiling / 2, ceiling)
 
 
-def notification_claim(*, notification_id):
+def notification_claim(*, notification_id: uuid.UUID | str) -> datetime.datetime | None:
     """Take a pending notification for delivery, or return None if someone else has it or it is done.
 
     A conditional UPDATE, committed before anything is sent: a second task (redelivery, the sweeper)
@@ -107,21 +119,22 @@ def notification_claim(*, notification_id):
     return now if claimed else None
 
 
-def _send(notification):
+def _send(notification: Notification) -> str:
     client, user = notification.client, notification.user
     problem = _recipient_problem(
         channel=notification.channel, client=client, user=user, marketing=notification.marketing
     )
-    if problem:
+    person = client or user
+    if problem or person is None:  # no person is itself a problem ("no recipient")
         raise PermanentDeliveryError(f"not sent: {problem}")
     if notification.channel == NotificationType.SMS:
         return get_sms_backend().send(to=_phone(client=client, user=user), message=message_for_sending(notification))
     if notification.channel == NotificationType.EMAIL:
-        return _send_email(notification, to=(client or user).email)
+        return _send_email(notification, to=person.email)
     return ""  # in_app: stored is delivered
 
 
-def _send_email(notification, *, to):
+def _send_email(notification: Notification, *, to: str) -> str:
     """Like the SMS backend, the connection is opened on its own first: a failure there sent nothing.
     After that, a refusal code from the server is a refusal; a lost connection or a timeout is not
     (the server may have queued the message before the answer was lost)."""
@@ -150,7 +163,7 @@ def _send_email(notification, *, to):
     return ""
 
 
-def notification_deliver(*, notification_id):
+def notification_deliver(*, notification_id: uuid.UUID | str) -> Outcome:
     """Claim, send and record one notification. Returns what happened, for the task to act on."""
     claimed_at = notification_claim(notification_id=notification_id)
     if claimed_at is None:
@@ -179,7 +192,7 @@ def notification_deliver(*, notification_id):
     return Outcome("sent")
 
 
-def notifications_requeue_stale(*, older_than_seconds=None, limit=1000):
+def notifications_requeue_stale(*, older_than_seconds: float | None = None, limit: int = 1000) -> dict[str, int]:
     """The sweeper: queue again pending notifications nobody is working on, and close abandoned claims.
 
     A claim older than NOTIFICATION_CLAIM_TIMEOUT_SECONDS means its worker died between claiming and
@@ -210,7 +223,7 @@ def notifications_requeue_stale(*, older_than_seconds=None, limit=1000):
     return {"requeued": queued, "abandoned": abandoned}
 
 
-def _send_again(*, pk, uncertain: bool) -> bool:
+def _send_again(*, pk: uuid.UUID, uncertain: bool) -> bool:
     """One conditional UPDATE back to pending, queued after commit: of two presses (or two staff at
     once) only the first finds the row in the state it expects; the second changes and queues nothing."""
     from .tasks import deliver_notification

@@ -1,13 +1,15 @@
 """Celery tasks for notifications: ids in, a service call, retries owned here."""
 
-from celery import shared_task
+from typing import Any
+
+from celery import Task, shared_task
 from django.conf import settings
 
 from .services import notification_deliver, notifications_requeue_stale
 
 
 @shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=None)
-def deliver_notification(self, notification_id):
+def deliver_notification(self: Task[Any, Any], notification_id: str) -> str:
     outcome = notification_deliver(notification_id=notification_id)
     if outcome.retry_in is not None:
         # Bounded by NOTIFICATION_MAX_ATTEMPTS, counted on the row (a retry survives a worker restart).
@@ -16,5 +18,5 @@ def deliver_notification(self, notification_id):
 
 
 @shared_task(ignore_result=True)
-def sweep_notifications():
+def sweep_notifications() -> dict[str, int]:
     return notifications_requeue_stale()

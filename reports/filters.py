@@ -24,7 +24,8 @@ DAY_FIRST_DATE = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "size": 10,
 
 class PeriodForm(forms.Form):
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # what Form.clean() returns
         if cleaned.get("period") != "custom":
             return cleaned
         start, end = cleaned.get("start"), cleaned.get("end")
@@ -59,7 +60,7 @@ class PeriodFilterSet(django_filters.FilterSet):
 
     class Meta:
         form = PeriodForm
-        fields = []
+        fields: list[str] = []
 
     def __init__(self, data=None, *args, **kwargs):
         data = data.copy() if data is not None else {}

@@ -7,22 +7,27 @@ migrations never go to the replica.
 
 import contextlib
 import functools
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
+from typing import Any, ParamSpec, TypeVar
 
 from django.db import connections
 
 REPORTS_DB_ALIAS = "reports"
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
 _reading_reports = ContextVar("reading_reports", default=False)
 
 
-def reports_db_alias():
+def reports_db_alias() -> str:
     """The alias report queries use now: `reports` when configured, else `default`."""
     return REPORTS_DB_ALIAS if REPORTS_DB_ALIAS in connections.settings else "default"
 
 
 @contextlib.contextmanager
-def reading_reports():
+def reading_reports() -> Iterator[None]:
     token = _reading_reports.set(True)
     try:
         yield
@@ -30,11 +35,11 @@ def reading_reports():
         _reading_reports.reset(token)
 
 
-def reads_reports(func):
+def reads_reports(func: Callable[P, R]) -> Callable[P, R]:
     """Run a selector inside `reading_reports()`, whoever calls it (a view, a CSV export, a benchmark)."""
 
     @functools.wraps(func)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         with reading_reports():
             return func(*args, **kwargs)
 
@@ -42,17 +47,17 @@ def reads_reports(func):
 
 
 class ReportsRouter:
-    def db_for_read(self, model, **hints):
+    def db_for_read(self, model: type[Any], **hints: Any) -> str | None:
         if _reading_reports.get() and REPORTS_DB_ALIAS in connections.settings:
             return REPORTS_DB_ALIAS
         return None
 
-    def db_for_write(self, model, **hints):
+    def db_for_write(self, model: type[Any], **hints: Any) -> str | None:
         return None
 
-    def allow_relation(self, obj1, obj2, **hints):
+    def allow_relation(self, obj1: Any, obj2: Any, **hints: Any) -> bool:
         # The replica holds the same rows as default: objects read from either may be related.
         return True
 
-    def allow_migrate(self, db, app_label, model_name=None, **hints):
+    def allow_migrate(self, db: str, app_label: str, model_name: str | None = None, **hints: Any) -> bool | None:
         return False if db == REPORTS_DB_ALIAS else None

@@ -1,11 +1,13 @@
 """Reads about service jobs: the job board and the staff home page."""
 
 import datetime
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.contrib.postgres.fields import ArrayField
-from django.db.models import Count, F, Q, TextField, UUIDField, Value, Window
+from django.db.models import Count, F, Model, Q, QuerySet, TextField, UUIDField, Value, Window
 from django.db.models.functions import Cast, RowNumber
 from django.utils import timezone
 
@@ -19,7 +21,7 @@ from .models import Service, ServiceStatus
 OPEN_STATUSES = (ServiceStatus.PENDING, ServiceStatus.IN_PROGRESS)
 
 
-def overdue_q(*, today):
+def overdue_q(*, today: datetime.date) -> Q:
     """Scheduled before today and neither completed nor cancelled."""
     return Q(scheduled_date__lt=today, status__in=OPEN_STATUSES)
 
@@ -30,16 +32,20 @@ class BoardCard:
     overdue: bool
     waiting_since: datetime.datetime
     next_status: ServiceStatus | None
+    # The card's links, filled in by the board view (one reverse() per board, not per card).
+    change_url: str = ""
+    advance_url: str = ""
 
 
 @dataclass
 class BoardColumn:
     status: ServiceStatus
-    cards: list
+    cards: list[BoardCard]
     total: int = 0  # jobs in the column; `cards` holds the first BOARD_CARDS_PER_COLUMN of them
+    all_url: str = ""  # the staff list of the whole column, filled in by the board view
 
     @property
-    def not_shown(self):
+    def not_shown(self) -> int:
         return self.total - len(self.cards)
 
 
@@ -50,7 +56,7 @@ class BoardColumn:
 BOARD_CARDS_PER_COLUMN = 20
 
 
-def board_q(*, today):
+def board_q(*, today: datetime.date) -> Q:
     """The jobs the board is about: booked for today, overdue, in progress (whatever their booked day:
     a car on the ramp is on the board, and the home page's "In progress" counts every one of them), or
     completed today."""
@@ -58,7 +64,9 @@ def board_q(*, today):
             | Q(status=ServiceStatus.COMPLETED, completed_date=today))
 
 
-def board_columns(*, today=None, now=None, per_column=None):
+def board_columns(
+    *, today: datetime.date | None = None, now: datetime.datetime | None = None, per_column: int | None = None
+) -> list[BoardColumn]:
     """Today's jobs, the overdue ones and those in progress, one column per status, in two queries
     whatever their number.
 
@@ -83,11 +91,11 @@ def board_columns(*, today=None, now=None, per_column=None):
         .values_list("pk", "status", "column_total")
     )
     columns = {status: BoardColumn(status=status, cards=[]) for status in ServiceStatus}
-    shown = []
+    shown: list[Any] = []
     for pk, status, total in ranked:
         columns[ServiceStatus(status)].total = total
         shown.append(pk)
-    services = (
+    services: Iterable[Service] = (
         Service.objects.filter(pk__in=shown)
         .select_related("vehicle__client")
         .defer("vehicle__client__email", "vehicle__client__phone")  # not on a card: no decrypting
@@ -109,7 +117,7 @@ def board_columns(*, today=None, now=None, per_column=None):
 SHOP_OPENS = datetime.time(8)
 
 
-def _waiting_since(service, *, today):
+def _waiting_since(service: Service, *, today: datetime.date) -> datetime.datetime:
     if service.status == ServiceStatus.IN_PROGRESS:
         return service.updated_at
     if not service.scheduled_date:
@@ -126,7 +134,7 @@ def _waiting_since(service, *, today):
 DASHBOARD_COUNT_UP_TO = COUNT_UP_TO
 
 
-def dashboard_counts(*, today=None):
+def dashboard_counts(*, today: datetime.date | None = None) -> dict[str, int]:
     """What the staff home page shows, in one statement whatever the size of the books.
 
     Each figure is its own COUNT, planned on its own: today's jobs off the scheduled_date index, in
@@ -145,10 +153,11 @@ def dashboard_counts(*, today=None):
     )
 
 
-def _counts(**querysets):
+def _counts(**querysets: QuerySet[Model]) -> dict[str, int]:
     """{name: COUNT(*) of each queryset, up to DASHBOARD_COUNT_UP_TO + 1}, in one round trip:
     SELECT (SELECT COUNT(*) FROM (... LIMIT n)), (...), ..."""
-    parts, params = [], []
+    parts: list[str] = []
+    params: list[Any] = []
     for queryset in querysets.values():
         bounded = queryset.order_by().values("pk")[: DASHBOARD_COUNT_UP_TO + 1]
         sql, queryset_params = bounded.query.get_compiler(using=queryset.db).as_sql()
@@ -172,7 +181,7 @@ def _counts(**querysets):
 SEARCH_VEHICLE_IDS_MAX = 20_000
 
 
-def _search_words(term):
+def _search_words(term: str) -> Iterator[str]:
     """The words of `term` as the admin splits them: quoted phrases kept whole."""
     from django.utils.text import smart_split, unescape_string_literal
 
@@ -183,7 +192,7 @@ def _search_words(term):
             yield word
 
 
-def _car_ids(*querysets):
+def _car_ids(*querysets: QuerySet[Model]) -> list[str] | None:
     """The ids of the cars any of `querysets` finds, as a list of their text forms; None when there are
     too many to list.
 
@@ -199,7 +208,7 @@ def _car_ids(*querysets):
     return None if len(ids) > SEARCH_VEHICLE_IDS_MAX else ids
 
 
-def _car_in(ids):
+def _car_in(ids: list[str]) -> Q:
     """vehicle_id = ANY('{...}'::uuid[]): the ids as one array literal. `vehicle_id__in=ids` sends one
     parameter per id, which PostgreSQL parses and plans one by one (thousands for a common surname),
     in every query of the page (count, rows, date drill-down)."""
@@ -212,7 +221,7 @@ def _car_in(ids):
     return Q(EqualsAny(F("vehicle_id"), array))
 
 
-def service_search_filter(term, *, owner_details: bool = True):
+def service_search_filter(term: str, *, owner_details: bool = True) -> Q | None:
     """A Q for the jobs the staff search `term` finds, or None for an empty term.
 
     Each word must match the service type, the car's plate, or the owner's first or last name (any
@@ -233,7 +242,8 @@ def service_search_filter(term, *, owner_details: bool = True):
     if not words:
         return None
     types = indexed_values_containing(Service, "service_type", words, using=Service.objects.db)
-    other_words, cars_of_every_word = Q(), None
+    other_words = Q()
+    cars_of_every_word: set[str] | None = None
     for word in words:
         owner_name = Q(first_name__icontains=word)
         if owner_details:
@@ -250,7 +260,7 @@ def service_search_filter(term, *, owner_details: bool = True):
         else:
             word_cars = _car_in(cars)
         other_words &= Q(service_type__in=types[word]) | word_cars if types[word] else word_cars
-    exact = []
+    exact: list[QuerySet[Vehicle]] = []
     plate = vehicle_search_filter(term)
     if plate is not None:
         exact.append(Vehicle.objects.filter(plate))
@@ -258,6 +268,7 @@ def service_search_filter(term, *, owner_details: bool = True):
     if contact is not None:
         exact.append(Vehicle.objects.filter(client__in=Client.objects.filter(contact).values("pk")))
     exact_cars = _car_ids(*exact) if exact else []
+    exact_match: Q | None
     if exact_cars is None:  # a client with thousands of cars: let the database join
         either = exact[0] if len(exact) == 1 else exact[0] | exact[1]
         exact_match = Q(vehicle__in=either.values("pk"))

@@ -7,7 +7,7 @@ import uuid
 
 from django.contrib import admin, messages
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, PermissionsMixin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
@@ -33,11 +33,13 @@ VIEW_PERMISSION = "servicing.view_service"
 
 
 def _may_change(user: AbstractBaseUser | AnonymousUser) -> bool:
-    return user.has_perm(CHANGE_PERMISSION)
+    # Staff users carry permissions (PermissionsMixin); a bare AbstractBaseUser has none to check.
+    return isinstance(user, PermissionsMixin | AnonymousUser) and user.has_perm(CHANGE_PERMISSION)
 
 
 def _may_view(user: AbstractBaseUser | AnonymousUser) -> bool:
-    return user.has_perm(VIEW_PERMISSION) or _may_change(user)
+    may_view = isinstance(user, PermissionsMixin | AnonymousUser) and user.has_perm(VIEW_PERMISSION)
+    return may_view or _may_change(user)
 
 
 def board(request: HttpRequest) -> TemplateResponse:

@@ -49,7 +49,7 @@ class StaffLoginForm(AdminAuthenticationForm):
             )
             raise ValidationError(self.error_messages["otp_invalid"], code="otp_invalid")
         # django_otp's user_logged_in receiver stores it in the session: the session is verified.
-        user.otp_device = device
+        user.otp_device = device  # type: ignore[attr-defined]  # django_otp's attribute, set on the user at run time
         return cleaned
 
     @staticmethod

@@ -64,7 +64,7 @@ def roles_apply(*, apps=None, using="default"):
         from django.apps import apps
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    missing = []
+    missing: list[str] = []
     for role, names in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.using(using).get_or_create(name=role)
         wanted = {tuple(name.split(".", 1)) for name in names}

@@ -15,8 +15,10 @@ from django.views.decorators.cache import never_cache
 class StaffAdminSite(admin.AdminSite):
     login_template = "accounts/login.html"
 
+    # A property where AdminSite has a class attribute: the form's module imports models, which do not
+    # exist yet when this site is made. The stubs type the attribute as writable; nothing writes it.
     @property
-    def login_form(self):
+    def login_form(self):  # type: ignore[override]
         from .forms import StaffLoginForm  # imports models: not at module level (see AdminSite.login)
 
         return StaffLoginForm

@@ -22,8 +22,10 @@ The pieces, for any model with `updated_at` and an audit trigger:
 
 import datetime
 import json
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
@@ -65,7 +67,17 @@ def save_changed(instance, stored) -> list[str]:
     return fields
 
 
-class StaleEditFormMixin(forms.Form):
+# StaleEditFormMixin goes into ModelForms (self.instance) and StaleEditAdminMixin into ModelAdmins:
+# type checkers see those bases; at run time the mixins keep their own.
+if TYPE_CHECKING:
+    _FormBase = forms.ModelForm[Any]
+    _ModelAdminBase = admin.ModelAdmin[Any]
+else:
+    _FormBase = forms.Form
+    _ModelAdminBase = object
+
+
+class StaleEditFormMixin(_FormBase):
     """ModelForm mixin (a Form, so that its field is declared): refuse to save over a row that changed
     since the form was opened."""
 
@@ -81,7 +93,8 @@ class StaleEditFormMixin(forms.Form):
         return self.instance.pk is not None and not self.instance._state.adding
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # what Form.clean() returns
         if self.editing_existing_row():
             self.check_not_stale(cleaned.get(VERSION_FIELD) or "")
         return cleaned
@@ -205,7 +218,7 @@ class StaleEditInlineFormSet(BaseInlineFormSet):
         return instance
 
 
-class StaleEditAdminMixin:
+class StaleEditAdminMixin(_ModelAdminBase):
     """ModelAdmin / InlineModelAdmin mixin: renders the form's hidden version, saves changed columns only.
 
     The form must mix in StaleEditFormMixin; an inline's formset must be a StaleEditInlineFormSet.

@@ -34,7 +34,7 @@ def _after_migrate(sender, using, **kwargs):
         owner_functions.install_ignore_function(cursor)
         roles.record_retention_policy(cursor, retention_days(settings.AUDIT_RETENTION_MONTHS))
         app = roles.app_role(using) if using == DEFAULT_DB_ALIAS else None
-        if app is not None and app != settings.DATABASE_OWNER["USER"]:
+        if app is not None and app != roles.owner_settings()["USER"]:
             roles.grant_app_role(cursor, app, functions=owner_functions.registered_app_callable())
     # A fresh (or test) database, or one migrated long after its last beat run, gets this month's
     # partitions and the next ones at once, not at the next daily run.

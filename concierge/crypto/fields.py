@@ -5,6 +5,8 @@ database's own logs hold only Fernet tokens. A token is longer than its plaintex
 max_length is for the token, `plaintext_max_bytes` caps what a person may type (see docs/audit-and-privacy.md).
 """
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -49,7 +51,15 @@ def max_plaintext_bytes(max_length):
     return n
 
 
-class EncryptedMixin:
+if TYPE_CHECKING:
+    # What the mixin is mixed into (EncryptedCharField, EncryptedEmailField): a CharField's
+    # max_length, validators, model and column, and its methods for super().
+    _EncryptedBase = models.CharField
+else:
+    _EncryptedBase = object
+
+
+class EncryptedMixin(_EncryptedBase):
     # plaintext_max_bytes stays out of migrations (it is no part of the schema): deconstruct() is
     # inherited, so historical models fall back to the most the column can hold.
     def __init__(self, *args, plaintext_max_bytes=None, **kwargs):

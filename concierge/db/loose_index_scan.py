@@ -51,7 +51,7 @@ def indexed_values_containing(model: type[models.Model], field_name: str, words:
             ON UPPER(found.value::text) LIKE UPPER(pattern.text)
         WHERE found.value IS NOT NULL ORDER BY found.value
     """
-    matches = {word: [] for word in words}
+    matches: dict[str, list[Any]] = {word: [] for word in words}
     with connection.cursor() as cursor:
         cursor.execute(sql, [f"%{connection.ops.prep_for_like_query(word)}%" for word in words])
         for n, value in cursor.fetchall():

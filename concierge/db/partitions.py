@@ -188,7 +188,7 @@ def drop_partitions_before(table, before, *, using=DEFAULT_DB_ALIAS):
     The owner's alone (a free cutoff could drop the audit trail): retention calls
     concierge_retention_drop, which takes the configured period instead.
     """
-    dropped = []
+    dropped: list[tuple[str, int]] = []
     while True:
         with transaction.atomic(using=using), connections[using].cursor() as cursor:
             cursor.execute("SELECT * FROM concierge_partition_drop_before(%s, %s, 1)", [table, before])

@@ -41,8 +41,16 @@ def switch_credentials(alias: str, credentials: dict) -> dict:
     return previous
 
 
+def owner_settings() -> dict:
+    """DATABASE_OWNER_URL's connection settings; callers check owner_configured() first."""
+    owner = settings.DATABASE_OWNER
+    if owner is None:
+        raise RuntimeError("DATABASE_OWNER_URL is not set")
+    return owner
+
+
 def owner_credentials() -> dict:
-    return _credentials(settings.DATABASE_OWNER)
+    return _credentials(owner_settings())
 
 
 @contextlib.contextmanager
@@ -67,16 +75,14 @@ def app_role(alias: str = DEFAULT_DB_ALIAS) -> str | None:
 
 
 # {alias: DATABASES[alias]["USER"] as configured}, noted before its first switch.
-_APP_USERS = {}
+_APP_USERS: dict[str, str] = {}
 
 
 def owner_psycopg_connection(dbname: str | None = None):
     """A psycopg connection (autocommit) as the owner to the default database (tests, drills)."""
     import psycopg
 
-    if not owner_configured():
-        raise RuntimeError("DATABASE_OWNER_URL is not set")
-    owner = settings.DATABASE_OWNER
+    owner = owner_settings()
     return psycopg.connect(
         host=owner["HOST"] or None, port=owner["PORT"] or None, user=owner["USER"],
         password=owner["PASSWORD"] or None, dbname=dbname or connections[DEFAULT_DB_ALIAS].settings_dict["NAME"],

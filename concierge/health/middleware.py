@@ -41,5 +41,5 @@ class HealthCheckMiddleware:
             headers={"Cache-Control": "no-store"},
         )
         # The failing check has logged its reason; no second "Service Unavailable" line per probe.
-        response._has_been_logged = True
+        response._has_been_logged = True  # type: ignore[attr-defined]  # Django's own flag (django.utils.log.log_response)
         return response

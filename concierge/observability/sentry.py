@@ -5,9 +5,12 @@ still attaches request bodies and query strings, and a portal sign-in's body is 
 phone number. So `scrub` drops those, and redacts messages and breadcrumbs as the logs are (redact.py).
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .redact import redact
+
+if TYPE_CHECKING:
+    from sentry_sdk.types import Event, Hint
 
 _KEEP_HEADERS = {"user-agent", "content-type", "content-length", "x-request-id", "host", "accept-language"}
 
@@ -39,6 +42,11 @@ def scrub(event: dict, hint: dict | None = None) -> dict:
     return event
 
 
+def _scrub_event(event: "Event", hint: "Hint") -> "Event":
+    # Sentry's Event is a TypedDict, at run time the plain dict `scrub` edits in place (keys by name).
+    return cast("Event", scrub(cast(dict, event), hint))
+
+
 def sentry_init(*, dsn: str, environment: str, traces_sample_rate: float = 0.0) -> None:
     import sentry_sdk
     from sentry_sdk.integrations.celery import CeleryIntegration
@@ -50,8 +58,8 @@ def sentry_init(*, dsn: str, environment: str, traces_sample_rate: float = 0.0) 
         send_default_pii=False,
         max_request_body_size="never",
         include_local_variables=False,  # frames' locals hold addresses and tokens
-        before_send=scrub,
-        before_send_transaction=scrub,
+        before_send=_scrub_event,
+        before_send_transaction=_scrub_event,
         traces_sample_rate=traces_sample_rate,
         integrations=[DjangoIntegration(), CeleryIntegration()],
     )

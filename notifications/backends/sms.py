@@ -7,7 +7,7 @@ import threading
 from . import mask_number
 
 # What LocmemSMSBackend "sent", like django.core.mail.outbox: a list of (to, message) tuples.
-outbox = []
+outbox: list[tuple[str, str]] = []
 _counter = itertools.count(1)
 _lock = threading.Lock()
 

@@ -8,7 +8,7 @@ from servicing.models import Service
 
 
 @reads_reports
-def service_field_values(*, field):
+def service_field_values(*, field: str) -> list[str]:
     """Distinct non-empty values of a `services` column, in order.
 
     A loose index scan (concierge/db/loose_index_scan.py): one index entry per distinct value instead

@@ -1,34 +1,36 @@
 """Notifications: outcomes by channel and by week, and why messages failed."""
 
-from django.db.models import Count, F, Q
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncWeek
 
 from notifications.models import Notification, NotificationStatus, NotificationType
 from reports.routers import reads_reports
 
-from ..periods import SHOP_TZ
+from ..periods import SHOP_TZ, Period
 from .figures import ratio
 
 
-def notification_time_field():
+def notification_time_field() -> str:
     """The column placing a notification in a period: created_at (when it was written), which every
     row has. sent_at stays NULL until a message is actually sent, so counting by it would drop failed
     and pending messages from their period."""
     return "created_at"
 
 
-def in_period(period):
+def in_period(period: Period) -> Q:
     """Q for notifications of `period`: a half-open range, so the column's index applies."""
     field = notification_time_field()
     return Q(**{f"{field}__gte": period.start_at, f"{field}__lt": period.end_before})
 
 
-def _in_period(notifications, period):
+def _in_period(notifications: QuerySet[Notification] | None, period: Period) -> QuerySet[Notification]:
     notifications = Notification.objects.all() if notifications is None else notifications
     return notifications.filter(in_period(period))
 
 
-def row_count(filter=None):
+def row_count(filter: Q | None = None) -> Count:
     """Count rows by created_at (never NULL), not by id: the id is not in notifications_report_idx
     (created_at, status, type), so COUNT(id) made PostgreSQL visit every row of the period in the
     table (a bitmap heap scan of a month of messages) where the index alone answers.
@@ -36,7 +38,7 @@ def row_count(filter=None):
     return Count(notification_time_field(), filter=filter)
 
 
-def _outcome_counts():
+def _outcome_counts() -> dict[str, Count]:
     return {
         "sent": row_count(Q(status=NotificationStatus.SENT)),
         "failed": row_count(Q(status=NotificationStatus.FAILED)),
@@ -45,14 +47,16 @@ def _outcome_counts():
     }
 
 
-def _with_rate(row):
+def _with_rate(row: dict[str, Any]) -> dict[str, Any]:
     # Pending messages have no outcome yet: the rate is sent / (sent + failed).
     row["delivery_rate"] = ratio(row["sent"], row["sent"] + row["failed"])
     return row
 
 
 @reads_reports
-def notifications_by_channel(*, period, notifications=None):
+def notifications_by_channel(
+    *, period: Period, notifications: QuerySet[Notification] | None = None
+) -> list[dict[str, Any]]:
     """Sent / failed / pending per channel in `period`, every channel listed."""
     rows = {
         row["channel"]: row
@@ -66,7 +70,9 @@ def notifications_by_channel(*, period, notifications=None):
 
 
 @reads_reports
-def notifications_by_week(*, period, notifications=None):
+def notifications_by_week(
+    *, period: Period, notifications: QuerySet[Notification] | None = None
+) -> list[dict[str, Any]]:
     """Sent / failed / pending per week (weeks start on Monday, in Africa/Nairobi) in `period`."""
     rows = (
         _in_period(notifications, period)
@@ -81,13 +87,16 @@ def notifications_by_week(*, period, notifications=None):
 
 
 @reads_reports
-def failure_reasons(*, period, notifications=None, limit=10):
+def failure_reasons(
+    *, period: Period, notifications: QuerySet[Notification] | None = None, limit: int = 10
+) -> list[dict[str, Any]]:
     """The most frequent failure reasons in `period` (the provider's or our own, kept in `error`)."""
-    return list(
-        _in_period(notifications, period)
+    return [
+        dict(row)
+        for row in _in_period(notifications, period)
         .filter(status=NotificationStatus.FAILED)
         .exclude(error="")
         .values(reason=F("error"))
         .annotate(failures=row_count())
         .order_by("-failures", "reason")[:limit]
-    )
+    ]

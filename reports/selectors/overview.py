@@ -1,10 +1,13 @@
 """The overview: the shop's key figures for a period beside the period before."""
 
-from django.db.models import Avg, Count, F, Q, Sum
+import datetime
+from typing import Any
+
+from django.db.models import Aggregate, Avg, Count, F, Q, QuerySet, Sum
 
 from notifications.models import Notification, NotificationStatus
 from reports.routers import reads_reports
-from servicing.models import ServiceStatus
+from servicing.models import Service, ServiceStatus
 from servicing.selectors import overdue_q
 
 from ..periods import Period, shop_today
@@ -13,7 +16,7 @@ from .notifications import in_period as notifications_in_period
 from .notifications import row_count
 
 
-def _service_aggregates(prefix, period):
+def _service_aggregates(prefix: str, period: Period) -> dict[str, Aggregate]:
     # The query's WHERE keeps completed jobs only, so each FILTER is by date alone: a FILTER naming
     # `status` made PostgreSQL read it from every row (the partial index does not store it), which
     # ruled out an index-only scan of services_completed_rpt_idx (a bitmap heap scan of 17 500 pages
@@ -31,7 +34,7 @@ def _service_aggregates(prefix, period):
     }
 
 
-def _service_figures(row, prefix):
+def _service_figures(row: dict[str, Any], prefix: str) -> dict[str, Any]:
     revenue, jobs = row[f"{prefix}_revenue"], row[f"{prefix}_jobs"]
     return {
         "revenue": revenue,
@@ -43,7 +46,7 @@ def _service_figures(row, prefix):
     }
 
 
-def _delivery_aggregates(prefix, period):
+def _delivery_aggregates(prefix: str, period: Period) -> dict[str, Aggregate]:
     during = notifications_in_period(period)
     return {
         f"{prefix}_sent": row_count(during & Q(status=NotificationStatus.SENT)),
@@ -52,7 +55,13 @@ def _delivery_aggregates(prefix, period):
 
 
 @reads_reports
-def overview(*, period, services=None, notifications=None, today=None):
+def overview(
+    *,
+    period: Period,
+    services: QuerySet[Service] | None = None,
+    notifications: QuerySet[Notification] | None = None,
+    today: datetime.date | None = None,
+) -> dict[str, Comparison]:
     """Key figures for `period` and the period before it, as {name: Comparison}.
 
     Three queries whatever the data size: completed services (both periods at once, by conditional

@@ -1,10 +1,13 @@
 """Per technician: the work they completed in a period and what is on their bench now."""
 
-from django.db.models import Avg, F, Q, Sum, Value
+from typing import Any
+
+from django.db.models import Avg, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from reports.routers import reads_reports
-from servicing.models import ServiceStatus
+from reports.periods import Period
+from servicing.models import Service, ServiceStatus
 
 from .figures import completed_in, days, job_count, ratio, services_base
 
@@ -12,7 +15,7 @@ UNASSIGNED = "Unassigned"
 
 
 @reads_reports
-def technician_performance(*, period, services=None):
+def technician_performance(*, period: Period, services: QuerySet[Service] | None = None) -> list[dict[str, Any]]:
     """One row per technician (jobs with none are grouped as "Unassigned"): jobs completed in
     `period`, revenue, average repair order, average turnaround in days, jobs in progress now.
 
@@ -35,11 +38,11 @@ def technician_performance(*, period, services=None):
     on_bench = (
         services.filter(status=ServiceStatus.IN_PROGRESS).values(name=name).annotate(n=job_count()).order_by()
     )
-    rows = {row["name"]: {**row, "in_progress_now": 0} for row in done}
+    rows: dict[str, dict[str, Any]] = {row["name"]: {**row, "in_progress_now": 0} for row in done}
     for row in on_bench:  # one row per technician
         rows.setdefault(row["name"], {"name": row["name"], "jobs_completed": 0, "revenue": 0, "turnaround": None})
         rows[row["name"]]["in_progress_now"] = row["n"]
-    for row in rows.values():
-        row["average_repair_order"] = ratio(row["revenue"], row["jobs_completed"])
-        row["average_turnaround_days"] = days(row.pop("turnaround"))
+    for technician in rows.values():
+        technician["average_repair_order"] = ratio(technician["revenue"], technician["jobs_completed"])
+        technician["average_turnaround_days"] = days(technician.pop("turnaround"))
     return sorted(rows.values(), key=lambda row: (-row["revenue"], -row["jobs_completed"], row["name"]))

@@ -1,5 +1,6 @@
 """The shape every report page shares: permission, FilterSet, tables, charts, CSV downloads."""
 
+from typing import cast
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -7,12 +8,14 @@ from django.contrib import admin
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
+from django.template.response import TemplateResponse
 from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
+from reports.filters import PeriodFilterSet
 from reports.routers import reading_reports
 
 PAGES = [
@@ -40,8 +43,10 @@ class ReportPage(PermissionRequiredMixin, TemplateView):
     template_name = "reports/page.html"
     slug = ""
     title = ""
-    filterset_class = None
-    tables = ()
+    # Every page sets its own (reports/views/pages.py).
+    filterset_class: type[PeriodFilterSet]
+    # Names of the page's `table_<name>` methods, in the order shown.
+    tables: tuple[str, ...] = ()
 
     def has_permission(self):
         return admin.site.has_permission(self.request) and super().has_permission()
@@ -64,7 +69,9 @@ class ReportPage(PermissionRequiredMixin, TemplateView):
                 if table_name:
                     errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in self.filterset.errors.items())
                     return HttpResponse(f"Invalid filters: {errors}\n", status=400, content_type="text/plain")
-                response = self.render_to_response(self.get_context_data(), status=400)
+                # TemplateView answers with a TemplateResponse (response_class); rendered here, inside
+                # reading_reports(), so its lazy queries run against the reports database.
+                response = cast(TemplateResponse, self.render_to_response(self.get_context_data(), status=400))
                 return response.render()
             self.period = self.filterset.get_period()
             self.scope = self.filterset.qs
@@ -74,7 +81,7 @@ class ReportPage(PermissionRequiredMixin, TemplateView):
                 return table.csv_response(
                     filename=f"{self.slug}-{table_name}-{self.period.start:%d-%b-%Y}-to-{self.period.end:%d-%b-%Y}.csv"
                 )
-            response = self.render_to_response(self.get_context_data())
+            response = cast(TemplateResponse, self.render_to_response(self.get_context_data()))
             return response.render()
 
     def get_context_data(self, **kwargs):

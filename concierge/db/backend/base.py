@@ -16,7 +16,9 @@ from django.db.backends.postgresql import base, operations
 class DatabaseOperations(operations.DatabaseOperations):
     def _convert_sql_to_tz(self, sql, params, tzname):
         if tzname and settings.USE_TZ:
-            tzname_param = self._prepare_tzname_delta(tzname)
+            # Django's own private helper, called as its _convert_sql_to_tz (replaced here) does;
+            # django-stubs does not declare private methods.
+            tzname_param = self._prepare_tzname_delta(tzname)  # type: ignore[attr-defined]
             return f"(({sql}) AT TIME ZONE 'UTC') AT TIME ZONE %s", (*params, tzname_param)
         return sql, params
 
