@@ -10,18 +10,23 @@ clients.services.
 `by` is the acting user, or None for the system (a command).
 """
 
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
 from django.dispatch import Signal
 
 from concierge.workflows import events
 
+from .models import Client
+
 client_created = Signal()
 
 
-def client_created_event(sender, *, client, by, **kwargs) -> None:
+def client_created_event(
+    sender: type[Client], *, client: Client, by: AbstractBaseUser | None, **kwargs: Any,
+) -> None:
     events.event_emit(name=events.CLIENT_CREATED, client=client)
 
 
 def connect() -> None:
-    from .models import Client
-
     client_created.connect(client_created_event, sender=Client, dispatch_uid="clients.client_created_event")

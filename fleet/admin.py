@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -15,7 +16,9 @@ from .selectors import vehicle_admin_search_filter
 from .services import vehicle_create, vehicle_update
 
 
-def vehicle_save_from_form(vehicle, *, form, change, by):
+def vehicle_save_from_form(
+    vehicle: Vehicle, *, form: VehicleForm, change: bool, by: AbstractBaseUser | None,
+) -> None:
     """Save a car from its admin form (its page, or a row of its owner's page) through fleet.services:
     a new car is registered; an edited one has the columns its user changed written, against the row
     the form's stale-edit check locked, so a new reading is told once, with the reading it replaced."""

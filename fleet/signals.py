@@ -12,19 +12,29 @@ Event row commits or rolls back with the change). A plain Vehicle.save() says no
 `by` is the acting user, or None for the system (a command, an import without a user).
 """
 
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
 from django.dispatch import Signal
 
 from concierge.workflows import events
+
+from .models import Vehicle
 
 vehicle_added = Signal()
 vehicle_mileage_changed = Signal()
 
 
-def vehicle_added_event(sender, *, vehicle, by, **kwargs) -> None:
+def vehicle_added_event(
+    sender: type[Vehicle], *, vehicle: Vehicle, by: AbstractBaseUser | None, **kwargs: Any,
+) -> None:
     events.event_emit(name=events.VEHICLE_ADDED, vehicle=vehicle)
 
 
-def vehicle_mileage_changed_event(sender, *, vehicle, old_mileage, new_mileage, by, **kwargs) -> None:
+def vehicle_mileage_changed_event(
+    sender: type[Vehicle], *, vehicle: Vehicle, old_mileage: int, new_mileage: int, by: AbstractBaseUser | None,
+    **kwargs: Any,
+) -> None:
     events.event_emit(
         name=events.VEHICLE_MILEAGE_UPDATED, vehicle=vehicle,
         payload={"old_mileage": old_mileage, "new_mileage": new_mileage},
@@ -32,8 +42,6 @@ def vehicle_mileage_changed_event(sender, *, vehicle, old_mileage, new_mileage, 
 
 
 def connect() -> None:
-    from .models import Vehicle
-
     vehicle_added.connect(vehicle_added_event, sender=Vehicle, dispatch_uid="fleet.vehicle_added_event")
     vehicle_mileage_changed.connect(
         vehicle_mileage_changed_event, sender=Vehicle, dispatch_uid="fleet.vehicle_mileage_changed_event",

@@ -15,25 +15,33 @@ every writer (admin, bulk actions, workflow actions, commands, test factories) g
 `by` is the acting user, or None for the system (a workflow action, the beat, a command).
 """
 
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
 from django.dispatch import Signal
 
 from concierge.workflows import events
+
+from .models import Service, ServiceStatus
 
 service_created = Signal()
 service_status_changed = Signal()
 
 
-def service_created_event(sender, *, service, by, **kwargs) -> None:
+def service_created_event(
+    sender: type[Service], *, service: Service, by: AbstractBaseUser | None, **kwargs: Any,
+) -> None:
     events.event_emit(name=events.SERVICE_CREATED, service=service)
 
 
-def service_status_changed_events(sender, *, service, old_status, new_status, by, **kwargs) -> None:
+def service_status_changed_events(
+    sender: type[Service], *, service: Service, old_status: ServiceStatus, new_status: ServiceStatus,
+    by: AbstractBaseUser | None, **kwargs: Any,
+) -> None:
     events.service_status_events_emit(service=service, old_status=old_status, new_status=new_status)
 
 
 def connect() -> None:
-    from .models import Service
-
     service_created.connect(service_created_event, sender=Service, dispatch_uid="servicing.service_created_event")
     service_status_changed.connect(
         service_status_changed_events, sender=Service, dispatch_uid="servicing.service_status_changed_events",
