@@ -9,6 +9,7 @@ from concierge.admin.concurrency import StaleEditAdminMixin, StaleEditInlineForm
 from concierge.admin.inlines import INLINE_ROWS_SHOWN, BoundedInlineFormSet, BoundedInlineMixin
 from concierge.admin.changelists import LargeTableAdminMixin
 from concierge.audit.admin_mixins import AuditHistoryMixin
+from fleet.admin import vehicle_save_from_form
 from fleet.forms import VehicleForm, VehicleRowsUniqueMixin
 from fleet.models import Vehicle
 
@@ -17,6 +18,7 @@ from .forms import ClientForm
 from .models import Client
 from .phones import format_phone_for_display
 from .selectors import client_search_filter, client_service_history, clients_sharing_phone
+from .services import client_create
 
 
 def date_or_dash(day):
@@ -36,7 +38,24 @@ class VehicleRowForm(VehicleForm):
 
 class VehicleRowFormSet(VehicleRowsUniqueMixin, StaleEditInlineFormSet, BoundedInlineFormSet):
     """The bounded rows: one message per duplicate plate or VIN, each row checked for edits made since
-    the page was opened and saved column by column."""
+    the page was opened and saved column by column, through fleet.services like the car's own page
+    (a new row is a car added, a new reading a mileage change). `by` is set by ClientAdmin.save_formset."""
+
+    by = None
+
+    def save_new(self, form, commit=True):
+        vehicle = super().save_new(form, commit=False)
+        if commit:
+            vehicle_save_from_form(vehicle, form=form, change=False, by=self.by)
+            form.save_m2m()
+        return vehicle
+
+    def save_existing(self, form, obj, commit=True):
+        vehicle = form.save(commit=False)
+        if commit:
+            vehicle_save_from_form(vehicle, form=form, change=True, by=self.by)
+            form.save_m2m()
+        return vehicle
 
 
 class VehicleInline(StaleEditAdminMixin, BoundedInlineMixin, admin.TabularInline):
@@ -149,7 +168,10 @@ class ClientAdmin(StaleEditAdminMixin, PersonalDataAdminMixin, AuditHistoryMixin
         )
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
+        if change:
+            super().save_model(request, obj, form, change)  # the changed columns (StaleEditAdminMixin)
+        else:
+            client_create(client=obj, by=request.user)
         if "phone" in form.changed_data:
             self._notice_shared_phone(request, obj)
 
@@ -168,6 +190,7 @@ class ClientAdmin(StaleEditAdminMixin, PersonalDataAdminMixin, AuditHistoryMixin
         )
 
     def save_formset(self, request, form, formset, change):
+        formset.by = request.user
         super().save_formset(request, form, formset, change)
         for inline_form in formset.forms:
             for warning in getattr(inline_form, "warnings", []):

@@ -6,7 +6,7 @@ class ClientsConfig(AppConfig):
     verbose_name = "Clients"
 
     def ready(self):
-        # Our own signals only connect: each save becomes a named event for the workflow engine.
+        # The services send our signals; here they are connected to the workflow events they become.
         from . import signals
 
         signals.connect()

@@ -1,16 +1,32 @@
-"""Turns the creation of a client into the `client_created` event (concierge/workflows/events.py)."""
+"""What happens to a client, said by the service that does it (clients/services.py), and turned here
+into the named workflow event (concierge/workflows/events.py). Nothing else happens here.
 
-from django.db.models.signals import post_save
+Sent with the model as sender, inside the service's transaction, right after the write. A plain
+Client.save() says nothing: every writer (the admin, the CSV import, test factories) goes through
+clients.services.
+
+- client_created(client, by): a client was registered. Sent by client_create.
+
+`by` is the acting user, or None for the system (a command).
+"""
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.dispatch import Signal
 
 from concierge.workflows import events
 
 from .models import Client
 
-
-def client_saved(sender, instance, created, raw=False, **kwargs):
-    if created and not raw:
-        events.event_emit(name=events.CLIENT_CREATED, client=instance)
+client_created = Signal()
 
 
-def connect():
-    post_save.connect(client_saved, sender=Client, dispatch_uid="clients.client_saved")
+def client_created_event(
+    sender: type[Client], *, client: Client, by: AbstractBaseUser | None, **kwargs: Any,
+) -> None:
+    events.event_emit(name=events.CLIENT_CREATED, client=client)
+
+
+def connect() -> None:
+    client_created.connect(client_created_event, sender=Client, dispatch_uid="clients.client_created_event")

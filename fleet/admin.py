@@ -1,10 +1,11 @@
 from django.contrib import admin, messages
+from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
 from django.utils.html import format_html
 
 from concierge.admin.inlines import INLINE_ROWS_SHOWN, BoundedInlineMixin
 from concierge.admin.changelists import LargeTableAdminMixin
-from concierge.admin.concurrency import StaleEditAdminMixin
+from concierge.admin.concurrency import StaleEditAdminMixin, changed_columns
 from concierge.admin.filters import IndexedValuesListFilter
 from concierge.audit.admin_mixins import AuditHistoryMixin
 from servicing.models import CLIENT_DETAILS_PERMISSION, PRICE_VIEW_PERMISSION, Service
@@ -12,6 +13,20 @@ from servicing.models import CLIENT_DETAILS_PERMISSION, PRICE_VIEW_PERMISSION, S
 from .forms import VehicleForm
 from .models import Vehicle
 from .selectors import vehicle_admin_search_filter
+from .services import vehicle_create, vehicle_update
+
+
+def vehicle_save_from_form(
+    vehicle: Vehicle, *, form: VehicleForm, change: bool, by: AbstractBaseUser | None,
+) -> None:
+    """Save a car from its admin form (its page, or a row of its owner's page) through fleet.services:
+    a new car is registered; an edited one has the columns its user changed written, against the row
+    the form's stale-edit check locked, so a new reading is told once, with the reading it replaced."""
+    if not change:
+        vehicle_create(vehicle=vehicle, by=by)
+        return
+    stored = form.locked_row or Vehicle.objects.select_for_update().get(pk=vehicle.pk)
+    vehicle_update(vehicle=vehicle, fields=changed_columns(vehicle, stored), by=by, locked=stored)
 
 
 class ServiceInline(BoundedInlineMixin, admin.TabularInline):
@@ -109,6 +124,6 @@ class VehicleAdmin(StaleEditAdminMixin, AuditHistoryMixin, LargeTableAdminMixin,
         return queryset.filter(matched), False
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
+        vehicle_save_from_form(obj, form=form, change=change, by=request.user)
         for warning in form.warnings:
             messages.warning(request, warning)

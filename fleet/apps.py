@@ -6,7 +6,7 @@ class FleetConfig(AppConfig):
     verbose_name = "Vehicles"
 
     def ready(self):
-        # Signals only connect: each save becomes a named event for the workflow engine.
+        # The services send our signals; here they are connected to the workflow events they become.
         from . import signals
 
         signals.connect()

@@ -1,31 +1,48 @@
-"""Turns saves of a car into named events (concierge/workflows/events.py): added, mileage updated."""
+"""What happens to a car, said by the service that does it (fleet/services.py), and turned here into
+named workflow events (concierge/workflows/events.py). Nothing else happens here.
 
-from django.db.models.signals import post_init, post_save
+Sent with the model as sender, inside the service's transaction, right after the write (a receiver's
+Event row commits or rolls back with the change). A plain Vehicle.save() says nothing: every writer
+(the admin, the client page's car rows, the CSV import, test factories) goes through fleet.services.
+
+- vehicle_added(vehicle, by): a car was registered. Sent by vehicle_create.
+- vehicle_mileage_changed(vehicle, old_mileage, new_mileage, by): the odometer reading changed. Sent by
+  vehicle_update when the reading differs from the row as locked in its transaction.
+
+`by` is the acting user, or None for the system (a command, an import without a user).
+"""
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.dispatch import Signal
 
 from concierge.workflows import events
 
 from .models import Vehicle
 
-
-def remember_loaded_mileage(sender, instance, **kwargs):
-    instance._loaded_mileage = instance.mileage if "mileage" in instance.__dict__ else None
-
-
-def vehicle_saved(sender, instance, created, raw=False, update_fields=None, **kwargs):
-    if raw:
-        return
-    if created:
-        events.event_emit(name=events.VEHICLE_ADDED, vehicle=instance)
-    elif update_fields is None or "mileage" in update_fields:
-        old = getattr(instance, "_loaded_mileage", None)
-        if old is not None and old != instance.mileage:
-            events.event_emit(
-                name=events.VEHICLE_MILEAGE_UPDATED, vehicle=instance,
-                payload={"old_mileage": old, "new_mileage": instance.mileage},
-            )
-    instance._loaded_mileage = instance.mileage
+vehicle_added = Signal()
+vehicle_mileage_changed = Signal()
 
 
-def connect():
-    post_init.connect(remember_loaded_mileage, sender=Vehicle, dispatch_uid="fleet.remember_loaded_mileage")
-    post_save.connect(vehicle_saved, sender=Vehicle, dispatch_uid="fleet.vehicle_saved")
+def vehicle_added_event(
+    sender: type[Vehicle], *, vehicle: Vehicle, by: AbstractBaseUser | None, **kwargs: Any,
+) -> None:
+    events.event_emit(name=events.VEHICLE_ADDED, vehicle=vehicle)
+
+
+def vehicle_mileage_changed_event(
+    sender: type[Vehicle], *, vehicle: Vehicle, old_mileage: int, new_mileage: int, by: AbstractBaseUser | None,
+    **kwargs: Any,
+) -> None:
+    events.event_emit(
+        name=events.VEHICLE_MILEAGE_UPDATED, vehicle=vehicle,
+        payload={"old_mileage": old_mileage, "new_mileage": new_mileage},
+    )
+
+
+def connect() -> None:
+    vehicle_added.connect(vehicle_added_event, sender=Vehicle, dispatch_uid="fleet.vehicle_added_event")
+    vehicle_mileage_changed.connect(
+        vehicle_mileage_changed_event, sender=Vehicle, dispatch_uid="fleet.vehicle_mileage_changed_event",
+    )

@@ -6,14 +6,17 @@ from django.utils.html import format_html, format_html_join
 
 from concierge.admin.filters import IndexedValuesListFilter
 from concierge.admin.changelists import LargeTableAdminMixin
-from concierge.admin.concurrency import StaleEditAdminMixin
+from concierge.admin.concurrency import StaleEditAdminMixin, changed_columns
 from concierge.audit.admin_mixins import AuditHistoryMixin
 
 from .forms import ServiceForm, ServiceTypeForm
 from .lifecycle import InvalidTransition
 from .models import CLIENT_DETAILS_PERMISSION, PRICE_VIEW_PERMISSION, Service, ServiceStatus, ServiceType
 from .selectors import board_q, overdue_q, service_search_filter
-from .services import BulkTransitionRefused, service_change_status, service_change_status_bulk, service_type_save
+from .services import (
+    BulkTransitionRefused, service_change_status, service_change_status_bulk, service_create, service_type_save,
+    service_update,
+)
 
 # What a user who may change jobs but not book them (a technician) may still edit.
 BOOKING_FIELDS = ("vehicle", "service_type", "description", "scheduled_date")
@@ -153,24 +156,26 @@ class ServiceAdmin(StaleEditAdminMixin, AuditHistoryMixin, LargeTableAdminMixin,
         return queryset.filter(matched), False
 
     def save_model(self, request, obj, form, change):
-        """Save the fields the user changed (StaleEditAdminMixin), then hand the status to the lifecycle.
-
-        The status and, with it, the completion date are never written from the form: the form saved
-        twice at once, or opened before the job moved on the board, would write back the status it was
-        opened with and the lifecycle would then see a change, and send its event and text, again.
-        service_change_status compares under its row lock and does nothing for the status the job has.
+        """A new job is booked through service_create (its service_created signal). An edited job's
+        changed columns are written through service_update, all but the status, which then goes through
+        service_change_status with the user as `by`: it compares under its row lock and does nothing
+        for the status the job already has (the form saved twice at once, or opened before the job
+        moved on the board, asks for a status the job has; no second event, no second text).
         """
         if not change:
-            return super().save_model(request, obj, form, change)
+            service_create(service=obj, by=request.user)
+            return
         # Locked by the form's stale-edit check in this request's transaction.
         stored = form.locked_row or Service.objects.select_for_update().get(pk=obj.pk)
-        wanted, typed_completed = obj.status, obj.completed_date
-        if wanted != stored.status:
-            obj.status, obj.completed_date = stored.status, stored.completed_date
-        super().save_model(request, obj, form, change)
-        # Checked by the form already; a refusal here means the job moved on in a way the form could not
-        # see. The admin's change view is atomic, so the exception also undoes the fields saved above.
-        service_change_status(service=obj, status=wanted, by=request.user, completed_date=typed_completed)
+        moving = obj.status != stored.status
+        # A move sets the completion date itself (the one typed, or today); without a move, a typed
+        # completion date is an edit like any other.
+        lifecycle = {"status", "completed_date"} if moving else {"status"}
+        service_update(service=obj, fields=[f for f in changed_columns(obj, stored) if f not in lifecycle])
+        if moving:
+            # Checked by the form already; a refusal here means the job moved on in a way the form could
+            # not see. The admin's change view is atomic: the exception also undoes the columns above.
+            service_change_status(service=obj, status=obj.status, by=request.user, completed_date=obj.completed_date)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

@@ -7,7 +7,7 @@ class ServicingConfig(AppConfig):
     verbose_name = "Service jobs"
 
     def ready(self):
-        # Signals only connect: each save becomes a named event for the workflow engine.
+        # The services send our signals; here they are connected to the workflow events they become.
         from . import signals
 
         signals.connect()

@@ -1,23 +1,49 @@
-"""Writes to service jobs. Views, admin actions, tasks and commands call these, never .save() on status."""
+"""Writes to service jobs. Views, admin actions, workflow actions, commands and test factories call
+these, never .save() on a new job or on a status: the service that makes a change sends its signal
+(servicing/signals.py), and a plain save says nothing."""
 
 import datetime
+from collections.abc import Collection, Iterable
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from . import signals
 from .lifecycle import InvalidTransition, check_transition
 from .models import Service, ServiceStatus, ServiceType
 
 
 @transaction.atomic
+def service_create(*, service: Service, by: AbstractBaseUser | None = None) -> Service:
+    """Book a job (an unsaved Service, as a form or a workflow action built it) and say so:
+    service_created, in this transaction."""
+    service.save(force_insert=True)
+    signals.service_created.send(sender=Service, service=service, by=by)
+    return service
+
+
+def service_update(*, service: Service, fields: Collection[str]) -> None:
+    """Write `fields` of a booked job (the admin passes the columns its user changed). The status is
+    not one of them: it moves through service_change_status, which decides it under its lock."""
+    if "status" in fields:
+        raise ValueError("a job's status changes through service_change_status, not service_update")
+    if fields:
+        service.save(update_fields=list(fields))
+
+
+@transaction.atomic
 def service_change_status(
-    *, service: Service, status: str, by=None, completed_date: datetime.date | None = None,
+    *, service: Service, status: str, by: AbstractBaseUser | None = None,
+    completed_date: datetime.date | None = None,
 ) -> bool:
     """Move one job along its lifecycle, under a row lock so two people cannot race each other.
 
     The decision is taken on the locked row, never on `service` as the caller loaded it: a job already
     in `status` (someone else got there first, a form saved twice at once, a stale wall screen) is no
-    change, so nothing is written and no event or text follows. Returns whether the job changed.
+    change, so nothing is written and nothing is sent. A change sends service_status_changed with the
+    locked row's status as the old one and `by`, in this transaction (its events, and their texts,
+    roll back with it). Returns whether the job changed.
 
     Raises InvalidTransition (nothing written) when the lifecycle forbids the change. Starting a job
     before its booked day moves the booking to today (Nairobi): the seed's CHECK wants a job completed
@@ -30,7 +56,8 @@ def service_change_status(
         service.status, service.completed_date = locked.status, locked.completed_date
         service.scheduled_date = locked.scheduled_date
         return False
-    check_transition(locked.status, status)
+    old_status = ServiceStatus(locked.status)
+    check_transition(old_status, status)
     locked.status = status
     update_fields = ["status"]
     today = timezone.localdate()
@@ -48,38 +75,45 @@ def service_change_status(
     locked.save(update_fields=update_fields)
     service.status, service.completed_date = locked.status, locked.completed_date
     service.scheduled_date = locked.scheduled_date
+    signals.service_status_changed.send(
+        sender=Service, service=service, old_status=old_status, new_status=status, by=by,
+    )
     return True
 
 
-def service_start(*, service: Service, by=None) -> bool:
+def service_start(*, service: Service, by: AbstractBaseUser | None = None) -> bool:
     return service_change_status(service=service, status=ServiceStatus.IN_PROGRESS, by=by)
 
 
-def service_complete(*, service: Service, by=None, completed_date: datetime.date | None = None) -> bool:
+def service_complete(
+    *, service: Service, by: AbstractBaseUser | None = None, completed_date: datetime.date | None = None,
+) -> bool:
     return service_change_status(service=service, status=ServiceStatus.COMPLETED, by=by, completed_date=completed_date)
 
 
-def service_cancel(*, service: Service, by=None) -> bool:
+def service_cancel(*, service: Service, by: AbstractBaseUser | None = None) -> bool:
     return service_change_status(service=service, status=ServiceStatus.CANCELLED, by=by)
 
 
 class BulkTransitionRefused(Exception):
     """Some selected jobs cannot make the change; `refused` lists (service, reason). Nothing was written."""
 
-    def __init__(self, refused):
+    def __init__(self, refused: list[tuple[Service, str]]) -> None:
         self.refused = refused
         super().__init__(f"{len(refused)} job(s) refused")
 
 
 @transaction.atomic
-def service_change_status_bulk(*, services, status: str, by=None) -> tuple[int, int]:
+def service_change_status_bulk(
+    *, services: Iterable[Service], status: str, by: AbstractBaseUser | None = None,
+) -> tuple[int, int]:
     """All or nothing: change every job, or, if any one is refused, none of them.
 
     Every job is tried so that staff hear about each refused row at once, not one per attempt. A job
     already in `status` is not refused: it is counted apart and left as it is (no event, no text).
     Returns (jobs changed, jobs already in `status`).
     """
-    refused = []
+    refused: list[tuple[Service, str]] = []
     changed = unchanged = 0
     for service in services:
         try:

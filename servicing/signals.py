@@ -1,37 +1,48 @@
-"""Turns saves of a job into named events (concierge/workflows/events.py); nothing else happens here.
+"""What happens to a job, said by the service that does it (servicing/services.py), and turned here into
+named workflow events (concierge/workflows/events.py). Nothing else happens here.
 
-The status a job was loaded with is remembered on the instance, so a save can tell whether the
-status changed. Every status change goes through servicing.services.service_change_status, which
-decides on the row it loaded under a lock and saves the status only when it differs (the status a job
-already has is no change: no save, so no event): one event per job changed, bulk actions included
-(they call the service per row; a queryset .update() would bypass signals and is not used for status).
-The admin form never saves the status field itself (ServiceAdmin.save_model).
+The signals are sent with the model as sender, inside the service's transaction, right after the write:
+a receiver's writes (the Event row) commit or roll back with the change, and a receiver that raises
+undoes it. Only the services send them: a plain Service.save() or a queryset .update() says nothing, so
+every writer (admin, bulk actions, workflow actions, commands, test factories) goes through a service.
+
+- service_created(service, by): a job was booked. Sent by service_create.
+- service_status_changed(service, old_status, new_status, by): a job moved along its lifecycle. Sent by
+  service_change_status under its row lock, once per real change (the status a job already has is no
+  change: nothing written, nothing sent); `old_status` is read from the locked row, never from what the
+  caller loaded.
+
+`by` is the acting user, or None for the system (a workflow action, the beat, a command).
 """
 
-from django.db.models.signals import post_init, post_save
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.dispatch import Signal
 
 from concierge.workflows import events
 
-from .models import Service
+from .models import Service, ServiceStatus
+
+service_created = Signal()
+service_status_changed = Signal()
 
 
-def remember_loaded_status(sender, instance, **kwargs):
-    # A deferred status is not in __dict__: reading it would cost a query per row, so leave it unknown.
-    instance._loaded_status = str(instance.status) if "status" in instance.__dict__ else None
+def service_created_event(
+    sender: type[Service], *, service: Service, by: AbstractBaseUser | None, **kwargs: Any,
+) -> None:
+    events.event_emit(name=events.SERVICE_CREATED, service=service)
 
 
-def service_saved(sender, instance, created, raw=False, update_fields=None, **kwargs):
-    if raw:
-        return
-    if created:
-        events.event_emit(name=events.SERVICE_CREATED, service=instance)
-    elif update_fields is None or "status" in update_fields:
-        old, new = getattr(instance, "_loaded_status", None), str(instance.status)
-        if old is not None and old != new:
-            events.service_status_events_emit(service=instance, old_status=old, new_status=new)
-    instance._loaded_status = str(instance.status)
+def service_status_changed_events(
+    sender: type[Service], *, service: Service, old_status: ServiceStatus, new_status: ServiceStatus,
+    by: AbstractBaseUser | None, **kwargs: Any,
+) -> None:
+    events.service_status_events_emit(service=service, old_status=old_status, new_status=new_status)
 
 
-def connect():
-    post_init.connect(remember_loaded_status, sender=Service, dispatch_uid="servicing.remember_loaded_status")
-    post_save.connect(service_saved, sender=Service, dispatch_uid="servicing.service_saved")
+def connect() -> None:
+    service_created.connect(service_created_event, sender=Service, dispatch_uid="servicing.service_created_event")
+    service_status_changed.connect(
+        service_status_changed_events, sender=Service, dispatch_uid="servicing.service_status_changed_events",
+    )

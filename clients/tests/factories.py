@@ -1,6 +1,7 @@
 import factory
 
 from clients.models import Client
+from clients.services import client_create
 
 FIRST_NAMES = ["Wanjiru", "Otieno", "Achieng", "Kamau", "Njeri", "Mwangi", "Akinyi", "Kiprop", "Chebet", "Mutua"]
 LAST_NAMES = ["Ndegwa", "Odhiambo", "Wambui", "Kariuki", "Omondi", "Kipchoge", "Muthoni", "Njoroge", "Wekesa", "Ruto"]
@@ -16,3 +17,8 @@ class ClientFactory(factory.django.DjangoModelFactory):
     phone = factory.Sequence(lambda n: f"+2547{n % 100000000:08d}")
     address = "Ngong Road, Nairobi"
     consent_gdpr = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Through the service, as every writer: it sends the signal the workflow events come from.
+        return client_create(client=model_class(*args, **kwargs))

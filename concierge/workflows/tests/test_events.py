@@ -4,6 +4,7 @@ from django.db import transaction
 from clients.tests.factories import ClientFactory
 from concierge.workflows import events
 from concierge.workflows.models import Event, Workflow
+from fleet.services import vehicle_update
 from fleet.tests.factories import VehicleFactory
 from servicing.models import ServiceStatus
 from servicing.services import service_cancel, service_change_status_bulk, service_complete, service_start
@@ -97,10 +98,10 @@ def test_client_and_vehicle_events():
 
 def test_mileage_update_emits_only_when_the_mileage_changes():
     vehicle = VehicleFactory(mileage=85000)
-    vehicle.save()
+    vehicle_update(vehicle=vehicle, fields=["mileage"])
     assert not Event.objects.filter(name=events.VEHICLE_MILEAGE_UPDATED).exists()
     vehicle.mileage = 90500
-    vehicle.save(update_fields=["mileage"])
+    vehicle_update(vehicle=vehicle, fields=["mileage"])
     event = Event.objects.get(name=events.VEHICLE_MILEAGE_UPDATED)
     assert event.payload == {"old_mileage": 85000, "new_mileage": 90500}
 
