@@ -17,10 +17,6 @@ import uuid
 from decimal import Decimal
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "concierge.settings.local")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
-
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -141,4 +137,8 @@ def jobs_in_progress(count):
 
 
 if __name__ == "__main__":
+    # As a script (make bench-notifications) only: importing jobs_in_progress changes no environment.
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "concierge.settings.local")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
     main()
