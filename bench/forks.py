@@ -1,0 +1,261 @@
+"""Each fork of a Django admin piece (concierge/admin/) against Django's own piece, in one run.
+
+    .venv/bin/python -m bench.forks --scale 10 [--repeat 10] [--only "date drill-down"] [--output FILE]
+
+A fork is kept only where the page would miss its target with Django's piece (issue 15, point 3;
+docs/admin-at-scale.md, "Forks of Django"). For every fork and every page it serves, the page is timed
+as served and with Django's piece switched in, in alternating blocks (fork, Django, fork, Django),
+so that a change of the shared machine's load falls on both; each block starts with untimed requests,
+since switching a template tag recompiles the templates. The ratio is Django's median over the fork's.
+The bench database of that scale must already be seeded (`make bench SCALES=10`).
+"""
+
+import argparse
+import contextlib
+import functools
+import os
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from typing import Callable, ContextManager, Iterator
+
+WARMUP = 2
+# A variant slower than this per request is timed fewer times (Django's drill-down over ten million
+# audit rows takes seconds): 3 per block still gives a median.
+SLOW_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    what: str
+    django: Callable[[], ContextManager[None]]
+    pages: Callable[[], list]
+
+
+def _reset_templates() -> None:
+    """Forget compiled templates, so that a tag's function patched in (or back out) is the one parsed."""
+    from django.template import engines
+
+    for engine in engines.all():
+        for loader in engine.engine.template_loaders:
+            if hasattr(loader, "reset"):
+                loader.reset()
+
+
+@contextlib.contextmanager
+def _patched(target: object, name: str, value: object, *, templates: bool = False) -> Iterator[None]:
+    original = getattr(target, name)
+    setattr(target, name, value)
+    if templates:
+        _reset_templates()
+    try:
+        yield
+    finally:
+        setattr(target, name, original)
+        if templates:
+            _reset_templates()
+
+
+def _django_date_hierarchy() -> ContextManager[None]:
+    from django.contrib.admin.templatetags import admin_list
+
+    from concierge.admin import templatetags
+
+    return _patched(templatetags, "date_hierarchy", admin_list.date_hierarchy, templates=True)
+
+
+def _django_rows() -> ContextManager[None]:
+    from django.contrib.admin.templatetags import admin_list
+
+    from concierge.admin import templatetags
+
+    return _patched(templatetags, "quick_result_list", admin_list.result_list, templates=True)
+
+
+@contextlib.contextmanager
+def _django_rows_per_page(per_page: int) -> Iterator[None]:
+    """Django's rows, and each large list showing at most `per_page` rows (a choice a shop could make)."""
+    from django.contrib import admin
+
+    from concierge.admin.changelists import LargeTableAdminMixin
+
+    admins = [a for a in admin.site._registry.values() if isinstance(a, LargeTableAdminMixin)]
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(_django_rows())
+        for model_admin in admins:
+            stack.enter_context(_patched(model_admin, "list_per_page", min(model_admin.list_per_page, per_page)))
+        yield
+
+
+def _django_checkbox() -> ContextManager[None]:
+    from django.contrib.admin import ModelAdmin
+
+    from concierge.admin.changelists import QuickActionCheckboxMixin
+
+    return _patched(QuickActionCheckboxMixin, "action_checkbox", ModelAdmin.action_checkbox)
+
+
+@functools.cache
+def _djangos_renderer():
+    from django.forms.renderers import DjangoTemplates
+
+    return DjangoTemplates()
+
+
+def _django_inputs() -> ContextManager[None]:
+    from concierge.admin import inlines
+
+    return _patched(inlines, "QUICK_INPUT_RENDERER", _djangos_renderer())
+
+
+def _change_pages() -> list:
+    from .pages import PAGES
+
+    return [p for p in PAGES if p.name in ("admin: client page (most cars)", "admin: vehicle page (most jobs)")]
+
+
+def _list_pages(*, drill_down: bool = False) -> list:
+    from .pages import PAGES
+
+    lists = [p for p in PAGES if p.name.startswith(("admin: clients", "admin: vehicles", "admin: services",
+                                                       "admin: notifications", "admin: audit log"))]
+    if drill_down:
+        lists = [p for p in lists if p.name.startswith(("admin: services", "admin: audit log"))] + _drill_pages()
+    return lists
+
+
+def _drill_pages() -> list:
+    """The date drill-down one and two levels down: last year, and its busiest month (December)."""
+    import datetime
+
+    from concierge.audit.models import AuditLog
+    from servicing.models import Service
+
+    from .pages import changelist
+
+    year = str(datetime.date.today().year - 1)
+    return [
+        changelist("admin: services, drilled into last year", Service, lambda s: {"scheduled_date__year": year}),
+        changelist("admin: services, drilled into last December", Service,
+                   lambda s: {"scheduled_date__year": year, "scheduled_date__month": "12"}),
+        changelist("admin: services, status completed, last year", Service,
+                   lambda s: {"status__exact": "completed", "scheduled_date__year": year}),
+        changelist("admin: audit log, drilled into last year", AuditLog, lambda s: {"timestamp__year": year},
+                   role="manager"),
+        changelist("admin: audit log, drilled into last December", AuditLog,
+                   lambda s: {"timestamp__year": year, "timestamp__month": "12"}, role="manager"),
+    ]
+
+
+VARIANTS = [
+    Variant("rows", "concierge/admin/changelists.py quick_result_list vs Django's result_list (items_for_result)",
+            _django_rows, _list_pages),
+    Variant("rows, 50 a page", "Django's result_list with list_per_page 50 (audit log: 50 already)",
+            lambda: _django_rows_per_page(50), _list_pages),
+    Variant("action checkbox", "changelists.QuickActionCheckboxMixin vs ModelAdmin.action_checkbox",
+            _django_checkbox, _list_pages),
+    Variant("inline inputs", "concierge/admin/renderers.py QuickInputRenderer vs Django's DjangoTemplates renderer",
+            _django_inputs, _change_pages),
+    Variant("date drill-down", "concierge/admin/date_hierarchy.py vs django.contrib.admin's date_hierarchy",
+            _django_date_hierarchy, lambda: _list_pages(drill_down=True)),
+]
+
+
+def _time_block(client, url: str, count: int) -> list[float]:
+    for _ in range(WARMUP):
+        response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {url} answered {response.status_code}")
+    started = time.perf_counter()
+    client.get(url)
+    first = time.perf_counter() - started
+    times = [first]
+    if first > SLOW_SECONDS:
+        count = min(count, 3)
+    for _ in range(count - 1):
+        started = time.perf_counter()
+        client.get(url)
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def measure_variant(variant: Variant, *, client, sample, repeat: int, say=print) -> list[dict]:
+    from .pages import TARGET_MS
+    from .roles import sign_in
+
+    rows = []
+    for page in variant.pages():
+        url = page.url(sample)
+        sign_in(page.role, client, sample)
+        fork, django = [], []
+        for _round in range(2):
+            fork += _time_block(client, url, max(repeat // 2, 2))
+            with variant.django():
+                django += _time_block(client, url, max(repeat // 2, 2))
+        row = {"variant": variant.name, "page": page.name, "url": url, "target_ms": TARGET_MS[page.kind],
+               "fork_ms": round(statistics.median(fork) * 1000, 1),
+               "django_ms": round(statistics.median(django) * 1000, 1)}
+        row["ratio"] = round(row["django_ms"] / row["fork_ms"], 2)
+        say(f"  {variant.name} | {page.name}: fork {row['fork_ms']} ms, Django {row['django_ms']} ms, ×{row['ratio']}")
+        rows.append(row)
+    return rows
+
+
+def render(rows: list[dict], *, scale: float, repeat: int, started: str, loads: tuple[float, float]) -> str:
+    lines = [
+        f"Measured {started} at scale {scale:g} by `.venv/bin/python -m bench.forks --scale {scale:g} --repeat {repeat}`"
+        f" (load average {loads[0]:.1f} → {loads[1]:.1f}); medians in ms; *ratio* = Django's piece ÷ the fork.",
+        "",
+        "| fork | page | target | fork ms | Django's ms | ratio |",
+        "|---|---|---|---|---|---|",
+    ]
+    def mark(ms: float, target: float) -> str:
+        return f"{ms:g} {'✓' if ms <= target else '✗'}"
+
+    for r in rows:
+        lines.append(f"| {r['variant']} | {r['page']} | {r['target_ms']} ms | {mark(r['fork_ms'], r['target_ms'])} "
+                     f"| {mark(r['django_ms'], r['target_ms'])} | ×{r['ratio']:g} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=10)
+    parser.add_argument("--repeat", type=int, default=10, help="timed requests per page and piece (default 10)")
+    parser.add_argument("--only", help="measure only the forks whose name contains this")
+    parser.add_argument("--output", help="markdown file to write (default var/bench/forks-<scale>.md)")
+    args = parser.parse_args(argv)
+
+    from .databases import ROOT, database_name
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    os.environ["BENCH_DATABASE_NAME"] = database_name(args.scale)
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    from .pages import Sample
+
+    started = time.strftime("%Y-%m-%d %H:%M %Z")
+    load_before = os.getloadavg()[0]
+    sample, client, rows = Sample(), Client(), []
+    for variant in VARIANTS:
+        if args.only and args.only not in variant.name:
+            continue
+        rows += measure_variant(variant, client=client, sample=sample, repeat=args.repeat,
+                                say=lambda m: print(m, file=sys.stderr, flush=True))
+    markdown = render(rows, scale=args.scale, repeat=args.repeat, started=started,
+                      loads=(load_before, os.getloadavg()[0]))
+    output = args.output or ROOT / "var" / "bench" / f"forks-{args.scale:g}.md"
+    os.makedirs(os.path.dirname(output), exist_ok=True)
+    with open(output, "w") as f:
+        f.write(markdown)
+    print(markdown)
+    print(f"written to {output}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
