@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from concierge.admin.filters import IndexedValuesListFilter
-from concierge.admin.changelists import LargeTableAdminMixin
+from concierge.admin.changelists import LargeTableAdminMixin, QuickRowsAdminMixin
 from concierge.admin.concurrency import StaleEditAdminMixin
 from concierge.audit.admin_mixins import AuditHistoryMixin
 
@@ -65,7 +65,7 @@ class ServiceTypeAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
 
 @admin.register(Service)
-class ServiceAdmin(StaleEditAdminMixin, AuditHistoryMixin, LargeTableAdminMixin, admin.ModelAdmin):
+class ServiceAdmin(StaleEditAdminMixin, AuditHistoryMixin, QuickRowsAdminMixin, LargeTableAdminMixin, admin.ModelAdmin):
     change_list_template = "admin/servicing/service/change_list.html"  # the job board's link
     form = ServiceForm
     list_display = ("service_type", "plate", "client", "status", "scheduled_date", "completed_date", "technician", "cost")
