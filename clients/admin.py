@@ -6,7 +6,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
 from concierge.admin.concurrency import StaleEditAdminMixin, StaleEditInlineFormSet
-from concierge.admin.inlines import INLINE_ROWS_SHOWN, BoundedInlineFormSet, BoundedInlineMixin
+from concierge.admin.inlines import INLINE_ROWS_SHOWN, BoundedInlineFormSet, BoundedInlineMixin, QuickInputsInlineMixin
 from concierge.admin.changelists import LargeTableAdminMixin
 from concierge.audit.admin_mixins import AuditHistoryMixin
 from fleet.admin import vehicle_save_from_form
@@ -58,7 +58,7 @@ class VehicleRowFormSet(VehicleRowsUniqueMixin, StaleEditInlineFormSet, BoundedI
         return vehicle
 
 
-class VehicleInline(StaleEditAdminMixin, BoundedInlineMixin, admin.TabularInline):
+class VehicleInline(StaleEditAdminMixin, QuickInputsInlineMixin, BoundedInlineMixin, admin.TabularInline):
     """The client's cars; a new row here adds a vehicle without leaving the client page.
 
     Bounded: a fleet client has over a thousand cars, each an editable form row; the rest are linked

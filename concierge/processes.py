@@ -134,3 +134,21 @@ def wait_until(predicate: Callable[[], object], *, timeout: float, interval: flo
             return True
         time.sleep(interval)
     return bool(predicate())
+
+
+def queued_args(server, task):
+    """The arguments of each `task` waiting in `server`'s default Celery queue, oldest first: what a
+    worker would run, read from Redis itself. Kombu LPUSHes each message onto the list and workers
+    BRPOP from its other end; a message's body is base64 of the JSON [args, kwargs, embed]."""
+    import base64
+    import json
+
+    import redis
+
+    messages = redis.Redis(unix_socket_path=str(server.socket)).lrange("celery", 0, -1)
+    found = []
+    for raw in reversed(messages):
+        message = json.loads(raw)
+        if message["headers"]["task"] == task.name:
+            found.append(json.loads(base64.b64decode(message["body"]))[0])
+    return found

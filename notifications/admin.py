@@ -2,14 +2,14 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 
-from concierge.admin.changelists import LargeTableAdminMixin
+from concierge.admin.changelists import LargeTableAdminMixin, QuickRowsAdminMixin
 
 from .models import Notification, NotificationStatus
 from .services import notification_resend_uncertain, notification_retry
 
 
 @admin.register(Notification)
-class NotificationAdmin(LargeTableAdminMixin, admin.ModelAdmin):  # type: ignore[misc]  # TEMPORARY: LargeTableAdminMixin (admin/changelists.py) is typed after the forks merge
+class NotificationAdmin(QuickRowsAdminMixin, LargeTableAdminMixin, admin.ModelAdmin):  # type: ignore[misc]  # TEMPORARY: LargeTableAdminMixin (admin/changelists.py) is typed after the forks merge
     # Three million rows at scale 10: see LargeTableAdminMixin (estimated or bounded counts, rows made
     # once per column).
     list_display = ("channel", "client", "user", "status", "delivery_uncertain", "created_at", "sent_at",

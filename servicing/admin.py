@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from concierge.admin.filters import IndexedValuesListFilter
-from concierge.admin.changelists import LargeTableAdminMixin
+from concierge.admin.changelists import LargeTableAdminMixin, QuickRowsAdminMixin
 from concierge.admin.concurrency import StaleEditAdminMixin, changed_columns
 from concierge.audit.admin_mixins import AuditHistoryMixin
 
@@ -59,7 +59,7 @@ class ServiceTypeAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
 
 @admin.register(Service)
-class ServiceAdmin(StaleEditAdminMixin, AuditHistoryMixin, LargeTableAdminMixin, admin.ModelAdmin):  # type: ignore[misc]  # TEMPORARY: LargeTableAdminMixin (admin/changelists.py) is typed after the forks merge
+class ServiceAdmin(StaleEditAdminMixin, AuditHistoryMixin, QuickRowsAdminMixin, LargeTableAdminMixin, admin.ModelAdmin):  # type: ignore[misc]  # TEMPORARY: LargeTableAdminMixin (admin/changelists.py) is typed after the forks merge
     change_list_template = "admin/servicing/service/change_list.html"  # type: ignore[misc]  # the job board's link
     form = ServiceForm
     list_display = ("service_type", "plate", "client", "status", "scheduled_date", "completed_date", "technician", "cost")

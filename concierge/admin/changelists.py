@@ -1,13 +1,16 @@
-"""Cheaper rendering of the changelist's rows, with the same HTML as Django's.
+"""Cheaper rendering of the changelist's rows, with the same HTML as Django's: for the lists where it
+pays (QuickRowsAdminMixin: services and notifications), every other list gets Django's own rows.
 
 Django's `items_for_result` (django.contrib.admin.templatetags.admin_list) works every cell out from
 scratch: which field or admin method the column is, its CSS class, whether it links, its empty value,
 the choices' labels, and per row the change URL (a reverse() and a resolve() for the preserved
-filters). At 100 rows of 10 columns that is about 20 ms of a services list (bench/notes.md). Here what
-depends only on the column is decided once per list, the change URL is reversed once and each row's
-key put into it, and each cell keeps Django's own formatting (display_for_field / display_for_value),
-with a column's dates formatted once per distinct date. Lists with editable columns, popups or a
-to_field are left to Django. concierge/tests/test_admin_rows.py compares the HTML with Django's.
+filters). Here what depends only on the column is decided once per list, the change URL is reversed
+once and each row's key put into it, and each cell keeps Django's own formatting (display_for_field /
+display_for_value), with a column's dates formatted once per distinct date. Lists with editable
+columns, popups or a to_field are left to Django. concierge/tests/test_admin_rows.py compares the HTML
+with Django's; `python -m bench.forks` measures it against Django's rows (docs/admin-at-scale.md,
+"Forks of Django": at 100 rows a page, Django's rows put the filtered and searched services lists
+over 50 ms; on the clients, vehicles and audit lists they do not, so those use Django's).
 """
 
 import datetime
@@ -35,6 +38,19 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from .paginators import EstimatedCountPaginator
+
+# What this module copies, as the sha256 (16 hex digits) of its source in Django 5.2:
+# concierge/tests/test_django_forks.py fails when the installed Django's differs, naming this module.
+COPIED_FROM_DJANGO = {
+    "django.contrib.admin.templatetags.admin_list.items_for_result": "162476ae39ac0ac3",
+    "django.contrib.admin.templatetags.admin_list.results": "9bf0012c80d5a3a2",
+    "django.contrib.admin.templatetags.admin_list.result_list": "42f01b684881f973",
+    "django.contrib.admin.utils._get_non_gfk_field": "81d76581746ed5c5",
+    "django.contrib.admin.options.ModelAdmin.action_checkbox": "6957caa14530ae39",
+    "template:django/forms/widgets/checkbox.html": "7d7a5bc4ccc075bb",
+    "template:django/forms/widgets/input.html": "770cf3acba1c18b6",
+    "template:django/forms/widgets/attrs.html": "f729483efe44660f",
+}
 
 # Stands for the row's key in the change URL reversed once per list; reverse() leaves it as it is.
 _KEY = "0row0key0"
@@ -70,11 +86,17 @@ class QuickActionCheckboxMixin:
         )
 
 
-class LargeTableAdminMixin(QuickActionCheckboxMixin):
+class QuickRowsAdminMixin(QuickActionCheckboxMixin):
+    """A large list whose rows (and action checkboxes) are made once per column by quick_result_list
+    instead of Django's items_for_result: only where Django's would put the page over its target
+    (services and notifications; docs/admin-at-scale.md, "Forks of Django")."""
+
+
+class LargeTableAdminMixin:
     """A ModelAdmin over a large table: counts that do not read it all (paginators.py), and the
-    changelist of templates/admin/concierge/change_list.html (rows made once per column, the date
-    drill-down by index probes). A model's own change_list template extends that one and is named in
-    change_list_template (Django looks no further once it is set)."""
+    changelist of templates/admin/concierge/change_list.html (the date drill-down by index probes; the
+    rows made once per column for a QuickRowsAdminMixin). A model's own change_list template extends
+    that one and is named in change_list_template (Django looks no further once it is set)."""
 
     paginator = EstimatedCountPaginator
     show_full_result_count = False  # no second count for "N total"
@@ -216,8 +238,9 @@ def quick_results(cl):
 
 
 def quick_result_list(cl):
-    """The context of Django's result_list inclusion tag, its rows made by quick_results."""
-    if cl.formset or cl.is_popup or cl.to_field:
+    """The context of Django's result_list inclusion tag, its rows made by quick_results for a
+    QuickRowsAdminMixin; Django's own result_list for any other list."""
+    if not isinstance(cl.model_admin, QuickRowsAdminMixin) or cl.formset or cl.is_popup or cl.to_field:
         return result_list(cl)
     headers = list(result_headers(cl))
     return {

@@ -20,6 +20,12 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+# What this module copies (its choices, links and context keys), as the sha256 (16 hex digits) of its
+# source in Django 5.2: concierge/tests/test_django_forks.py fails when the installed Django's differs.
+COPIED_FROM_DJANGO = {
+    "django.contrib.admin.templatetags.admin_list.date_hierarchy": "89a805f832aa65f8",
+}
+
 
 def dates_with_rows(queryset, field_name, boundaries):
     """Of ascending `boundaries` [b0, b1, ..., bn] (dates or datetimes), each b(i) whose period

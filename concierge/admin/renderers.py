@@ -2,7 +2,8 @@
 
 An inline of 20 editable cars is 200 widgets; each goes through the template engine (the widget's
 template, input.html, attrs.html: about a third of the client page's time at scale 10, cProfile in
-bench/notes.md). The plain input widgets (text, number, hidden, checkbox, ... every Django widget
+bench/notes.md). Used by the inlines that opt in (inlines.QuickInputsInlineMixin: the client page's
+cars), where Django's renderer would put the page over its target (docs/admin-at-scale.md). The plain input widgets (text, number, hidden, checkbox, ... every Django widget
 template that is only `{% include "django/forms/widgets/input.html" %}`) are written here instead;
 an empty error list (one per field of every row) is the empty string its template makes of it; every
 other template (selects, textareas, errors, the formset's own) goes to Django's renderer as before.
@@ -15,6 +16,16 @@ from pathlib import Path
 import django.forms
 from django.forms.renderers import DjangoTemplates
 from django.utils.safestring import SafeData, mark_safe
+
+# What this module copies, as the sha256 (16 hex digits) of each template's source in Django 5.2:
+# concierge/tests/test_django_forks.py fails when the installed Django's differs, naming this module.
+# (Which widget templates only include input.html is read from Django's files below, not recorded.)
+COPIED_FROM_DJANGO = {
+    "template:django/forms/widgets/input.html": "770cf3acba1c18b6",
+    "template:django/forms/widgets/attrs.html": "f729483efe44660f",
+    "template:django/forms/errors/list/ul.html": "84f81a22e37d9f5a",
+    "template:django/forms/errors/list/default.html": "2a6c759f0af3438f",
+}
 
 _WIDGETS = Path(django.forms.__file__).parent / "templates" / "django" / "forms" / "widgets"
 _INPUT = "django/forms/widgets/input.html"

@@ -45,10 +45,9 @@ def varied_rows(superuser):
 @pytest.mark.parametrize(("model", "params"), [
     (Service, {}),
     (Service, {"status__exact": "in_progress", "q": "Brake"}),  # preserved filters in every row's link
-    (Client, {}),
-    (Vehicle, {"o": "-2"}),
+    (Service, {"o": "-5"}),
     (Notification, {}),
-    (AuditLog, {"table_name": "services"}),
+    (Notification, {"status__exact": "failed"}),
 ])
 def test_rows_are_djangos_html(varied_rows, superuser, model, params):
     request = RequestFactory().get(reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"),
@@ -63,7 +62,9 @@ def test_rows_are_djangos_html(varied_rows, superuser, model, params):
     assert {k: v for k, v in ours.items() if k != "results"} == {k: v for k, v in djangos.items() if k != "results"}
 
 
-def test_lists_render_through_the_quick_rows(varied_rows, client, superuser, monkeypatch):
+def test_only_the_lists_where_it_pays_render_through_the_quick_rows(varied_rows, client, superuser, monkeypatch):
+    """Services and notifications (Django's rows put them over 50 ms); clients, vehicles and the audit
+    log keep Django's own rows (docs/admin-at-scale.md, "Forks of Django")."""
     from concierge.admin import changelists
 
     made = []
@@ -72,8 +73,9 @@ def test_lists_render_through_the_quick_rows(varied_rows, client, superuser, mon
     login_verified(client, superuser)
     for model in (Service, Client, Vehicle, Notification, AuditLog):
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
-        assert client.get(url).status_code == 200
-    assert made == [Service, Client, Vehicle, Notification, AuditLog]
+        page = client.get(url)
+        assert page.status_code == 200 and len(page.context["cl"].result_list) > 0
+    assert made == [Service, Notification]
     assert "Job board" in client.get(reverse("admin:servicing_service_changelist")).content.decode()
 
 

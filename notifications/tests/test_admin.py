@@ -27,12 +27,13 @@ def uncertain():
 
 
 @pytest.fixture
-def published(monkeypatch):
+def published(redis_server):
+    """The notification ids waiting in the real queue for deliver_notification, oldest first (a Redis of
+    the test's own is the broker)."""
     from notifications import tasks
+    from concierge.processes import queued_args
 
-    sent = []
-    monkeypatch.setattr(tasks.deliver_notification, "apply_async", lambda args, **kw: sent.append(args[0]))
-    return sent
+    return lambda: [args[0] for args in queued_args(redis_server, tasks.deliver_notification)]
 
 
 def action(staff, name, rows, **extra):
@@ -53,13 +54,13 @@ def test_resending_asks_first_then_sends_once_and_a_second_press_does_nothing(
     assert confirm.status_code == 200
     assert "may receive it twice" in " ".join(confirm.content.decode().split())
     uncertain.refresh_from_db()
-    assert uncertain.delivery_uncertain and published == []  # asking changed nothing
+    assert uncertain.delivery_uncertain and published() == []  # asking changed nothing
 
     with django_capture_on_commit_callbacks(execute=True):
         first = action(staff, "resend_uncertain", [uncertain], post="yes")
         second = action(staff, "resend_uncertain", [uncertain], post="yes")
     assert first.status_code == second.status_code == 302
-    assert published == [str(uncertain.pk)]
+    assert published() == [str(uncertain.pk)]
     uncertain.refresh_from_db()
     assert (uncertain.status, uncertain.delivery_uncertain) == (NotificationStatus.PENDING, False)
     said = [str(m) for m in get_messages(second.wsgi_request)]
@@ -70,6 +71,6 @@ def test_the_plain_retry_action_leaves_uncertain_rows_alone(staff, uncertain, pu
     refused = NotificationFactory(status=NotificationStatus.FAILED, error="Africa's Talking refused: 405 InsufficientBalance")
     with django_capture_on_commit_callbacks(execute=True):
         response = action(staff, "retry_failed", [uncertain, refused])
-    assert published == [str(refused.pk)]
+    assert published() == [str(refused.pk)]
     assert Notification.objects.get(pk=uncertain.pk).delivery_uncertain
     assert any("uncertain notification(s) left alone" in str(m) for m in get_messages(response.wsgi_request))

@@ -179,15 +179,16 @@ def test_retry_delay_grows_exponentially_and_is_capped(settings):
     assert all(30 <= retry_delay(n) <= 60 for n in range(4, 20))
 
 
-def test_the_sweeper_requeues_old_pending_rows_only(settings, monkeypatch):
-    queued = []
-    monkeypatch.setattr("concierge.celery.enqueue_now_rollback_unsafe", lambda task, pk: queued.append(pk) or True)
+def test_the_sweeper_requeues_old_pending_rows_only(settings, redis_server):
+    from notifications.tasks import deliver_notification
+    from concierge.processes import queued_args
+
     old, _new = create(), create()
     waiting = create()
     Notification.objects.filter(pk__in=[old.pk, waiting.pk]).update(created_at=timezone.now() - datetime.timedelta(minutes=5))
     Notification.objects.filter(pk=waiting.pk).update(next_attempt_at=timezone.now() + datetime.timedelta(minutes=5))
     assert notifications_requeue_stale()["requeued"] == 1
-    assert queued == [str(old.pk)]
+    assert queued_args(redis_server, deliver_notification) == [[str(old.pk)]]  # in the real queue, once
 
 
 def test_the_sweeper_marks_abandoned_claims_uncertain_instead_of_resending(settings):
@@ -210,23 +211,27 @@ def test_staff_can_send_a_failed_notification_again(django_capture_on_commit_cal
     assert notification_deliver(notification_id=notification.pk).status == "sent"
 
 
-def test_the_sweeper_queues_a_row_once_per_sweep_age_not_on_every_sweep(monkeypatch):
-    queued = []
-    monkeypatch.setattr("concierge.celery.enqueue_now_rollback_unsafe", lambda task, pk: queued.append(pk) or True)
+def test_the_sweeper_queues_a_row_once_per_sweep_age_not_on_every_sweep(redis_server):
+    from notifications.tasks import deliver_notification
+    from concierge.processes import queued_args
+
     old = create()
     Notification.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=5))
     notifications_requeue_stale()
     notifications_requeue_stale()  # a backlog: the first copy has not run yet
-    assert queued == [str(old.pk)]
+    assert queued_args(redis_server, deliver_notification) == [[str(old.pk)]]
 
 
-def test_the_sweeper_stops_at_the_first_broker_error_and_leaves_rows_for_the_next_sweep(monkeypatch):
-    monkeypatch.setattr("concierge.celery.enqueue_now_rollback_unsafe", lambda task, pk: False)  # Redis down
-    old = create()
+def test_the_sweeper_stops_at_the_first_broker_error_and_leaves_rows_for_the_next_sweep(redis_server, caplog):
+    old, older = create(), create()
     Notification.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=5))
+    Notification.objects.filter(pk=older.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=6))
+    redis_server.stop()  # Redis down: the broker's socket is gone
     assert notifications_requeue_stale()["requeued"] == 0
-    old.refresh_from_db()
-    assert old.requeued_at is None and old.status == NotificationStatus.PENDING
+    assert caplog.text.count("could not queue") == 1  # the first refusal ends the sweep
+    for row in (old, older):
+        row.refresh_from_db()
+        assert row.requeued_at is None and row.status == NotificationStatus.PENDING
 
 
 def test_a_notification_deleted_before_delivery_is_skipped():

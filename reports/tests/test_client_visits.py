@@ -212,8 +212,15 @@ def test_two_transactions_completing_jobs_of_one_client_at_once_are_both_counted
 
         other = threading.Thread(target=complete_second)
         other.start()
-        time.sleep(0.5)
-        assert other.is_alive()  # waiting for the first transaction's lock
+        # Until the server says the second session waits on a lock (the first's): a fixed sleep would
+        # pass without testing anything when the thread had not reached the lock yet.
+        deadline, waiting = time.monotonic() + 30, None
+        with connection.cursor() as cursor:  # autocommit: each look is a fresh pg_stat_activity snapshot
+            while waiting != "Lock" and time.monotonic() < deadline:
+                time.sleep(0.02)
+                cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [two.info.backend_pid])
+                waiting = (cursor.fetchone() or [None])[0]
+        assert waiting == "Lock" and other.is_alive()  # the second writer waits for the first's lock
         one.commit()
         other.join(timeout=10)
 

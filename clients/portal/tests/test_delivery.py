@@ -8,6 +8,7 @@ from clients.portal.models import PortalToken
 from clients.tests.factories import ClientFactory
 from notifications import tasks
 from notifications.models import Notification, NotificationStatus, NotificationType
+from notifications.tests.conftest import redis_server  # noqa: F401
 from notifications.tests.sent import text_as_sent
 from servicing.tests.factories import ServiceFactory
 
@@ -15,11 +16,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def published(monkeypatch):
-    """What reaches the broker for deliver_notification (Celery's publish, recorded instead of sent)."""
-    sent = []
-    monkeypatch.setattr(tasks.deliver_notification, "apply_async", lambda args, **kw: sent.append(args[0]))
-    return sent
+def published(redis_server):  # noqa: F811
+    """The notification ids waiting in the real queue for deliver_notification, oldest first (a Redis of
+    the test's own is the broker)."""
+    from concierge.processes import queued_args
+
+    return lambda: [args[0] for args in queued_args(redis_server, tasks.deliver_notification)]
 
 
 def test_the_sign_in_notification_is_pending_and_its_link_is_made_only_when_sent(settings):
@@ -42,9 +44,9 @@ def test_it_is_handed_to_the_delivery_task_only_after_commit(published, django_c
 
     with django_capture_on_commit_callbacks(execute=True):
         notification = send_sign_in_link(client=owner, channel=NotificationType.SMS)
-        assert published == []
+        assert published() == []
 
-    assert published == [str(notification.pk)]
+    assert published() == [str(notification.pk)]
 
 
 def test_a_rolled_back_request_queues_nothing_and_leaves_no_row(published, django_capture_on_commit_callbacks):
@@ -55,7 +57,7 @@ def test_a_rolled_back_request_queues_nothing_and_leaves_no_row(published, djang
             send_sign_in_link(client=owner, channel=NotificationType.SMS)
             raise RuntimeError("the request failed after the link was written")
 
-    assert published == [] and not Notification.objects.exists()
+    assert published() == [] and not Notification.objects.exists()
 
 
 def test_a_status_link_message_names_the_service_and_goes_to_its_owner(published, django_capture_on_commit_callbacks):
@@ -66,7 +68,7 @@ def test_a_status_link_message_names_the_service_and_goes_to_its_owner(published
 
     assert notification.client == job.vehicle.client and notification.service == job
     assert "Clutch plate" in notification.message and notification.message.endswith(": [status link]")
-    assert published == [str(notification.pk)]
+    assert published() == [str(notification.pk)]
     assert "/portal/s/" in text_as_sent(notification)
 
 
