@@ -17,7 +17,7 @@ from concierge.audit.models import AuditLog
 from fleet.tests.factories import VehicleFactory
 from notifications.models import NotificationType
 from notifications.tests.conftest import redis_server, sms_provider, start_celery, worker_env  # noqa: F401
-from notifications.tests.harness import wait_until
+from concierge.processes import wait_until
 from notifications.tests.factories import NotificationFactory
 from servicing.models import ServiceStatus
 from servicing.tests.factories import ServiceFactory
