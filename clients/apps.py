@@ -17,6 +17,11 @@ class ClientsConfig(AppConfig):
 
         register_link_makers()
 
+        # What workflows may know of clients: the client subject, client_created, its placeholders.
+        from . import workflow_events
+
+        workflow_events.register()
+
         # Our own signals only connect: each save becomes a named event for the workflow engine.
         from . import signals
 

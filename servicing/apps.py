@@ -7,6 +7,11 @@ class ServicingConfig(AppConfig):
     verbose_name = "Service jobs"
 
     def ready(self):
+        # What workflows may do with jobs: events, actions, conditions, placeholders, default workflows.
+        from . import workflow_actions
+
+        workflow_actions.register()
+
         # Signals only connect: each save becomes a named event for the workflow engine.
         from . import signals
 
