@@ -6,6 +6,11 @@ class ClientsConfig(AppConfig):
     verbose_name = "Clients"
 
     def ready(self):
+        # What workflows may know of clients: the client subject, client_created, its placeholders.
+        from . import workflow_events
+
+        workflow_events.register()
+
         # The services send our signals; here they are connected to the workflow events they become.
         from . import signals
 

@@ -17,6 +17,7 @@ from django.dispatch import Signal
 
 from concierge.workflows import events
 
+from . import workflow_events
 from .models import Client
 
 client_created = Signal()
@@ -25,7 +26,7 @@ client_created = Signal()
 def client_created_event(
     sender: type[Client], *, client: Client, by: AbstractBaseUser | None, **kwargs: Any,
 ) -> None:
-    events.event_emit(name=events.CLIENT_CREATED, client=client)
+    events.event_emit(name=workflow_events.CLIENT_CREATED, client=client)
 
 
 def connect() -> None:

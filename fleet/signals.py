@@ -19,6 +19,7 @@ from django.dispatch import Signal
 
 from concierge.workflows import events
 
+from . import workflow_events
 from .models import Vehicle
 
 vehicle_added = Signal()
@@ -28,7 +29,7 @@ vehicle_mileage_changed = Signal()
 def vehicle_added_event(
     sender: type[Vehicle], *, vehicle: Vehicle, by: AbstractBaseUser | None, **kwargs: Any,
 ) -> None:
-    events.event_emit(name=events.VEHICLE_ADDED, vehicle=vehicle)
+    events.event_emit(name=workflow_events.VEHICLE_ADDED, vehicle=vehicle)
 
 
 def vehicle_mileage_changed_event(
@@ -36,7 +37,7 @@ def vehicle_mileage_changed_event(
     **kwargs: Any,
 ) -> None:
     events.event_emit(
-        name=events.VEHICLE_MILEAGE_UPDATED, vehicle=vehicle,
+        name=workflow_events.VEHICLE_MILEAGE_UPDATED, vehicle=vehicle,
         payload={"old_mileage": old_mileage, "new_mileage": new_mileage},
     )
 

@@ -45,3 +45,8 @@ def message_for_sending(notification) -> str:
         # The token row could not be written: nothing left, try again later.
         raise TransientDeliveryError("not sent: the link could not be made (database error)") from None
     return notification.message.replace(PLACEHOLDERS[notification.link], url)
+
+
+def link_maker_registered(kind: str) -> bool:
+    """Whether an app makes links of this kind (a message may then carry its placeholder)."""
+    return LinkKind(kind) in _makers

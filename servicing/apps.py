@@ -7,6 +7,11 @@ class ServicingConfig(AppConfig):
     verbose_name = "Service jobs"
 
     def ready(self):
+        # What workflows may do with jobs: events, actions, conditions, placeholders, default workflows.
+        from . import workflow_actions
+
+        workflow_actions.register()
+
         # The services send our signals; here they are connected to the workflow events they become.
         from . import signals
 

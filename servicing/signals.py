@@ -22,6 +22,7 @@ from django.dispatch import Signal
 
 from concierge.workflows import events
 
+from . import workflow_events
 from .models import Service, ServiceStatus
 
 service_created = Signal()
@@ -31,14 +32,14 @@ service_status_changed = Signal()
 def service_created_event(
     sender: type[Service], *, service: Service, by: AbstractBaseUser | None, **kwargs: Any,
 ) -> None:
-    events.event_emit(name=events.SERVICE_CREATED, service=service)
+    events.event_emit(name=workflow_events.SERVICE_CREATED, service=service)
 
 
 def service_status_changed_events(
     sender: type[Service], *, service: Service, old_status: ServiceStatus, new_status: ServiceStatus,
     by: AbstractBaseUser | None, **kwargs: Any,
 ) -> None:
-    events.service_status_events_emit(service=service, old_status=old_status, new_status=new_status)
+    workflow_events.service_status_events_emit(service=service, old_status=old_status, new_status=new_status)
 
 
 def connect() -> None:

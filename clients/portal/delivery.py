@@ -12,7 +12,6 @@ link (docs/notifications.md, "No live link stored").
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from notifications.models import NotificationType
@@ -65,10 +64,12 @@ def _make_sign_in_link(notification):
 
 
 def _make_status_link(notification):
-    # PORTAL_STATUS_LINK names the function (default clients.portal.services.status_link_url); empty: none.
-    if not settings.PORTAL_STATUS_LINK or notification.service is None:
+    # Imported here: services imports this module (portal_url, the senders).
+    from .services import status_link_url
+
+    if notification.service is None:
         return ""
-    return import_string(settings.PORTAL_STATUS_LINK)(service=notification.service)
+    return status_link_url(service=notification.service)
 
 
 def register_link_makers():

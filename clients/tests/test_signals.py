@@ -11,7 +11,8 @@ from clients.models import Client
 from clients.services import client_create
 from concierge.accounts.tests.factories import login_verified
 from concierge.tests.signals import received
-from concierge.workflows import events
+from clients import workflow_events as clients_events
+from fleet import workflow_events as fleet_events
 from concierge.workflows.models import Event
 from fleet import signals as fleet_signals
 
@@ -23,7 +24,7 @@ def test_registering_a_client_sends_client_created_with_who_registered_them(supe
         client = client_create(client=Client(first_name="Wanjiru", last_name="Kamau", email="w@example.co.ke"),
                                by=superuser)
     assert [(s["sender"], s["client"], s["by"]) for s in sends] == [(Client, client, superuser)]
-    assert Event.objects.filter(name=events.CLIENT_CREATED, client=client).count() == 1
+    assert Event.objects.filter(name=clients_events.CLIENT_CREATED, client=client).count() == 1
 
 
 def test_a_plain_save_sends_nothing_and_fires_no_event():
@@ -43,7 +44,7 @@ def test_the_admin_add_page_sends_client_created_by_its_user(superuser):
         assert browser.post(reverse("admin:clients_client_add"), data).status_code == 302
     client = Client.objects.get()
     assert [(s["client"], s["by"], s["in_transaction"]) for s in sends] == [(client, superuser, True)]
-    assert Event.objects.filter(name=events.CLIENT_CREATED, client=client).count() == 1
+    assert Event.objects.filter(name=clients_events.CLIENT_CREATED, client=client).count() == 1
 
 
 def test_the_csv_import_sends_client_created_and_vehicle_added(tmp_path):
@@ -54,4 +55,4 @@ def test_the_csv_import_sends_client_created_and_vehicle_added(tmp_path):
         call_command("import_clients", str(path))
     assert [(s["client"].email, s["by"]) for s in clients] == [("w@example.co.ke", None)]
     assert [(s["vehicle"].vin, s["by"]) for s in cars] == [("JM1DE123456789012", None)]
-    assert sorted(Event.objects.values_list("name", flat=True)) == [events.CLIENT_CREATED, events.VEHICLE_ADDED]
+    assert sorted(Event.objects.values_list("name", flat=True)) == [clients_events.CLIENT_CREATED, fleet_events.VEHICLE_ADDED]

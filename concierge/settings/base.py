@@ -365,9 +365,6 @@ NOTIFICATION_SWEEP_AGE_SECONDS = env.int("NOTIFICATION_SWEEP_AGE_SECONDS", defau
 NOTIFICATION_SWEEP_INTERVAL = env.float("NOTIFICATION_SWEEP_INTERVAL", default=60.0)
 # A claim older than this belongs to a dead worker: failed with that reason, never resent.
 NOTIFICATION_CLAIM_TIMEOUT_SECONDS = env.int("NOTIFICATION_CLAIM_TIMEOUT_SECONDS", default=300)
-# Dotted path of a function(service=…) → URL of the client portal's status page ({{ status_link }});
-# empty: the placeholder renders empty.
-PORTAL_STATUS_LINK = env("PORTAL_STATUS_LINK", default="clients.portal.services.status_link_url")
 if NOTIFICATION_RETRY_CAP_SECONDS >= CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]:
     raise ImproperlyConfigured(
         "CELERY_VISIBILITY_TIMEOUT must exceed NOTIFICATION_RETRY_CAP_SECONDS, or Redis would hand a "
@@ -397,7 +394,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=35),
     },
     "fire-time-based-events": {
-        "task": "concierge.workflows.tasks.fire_time_based_events",
+        "task": "servicing.tasks.fire_time_based_events",
         "schedule": env.float("WORKFLOWS_TIME_EVENTS_INTERVAL", default=600.0),
     },
 }

@@ -6,12 +6,15 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from servicing.models import Service
-
 from .engine import workflow_run
 from .forms import PreviewForm, WorkflowForm
 from .models import Event, Workflow
+from .registry import registry
 from .validation import actions_schema
+
+# The dry run's sample is a job (the widest subject: it brings its car and client along), found
+# and listed by the app that registered the subject.
+PREVIEW_SUBJECT = "job"
 
 
 @admin.register(Workflow)
@@ -40,23 +43,27 @@ class WorkflowAdmin(admin.ModelAdmin):
         workflow = get_object_or_404(Workflow, pk=pk)
         if not self.has_view_permission(request, workflow):
             raise PermissionDenied
+        subject = registry.subjects[PREVIEW_SUBJECT]
         form = PreviewForm(request.GET or None)
         steps, service = None, None
         if form.is_valid():
-            service = Service.objects.select_related("vehicle__client").filter(pk=form.cleaned_data["service"]).first()
+            service = subject.find(form.cleaned_data["service"])
             if service is None:
-                form.add_error("service", "No job has this id.")
+                form.add_error("service", f"No {subject.label} has this id.")
+            elif workflow.trigger_event not in registry.events:
+                # A row written around validation, or an event its app no longer registers.
+                messages.error(request, f"The trigger {workflow.trigger_event} is not an event any app registers: nothing to preview.")
             else:
+                subjects = registry.parents_fill({PREVIEW_SUBJECT: service})
                 steps = workflow_run(
-                    workflow=workflow, trigger_event=workflow.trigger_event, client=service.vehicle.client,
-                    vehicle=service.vehicle, service=service, dry_run=True,
+                    workflow=workflow, trigger_event=workflow.trigger_event, client=subjects["client"],
+                    vehicle=subjects["car"], service=service, dry_run=True,
                 )
                 messages.info(request, "Dry run: nothing was sent or changed.")
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta, "original": workflow, "title": f"Dry run: {workflow.name}",
-            "form": form, "steps": steps, "service": service,
-            "recent": Service.objects.select_related("vehicle").order_by("-created_at")[:15],
+            "form": form, "steps": steps, "service": service, "recent": subject.recent(),
         }
         return TemplateResponse(request, "admin/workflows/workflow/preview.html", context)
 

@@ -1,24 +1,20 @@
 """Runs the workflows matching an event. Called by the `run_event_workflows` task, and by the admin's
-dry run with `dry_run=True`, which renders every message and writes nothing."""
+dry run with `dry_run=True`, which renders every message and writes nothing.
+
+What an action does, and when a condition holds, is the business of the app that registered it
+(registry.py): the engine looks them up by name and hands them the event's subjects.
+"""
 
 import dataclasses
-import datetime
 import logging
-from decimal import Decimal
+from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from notifications.links import LinkKind
-from notifications.models import NotificationType
-from notifications.services import notification_create
-from servicing.lifecycle import InvalidTransition
-from servicing.models import Service, ServiceStatus
-from servicing.services import service_change_status
-
 from .models import Event, Workflow
-from .templating import STATUS_LINK_PLACEHOLDER, context_for, placeholders_for, render
+from .registry import ActionContext, registry
+from .templating import context_for, placeholders_for, render
 
 logger = logging.getLogger(__name__)
 
@@ -33,93 +29,60 @@ class Step:
     skipped: str = ""
 
 
-def conditions_hold(conditions, *, service, vehicle):
+def conditions_hold(conditions: dict | None, *, context: ActionContext) -> bool:
     if not conditions:
         return True
-    if "service_type" in conditions and (service is None or service.service_type.casefold() != conditions["service_type"].casefold()):
-        return False
-    if "cost_above" in conditions and (service is None or service.cost <= Decimal(str(conditions["cost_above"]))):
-        return False
-    if "vehicle_make" in conditions and (vehicle is None or vehicle.make.casefold() != conditions["vehicle_make"].casefold()):
-        return False
+    for name, value in conditions.items():
+        spec = registry.conditions.get(name)
+        if spec is None:
+            raise ValueError(f"unknown condition {name!r}")  # the schema forbids this; a guard for old rows
+        if not spec.holds(value, context):
+            return False
     return True
 
 
-def _run_action(action, *, workflow, trigger_event, client, vehicle, service, dry_run):
+def _run_action(action: dict, *, context: ActionContext) -> Step:
     kind = action["type"]
+    spec = registry.actions.get(kind)
+    if spec is None:
+        raise ValueError(f"unknown action type {kind!r}")  # the schema forbids this; a guard for old rows
+    outcome = spec.handler(action, context)
+    return Step(context.workflow.name, kind, outcome.detail, skipped=outcome.skipped)
+
+
+def _context(*, workflow: Workflow, trigger_event: str, client: Any, vehicle: Any, service: Any, dry_run: bool) -> ActionContext:
     allowed = placeholders_for(trigger_event)
-    context = context_for(client=client, vehicle=vehicle, service=service, dry_run=dry_run)
-    if kind == "send_notification":
-        message = render(action["template"], context, allowed=allowed)
-        subject = render(action.get("subject", ""), context, allowed=allowed)
-        message = _in_app_without_link(action["channel"], message)
-        if not dry_run:
-            notification_create(
-                channel=action["channel"], message=message, subject=subject, client=client, vehicle=vehicle,
-                service=service, marketing=action.get("marketing", False), link=_link_in(message),
-            )
-        return Step(workflow.name, kind, f"{action['channel']} to the client: {message}")
-    if kind == "notify_staff":
-        message = render(action["template"], context, allowed=allowed)
-        subject = render(action.get("subject", ""), context, allowed=allowed)
-        channel = action.get("channel", NotificationType.EMAIL)
-        message = _in_app_without_link(channel, message)
-        staff = get_user_model().objects.filter(groups__name=action["group"], is_active=True).distinct()
-        if not dry_run:
-            for user in staff:
-                notification_create(channel=channel, message=message, subject=subject, user=user, service=service,
-                                    vehicle=vehicle, link=_link_in(message))
-        return Step(workflow.name, kind, f"{channel} to {len(staff)} member(s) of {action['group']}: {message}")
-    if kind == "set_status":
-        if dry_run:
-            return Step(workflow.name, kind, f"set the job to {action['status']}")
-        try:
-            changed = service_change_status(service=service, status=action["status"])
-        except InvalidTransition as exc:
-            return Step(workflow.name, kind, f"set the job to {action['status']}", skipped=str(exc))
-        if not changed:
-            return Step(workflow.name, kind, f"set the job to {action['status']}",
-                        skipped=f"The job is already {ServiceStatus(action['status']).label.lower()}.")
-        return Step(workflow.name, kind, f"set the job to {action['status']}")
-    if kind == "schedule_follow_up":
-        base = service.completed_date or timezone.localdate()
-        when = base + datetime.timedelta(days=action["after_days"])
-        if not dry_run:
-            # A booking like any other: its own service_created event follows.
-            Service.objects.create(
-                vehicle=service.vehicle, service_type=action["service_type"], status=ServiceStatus.PENDING,
-                scheduled_date=when, description=action.get("description") or f"Follow-up to {service.service_type}",
-            )
-        return Step(workflow.name, kind, f"book {action['service_type']} on {when:%d %b %Y}")
-    raise ValueError(f"unknown action type {kind!r}")  # the schema forbids this; a guard for old rows
+    values: dict[str, Any] | None = None
+
+    def render_here(source: str) -> str:
+        nonlocal values
+        if values is None:  # made once per action, and only when it renders something
+            values = context_for(client=client, vehicle=vehicle, service=service, dry_run=dry_run)
+        return render(source, values, allowed=allowed)
+
+    return ActionContext(
+        workflow=workflow, trigger_event=trigger_event, client=client, vehicle=vehicle, service=service,
+        dry_run=dry_run, render=render_here,
+    )
 
 
-def _link_in(message):
-    return LinkKind.STATUS_LINK if STATUS_LINK_PLACEHOLDER in message else ""
-
-
-def _in_app_without_link(channel, message):
-    # In-app messages are read in the portal (or the admin) by someone signed in, each beside a link
-    # to its job, and are never "sent" by a worker that could make a link: no token for them.
-    if channel != NotificationType.IN_APP or STATUS_LINK_PLACEHOLDER not in message:
-        return message
-    return " ".join(message.replace(STATUS_LINK_PLACEHOLDER, "").split())
-
-
-def workflow_run(*, workflow, trigger_event, client=None, vehicle=None, service=None, dry_run=False):
+def workflow_run(
+    *, workflow: Workflow, trigger_event: str, client: Any = None, vehicle: Any = None, service: Any = None,
+    dry_run: bool = False,
+) -> list[Step]:
     steps = []
     for action in workflow.actions:
-        if not conditions_hold(action.get("conditions"), service=service, vehicle=vehicle):
+        # Per action, as the values may have changed with the one before (a set_status).
+        context = _context(workflow=workflow, trigger_event=trigger_event, client=client, vehicle=vehicle,
+                           service=service, dry_run=dry_run)
+        if not conditions_hold(action.get("conditions"), context=context):
             steps.append(Step(workflow.name, action["type"], "", skipped="conditions do not hold"))
             continue
-        steps.append(_run_action(
-            action, workflow=workflow, trigger_event=trigger_event, client=client, vehicle=vehicle,
-            service=service, dry_run=dry_run,
-        ))
+        steps.append(_run_action(action, context=context))
     return steps
 
 
-def workflows_run_for_event(*, event_id):
+def workflows_run_for_event(*, event_id: Any) -> list[Step]:
     """Run every active workflow for one event, once: the event row is locked and stamped processed
     in the same transaction that writes the workflows' notifications."""
     with transaction.atomic():

@@ -2,8 +2,8 @@ import json
 
 from django import forms
 
-from . import events
 from .models import Workflow
+from .registry import registry
 from .validation import WorkflowInvalid, validate_actions
 
 
@@ -15,7 +15,7 @@ class IndentedJSONField(forms.JSONField):
 
 
 class WorkflowForm(forms.ModelForm):
-    trigger_event = forms.ChoiceField(choices=[(name, f"{name} — {label}") for name, label in events.EVENTS.items()])
+    trigger_event = forms.ChoiceField(choices=lambda: [(e.name, f"{e.name} — {e.label}") for e in registry.events.values()])
     actions = IndentedJSONField(
         widget=forms.Textarea(attrs={"rows": 14, "cols": 100, "style": "font-family: monospace"}),
         help_text="A JSON list of steps; the schema is in docs/notifications.md (and /admin/workflows/workflow/schema.json).",
@@ -37,4 +37,6 @@ class WorkflowForm(forms.ModelForm):
 
 
 class PreviewForm(forms.Form):
+    """The dry run's sample: one job (the subject whose app registered a way to find it), by id."""
+
     service = forms.UUIDField(label="Job id", help_text="Paste a job's id, or pick one of the recent jobs below.")

@@ -30,6 +30,10 @@ class Event(UUIDModel):
     Written in the same transaction as the change (so a rolled-back change leaves no event, and a
     committed one survives Redis being down); a worker runs the matching workflows and stamps
     `processed_at` in the transaction that writes their notifications, so an event is handled once.
+
+    Its three subjects are foreign keys to the domain models by string label ("clients.Client", …):
+    a database relation, not an import; the platform still imports no domain app. What each subject
+    is and how it reaches its parent is registered by its app (registry.py: SUBJECT_FIELDS).
     """
 
     name = models.CharField(max_length=100)

@@ -3,19 +3,14 @@
 from celery import shared_task
 
 from .engine import workflows_run_for_event
-from .services import events_requeue_unprocessed, time_based_events_fire
+from .services import events_requeue_unprocessed
 
 
 @shared_task(acks_late=True, ignore_result=True)
-def run_event_workflows(event_id):
+def run_event_workflows(event_id: str) -> int:
     return len(workflows_run_for_event(event_id=event_id))
 
 
 @shared_task(ignore_result=True)
-def fire_time_based_events():
-    return time_based_events_fire()
-
-
-@shared_task(ignore_result=True)
-def sweep_events():
+def sweep_events() -> int:
     return events_requeue_unprocessed()

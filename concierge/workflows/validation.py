@@ -1,27 +1,28 @@
-"""Checks a workflow before it is saved: actions against the published JSON Schema
-(actions.schema.json), then every message template against the trigger's placeholders."""
+"""Checks a workflow before it is saved: actions against the published JSON Schema (the skeleton in
+actions.schema.json with the registered actions and conditions), then every message template against
+the trigger's placeholders."""
 
-import json
-from functools import cache
-from pathlib import Path
+from functools import lru_cache
+from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
-from . import events
+from .registry import registry
 from .templating import TemplateRefused, compile_template, placeholders_for
 
-SCHEMA_PATH = Path(__file__).with_name("actions.schema.json")
-TEMPLATED_KEYS = ("template", "subject")
+
+def actions_schema() -> dict:
+    return registry.actions_schema()
 
 
-@cache
-def actions_schema():
-    return json.loads(SCHEMA_PATH.read_text())
+def _validator() -> Draft202012Validator:
+    return _validator_for(registry.version)
 
 
-@cache
-def _validator():
+@lru_cache(maxsize=1)
+def _validator_for(version: int) -> Draft202012Validator:
+    # Built again only when an app has registered something since (the registry's version).
     schema = actions_schema()
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema)
@@ -58,18 +59,20 @@ def _explain(error):
     return f"{where}: {error.message}"
 
 
-def validate_actions(actions, *, trigger_event):
+def validate_actions(actions: Any, *, trigger_event: str) -> None:
     """Raise WorkflowInvalid naming the first wrong key or template; return None when all is well."""
-    if trigger_event not in events.EVENTS:
-        raise WorkflowInvalid(f"trigger_event {trigger_event!r} is not an event; choose one of {', '.join(events.EVENTS)}")
+    if trigger_event not in registry.events:
+        raise WorkflowInvalid(f"trigger_event {trigger_event!r} is not an event; choose one of {', '.join(registry.events)}")
     error = best_match(_validator().iter_errors(actions))
     if error is not None:
         raise WorkflowInvalid(_explain(error))
     allowed = placeholders_for(trigger_event)
     for index, action in enumerate(actions, start=1):
-        if action["type"] in ("set_status", "schedule_follow_up") and trigger_event not in events.SERVICE_EVENTS:
-            raise WorkflowInvalid(f"action {index} → type: {action['type']} needs a job, and {trigger_event} is not about one")
-        for key in TEMPLATED_KEYS:
+        spec = registry.actions[action["type"]]
+        if not registry.action_allowed(spec.type, trigger_event):
+            needs = " or ".join(f"a {registry.subjects[s].label if s in registry.subjects else s}" for s in sorted(spec.subjects or ()))
+            raise WorkflowInvalid(f"action {index} → type: {spec.type} needs {needs}, and {trigger_event} is not about one")
+        for key in spec.templated:
             if key in action:
                 try:
                     compile_template(action[key], allowed=allowed)

@@ -50,9 +50,9 @@ def test_seed_demo_rejects_a_nonsense_count():
 
 
 def test_seed_demo_installs_the_default_workflows_once():
-    from concierge.workflows.defaults import DEFAULT_WORKFLOWS
+    from concierge.workflows.defaults import default_workflows
     from concierge.workflows.models import Workflow
 
     call_command("seed_demo", clients=5)
     call_command("seed_demo", clients=5)
-    assert sorted(Workflow.objects.values_list("name", flat=True)) == sorted(w["name"] for w in DEFAULT_WORKFLOWS)
+    assert sorted(Workflow.objects.values_list("name", flat=True)) == sorted(w["name"] for w in default_workflows())

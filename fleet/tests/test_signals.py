@@ -9,7 +9,7 @@ from clients.tests.factories import ClientFactory
 from concierge.accounts.tests.factories import login_verified
 from concierge.tests.admin_forms import posted_as_opened
 from concierge.tests.signals import received
-from concierge.workflows import events
+from fleet import workflow_events as fleet_events
 from concierge.workflows.models import Event
 from fleet import signals
 from fleet.models import Vehicle
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def mileage_events(car):
-    return list(Event.objects.filter(vehicle=car, name=events.VEHICLE_MILEAGE_UPDATED).values_list("payload", flat=True))
+    return list(Event.objects.filter(vehicle=car, name=fleet_events.VEHICLE_MILEAGE_UPDATED).values_list("payload", flat=True))
 
 
 def test_adding_a_car_sends_vehicle_added_with_who_added_it(superuser):
@@ -29,7 +29,7 @@ def test_adding_a_car_sends_vehicle_added_with_who_added_it(superuser):
         car = vehicle_create(vehicle=Vehicle(client=owner, make="Mazda", model="Demio", vin="JM1DE123456789012"),
                              by=superuser)
     assert [(s["sender"], s["vehicle"], s["by"]) for s in sends] == [(Vehicle, car, superuser)]
-    assert Event.objects.filter(name=events.VEHICLE_ADDED, vehicle=car).count() == 1
+    assert Event.objects.filter(name=fleet_events.VEHICLE_ADDED, vehicle=car).count() == 1
 
 
 def test_a_new_reading_sends_the_old_and_new_mileage_and_who_typed_it(superuser):
@@ -121,4 +121,4 @@ def test_the_client_pages_car_rows_go_through_the_services_with_its_user(superus
     second = Vehicle.objects.get(vin="JM1DE123456789012")
     assert [(s["vehicle"], s["by"]) for s in new] == [(second, superuser)]
     assert mileage_events(car) == [{"old_mileage": 85000, "new_mileage": 87000}]
-    assert Event.objects.filter(name=events.VEHICLE_ADDED, vehicle=second).count() == 1
+    assert Event.objects.filter(name=fleet_events.VEHICLE_ADDED, vehicle=second).count() == 1

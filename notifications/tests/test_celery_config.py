@@ -32,7 +32,7 @@ def test_beat_runs_the_sweepers_and_the_time_based_events():
     assert {
         "notifications.tasks.sweep_notifications",
         "concierge.workflows.tasks.sweep_events",
-        "concierge.workflows.tasks.fire_time_based_events",
+        "servicing.tasks.fire_time_based_events",
     } <= tasks
 
 

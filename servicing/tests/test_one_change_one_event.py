@@ -8,11 +8,11 @@ from django.utils import timezone
 
 from concierge.accounts.tests.factories import login_verified
 from concierge.tests.concurrency import at_once
-from concierge.workflows import events
 from concierge.workflows.defaults import install_default_workflows
 from concierge.workflows.models import Event, Workflow
 from concierge.workflows.tasks import run_event_workflows
 from notifications.models import Notification, NotificationType
+from servicing import workflow_events as job_events
 from servicing.models import ServiceStatus
 from servicing.tests.factories import ServiceFactory
 
@@ -41,7 +41,7 @@ def run_the_workers_share():
 
 
 def completions_and_texts(job):
-    completed = Event.objects.filter(service=job, name=events.SERVICE_COMPLETED).count()
+    completed = Event.objects.filter(service=job, name=job_events.SERVICE_COMPLETED).count()
     texts = Notification.objects.filter(service=job, channel=NotificationType.SMS).count()
     return completed, texts
 
@@ -97,7 +97,7 @@ def test_saving_the_form_of_a_completed_job_with_its_status_unchanged_sends_noth
     response = browser.post(reverse("admin:servicing_service_change", args=[job.pk]), data)
     assert response.status_code == 302
     run_the_workers_share()
-    assert Event.objects.filter(service=job).exclude(name=events.SERVICE_CREATED).count() == 0
+    assert Event.objects.filter(service=job).exclude(name=job_events.SERVICE_CREATED).count() == 0
     assert completions_and_texts(job) == (0, 0)
     job.refresh_from_db()
     assert job.notes == "Customer collected"
@@ -106,7 +106,7 @@ def test_saving_the_form_of_a_completed_job_with_its_status_unchanged_sends_noth
 def test_a_workflow_setting_the_status_a_job_has_changes_nothing_and_sends_nothing():
     """The workflow action and the task that runs it: a job completed is not completed again."""
     install_default_workflows()
-    Workflow.objects.create(name="close on completion", trigger_event=events.SERVICE_COMPLETED,
+    Workflow.objects.create(name="close on completion", trigger_event=job_events.SERVICE_COMPLETED,
                             actions=[{"type": "set_status", "status": "completed"}])
     job = ServiceFactory(status=ServiceStatus.IN_PROGRESS, scheduled_date=timezone.localdate())
     from servicing.services import service_complete
@@ -115,5 +115,5 @@ def test_a_workflow_setting_the_status_a_job_has_changes_nothing_and_sends_nothi
     run_the_workers_share()
     run_the_workers_share()  # anything the workflow's own action caused
     assert completions_and_texts(job) == (1, 1)
-    assert Event.objects.filter(service=job, name=events.SERVICE_STATUS_CHANGED).count() == 1
+    assert Event.objects.filter(service=job, name=job_events.SERVICE_STATUS_CHANGED).count() == 1
 

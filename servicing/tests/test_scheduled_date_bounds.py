@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from concierge.accounts.tests.factories import login_verified
-from concierge.workflows import events
 from concierge.workflows.validation import WorkflowInvalid, validate_actions
 from fleet.tests.factories import VehicleFactory
+from servicing import workflow_events as job_events
 from servicing.forms import ServiceForm
 from servicing.models import Service, ServiceStatus
 from servicing.tests.factories import ServiceFactory
@@ -71,8 +71,8 @@ def test_the_database_refuses_what_skips_the_forms(day):
 def test_a_workflow_cannot_book_a_follow_up_beyond_the_bounds():
     action = {"type": "schedule_follow_up", "service_type": "Oil Change", "after_days": SCHEDULE_AHEAD_DAYS + 1}
     with pytest.raises(WorkflowInvalid):
-        validate_actions([action], trigger_event=events.SERVICE_COMPLETED)
-    validate_actions([{**action, "after_days": SCHEDULE_AHEAD_DAYS}], trigger_event=events.SERVICE_COMPLETED)
+        validate_actions([action], trigger_event=job_events.SERVICE_COMPLETED)
+    validate_actions([{**action, "after_days": SCHEDULE_AHEAD_DAYS}], trigger_event=job_events.SERVICE_COMPLETED)
 
 
 @pytest.mark.owner_role  # runs the migration's DDL

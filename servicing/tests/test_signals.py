@@ -10,7 +10,7 @@ from django.utils import timezone
 from concierge.accounts.tests.factories import login_verified
 from concierge.tests.admin_forms import posted_as_opened
 from concierge.tests.signals import received
-from concierge.workflows import events
+from servicing import workflow_events as servicing_events
 from concierge.workflows.models import Event
 from fleet.tests.factories import VehicleFactory
 from servicing import signals
@@ -72,7 +72,7 @@ def test_booking_sends_service_created_with_who_booked(superuser):
     with received(signals.service_created) as sends:
         job = service_create(service=Service(vehicle=car, service_type="Oil Change"), by=superuser)
     assert [(s["sender"], s["service"], s["by"]) for s in sends] == [(Service, job, superuser)]
-    assert Event.objects.filter(name=events.SERVICE_CREATED, service=job).count() == 1
+    assert Event.objects.filter(name=servicing_events.SERVICE_CREATED, service=job).count() == 1
 
 
 def test_a_receiver_that_fails_undoes_the_change_and_its_events():
@@ -111,7 +111,7 @@ def test_a_plain_save_of_a_new_status_sends_nothing_and_fires_no_event():
         job.status = ServiceStatus.CANCELLED
         job.save()
     assert sends == []
-    assert list(Event.objects.filter(service=job).values_list("name", flat=True)) == [events.SERVICE_CREATED]
+    assert list(Event.objects.filter(service=job).values_list("name", flat=True)) == [servicing_events.SERVICE_CREATED]
 
 
 def test_service_update_refuses_the_status():
@@ -133,8 +133,8 @@ def test_the_admin_form_completing_a_job_sends_one_change_by_its_user_and_fires_
         assert browser.post(url, data).status_code == 302
     assert [(s["old_status"], s["new_status"], s["by"]) for s in sends] == [
         (ServiceStatus.IN_PROGRESS, ServiceStatus.COMPLETED, superuser)]
-    assert Event.objects.filter(service=job, name=events.SERVICE_COMPLETED).count() == 1
-    assert Event.objects.filter(service=job, name=events.SERVICE_STATUS_CHANGED).count() == 1
+    assert Event.objects.filter(service=job, name=servicing_events.SERVICE_COMPLETED).count() == 1
+    assert Event.objects.filter(service=job, name=servicing_events.SERVICE_STATUS_CHANGED).count() == 1
     job.refresh_from_db()
     assert (job.status, job.completed_date, job.notes) == (ServiceStatus.COMPLETED, timezone.localdate(), "Ready at 4")
 
@@ -151,4 +151,4 @@ def test_the_admin_form_booking_a_job_sends_service_created_by_its_user(superuse
     assert response.status_code == 302, response.context["adminform"].form.errors
     job = Service.objects.get(vehicle=car)
     assert [(s["service"], s["by"]) for s in sends] == [(job, superuser)]
-    assert Event.objects.filter(service=job, name=events.SERVICE_CREATED).count() == 1
+    assert Event.objects.filter(service=job, name=servicing_events.SERVICE_CREATED).count() == 1

@@ -110,3 +110,13 @@ def test_the_dry_run_is_refused_to_staff_who_cannot_see_workflows(client):
     login_verified(client, staff_in_role(TECHNICIAN))
     response = client.get(reverse("admin:workflows_workflow_preview", args=[Workflow.objects.first().pk]))
     assert response.status_code == 403
+
+
+def test_the_dry_run_of_a_workflow_on_an_unregistered_event_says_so(staff_client):
+    # Written around validation (raw SQL, an app that stopped registering the event): a message, not a 500.
+    workflow = Workflow.objects.create(name="old", trigger_event="car_washed", actions=[
+        {"type": "send_notification", "channel": "SMS", "template": "Hi"}])
+    service = ServiceFactory()
+    response = staff_client.get(reverse("admin:workflows_workflow_preview", args=[workflow.pk]), {"service": service.pk})
+    assert response.status_code == 200
+    assert "The trigger car_washed is not an event any app registers" in response.content.decode()

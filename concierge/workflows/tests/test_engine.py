@@ -6,11 +6,12 @@ from django.contrib.auth.models import Group
 
 from concierge.accounts.tests.factories import UserFactory
 from concierge.workflows import events
-from concierge.workflows.defaults import DEFAULT_WORKFLOWS, install_default_workflows
+from concierge.workflows.defaults import default_workflows, install_default_workflows
 from concierge.workflows.engine import workflows_run_for_event
 from concierge.workflows.models import Event, Workflow
 from notifications.models import Notification, NotificationStatus, NotificationType
 from notifications.tests.sent import text_as_sent
+from servicing import workflow_events as job_events
 from servicing.models import Service, ServiceStatus
 from servicing.services import service_complete, service_start
 from servicing.tests.factories import ServiceFactory
@@ -27,10 +28,10 @@ def run_pending_events():
 
 
 def test_install_default_workflows_is_idempotent_and_keeps_staff_edits():
-    assert install_default_workflows() == len(DEFAULT_WORKFLOWS)
+    assert install_default_workflows() == len(default_workflows())
     Workflow.objects.filter(name="SMS when work starts").update(active=False)
     assert install_default_workflows() == 0
-    assert Workflow.objects.count() == len(DEFAULT_WORKFLOWS)
+    assert Workflow.objects.count() == len(default_workflows())
     assert not Workflow.objects.get(name="SMS when work starts").active
     assert Group.objects.filter(name="Manager").exists()
 
@@ -52,14 +53,14 @@ def test_an_event_runs_its_workflows_once_even_when_its_task_runs_twice():
     install_default_workflows()
     service = ServiceFactory()
     service_start(service=service)
-    event = Event.objects.get(name=events.SERVICE_IN_PROGRESS)
+    event = Event.objects.get(name=job_events.SERVICE_IN_PROGRESS)
     workflows_run_for_event(event_id=event.pk)
     assert workflows_run_for_event(event_id=event.pk) == []
     assert Notification.objects.filter(service=service).count() == 1
 
 
 def test_inactive_workflows_do_not_run():
-    Workflow.objects.create(name="off", trigger_event=events.SERVICE_IN_PROGRESS, active=False,
+    Workflow.objects.create(name="off", trigger_event=job_events.SERVICE_IN_PROGRESS, active=False,
                             actions=[{"type": "send_notification", "channel": "SMS", "template": "x"}])
     service_start(service=ServiceFactory())
     run_pending_events()
@@ -76,7 +77,7 @@ def test_inactive_workflows_do_not_run():
     ({"vehicle_make": "Toyota", "cost_above": 10000}, False),
 ])
 def test_conditions(conditions, runs):
-    Workflow.objects.create(name="c", trigger_event=events.SERVICE_IN_PROGRESS, actions=[
+    Workflow.objects.create(name="c", trigger_event=job_events.SERVICE_IN_PROGRESS, actions=[
         {"type": "send_notification", "channel": "in_app", "template": "x", "conditions": conditions},
     ])
     service_start(service=ServiceFactory(service_type="Oil Change", cost=Decimal("4500"), vehicle__make="Toyota"))
@@ -85,17 +86,17 @@ def test_conditions(conditions, runs):
 
 
 def test_set_status_goes_through_the_lifecycle_and_emits_its_own_events():
-    Workflow.objects.create(name="auto-start", trigger_event=events.SERVICE_CREATED,
+    Workflow.objects.create(name="auto-start", trigger_event=job_events.SERVICE_CREATED,
                             actions=[{"type": "set_status", "status": "in_progress"}])
     service = ServiceFactory()
     run_pending_events()
     service.refresh_from_db()
     assert service.status == ServiceStatus.IN_PROGRESS
-    assert Event.objects.filter(name=events.SERVICE_IN_PROGRESS, service=service).exists()
+    assert Event.objects.filter(name=job_events.SERVICE_IN_PROGRESS, service=service).exists()
 
 
 def test_set_status_refused_by_the_lifecycle_is_skipped_not_forced():
-    Workflow.objects.create(name="reopen", trigger_event=events.SERVICE_COMPLETED,
+    Workflow.objects.create(name="reopen", trigger_event=job_events.SERVICE_COMPLETED,
                             actions=[{"type": "set_status", "status": "pending"}])
     service = ServiceFactory(status=ServiceStatus.IN_PROGRESS)
     service_complete(service=service)
@@ -116,6 +117,8 @@ def test_schedule_follow_up_books_a_pending_job_n_days_after_completion():
     assert follow_up.status == ServiceStatus.PENDING
     assert follow_up.scheduled_date == datetime.date(2026, 4, 12)
     assert follow_up.service_type == "Oil Change"
+    # Booked through servicing's service like any other job: its own service_created event is written.
+    assert Event.objects.filter(name=job_events.SERVICE_CREATED, service=follow_up).count() == 1
 
 
 def test_notify_staff_writes_one_email_per_active_member_of_the_group():
@@ -126,7 +129,7 @@ def test_notify_staff_writes_one_email_per_active_member_of_the_group():
     for user in (active, inactive):
         user.groups.add(managers)
     service = ServiceFactory(scheduled_date=datetime.date(2026, 1, 5))
-    events.event_emit(name=events.SERVICE_OVERDUE, service=service)
+    events.event_emit(name=job_events.SERVICE_OVERDUE, service=service)
     run_pending_events()
     escalation = Notification.objects.get(user__isnull=False)
     assert escalation.user == active and escalation.channel == NotificationType.EMAIL
@@ -136,13 +139,13 @@ def test_notify_staff_writes_one_email_per_active_member_of_the_group():
 
 def test_a_broken_workflow_does_not_stop_the_others():
     # A row written around validation (raw SQL, an old version): the engine survives it.
-    Workflow.objects.create(name="broken", trigger_event=events.SERVICE_IN_PROGRESS,
+    Workflow.objects.create(name="broken", trigger_event=job_events.SERVICE_IN_PROGRESS,
                             actions=[{"type": "send_notification", "channel": "in_app"}])
-    Workflow.objects.create(name="good", trigger_event=events.SERVICE_IN_PROGRESS,
+    Workflow.objects.create(name="good", trigger_event=job_events.SERVICE_IN_PROGRESS,
                             actions=[{"type": "send_notification", "channel": "in_app", "template": "ok"}])
     service_start(service=ServiceFactory())
     run_pending_events()
-    event = Event.objects.get(name=events.SERVICE_IN_PROGRESS)
+    event = Event.objects.get(name=job_events.SERVICE_IN_PROGRESS)
     assert event.processed_at is not None
     assert event.payload["errors"] == ["broken: KeyError"]
     assert Notification.objects.get().message == "ok"
@@ -180,6 +183,6 @@ def test_the_install_command_reports_what_it_did():
     call_command("install_default_workflows", stdout=out)
     call_command("install_default_workflows", stdout=out)
     assert out.getvalue().splitlines() == [
-        f"Default workflows: {len(DEFAULT_WORKFLOWS)} installed, 0 already there (left as staff set them).",
-        f"Default workflows: 0 installed, {len(DEFAULT_WORKFLOWS)} already there (left as staff set them).",
+        f"Default workflows: {len(default_workflows())} installed, 0 already there (left as staff set them).",
+        f"Default workflows: 0 installed, {len(default_workflows())} already there (left as staff set them).",
     ]

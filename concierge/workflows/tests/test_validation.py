@@ -1,22 +1,23 @@
 import pytest
 
-from concierge.workflows import events
-from concierge.workflows.defaults import DEFAULT_WORKFLOWS
+from clients import workflow_events as client_events
+from concierge.workflows.defaults import default_workflows
 from concierge.workflows.templating import TemplateRefused, compile_template, context_for, render
 from concierge.workflows.validation import WorkflowInvalid, validate_actions
+from servicing import workflow_events as job_events
 
 
 def sms(template="Hi {{ first_name }}", **extra):
     return [{"type": "send_notification", "channel": "SMS", "template": template, **extra}]
 
 
-def refused(actions, trigger=events.SERVICE_COMPLETED):
+def refused(actions, trigger=job_events.SERVICE_COMPLETED):
     with pytest.raises(WorkflowInvalid) as info:
         validate_actions(actions, trigger_event=trigger)
     return str(info.value)
 
 
-@pytest.mark.parametrize("spec", DEFAULT_WORKFLOWS, ids=lambda s: s["name"])
+@pytest.mark.parametrize("spec", default_workflows(), ids=lambda s: s["name"])
 def test_the_default_workflows_are_valid(spec):
     validate_actions(spec["actions"], trigger_event=spec["trigger_event"])
 
@@ -56,7 +57,7 @@ def test_an_unknown_placeholder_is_refused_at_save_time():
 
 
 def test_job_placeholders_are_refused_on_a_client_event():
-    message = refused(sms("Your {{ plate }}"), trigger=events.CLIENT_CREATED)
+    message = refused(sms("Your {{ plate }}"), trigger=client_events.CLIENT_CREATED)
     assert "plate" in message
 
 
@@ -75,7 +76,7 @@ def test_filters_outside_the_list_are_refused():
 
 
 def test_a_job_action_on_a_non_job_event_is_refused():
-    message = refused([{"type": "set_status", "status": "cancelled"}], trigger=events.CLIENT_CREATED)
+    message = refused([{"type": "set_status", "status": "cancelled"}], trigger=client_events.CLIENT_CREATED)
     assert "set_status" in message
 
 
@@ -92,9 +93,10 @@ def test_allowed_filters_render():
 
 @pytest.mark.django_db
 def test_the_context_has_every_placeholder_as_a_string(settings):
-    from servicing.tests.factories import ServiceFactory
-    from decimal import Decimal
     import datetime
+    from decimal import Decimal
+
+    from servicing.tests.factories import ServiceFactory
 
     service = ServiceFactory(cost=Decimal("12500.00"), scheduled_date=datetime.date(2026, 3, 5),
                              vehicle__make="Toyota", vehicle__model="Fielder", vehicle__license_plate="KDA 123A")
@@ -108,25 +110,27 @@ def test_the_context_has_every_placeholder_as_a_string(settings):
     assert all(isinstance(v, str) for k, v in context.items() if k != "status_link")
 
 
-def link_for(*, service):
-    return f"https://portal.example/jobs/{service.pk}/"
+def link_for(notification):
+    return f"https://portal.example/jobs/{notification.service.pk}/"
 
 
 @pytest.mark.django_db
-def test_the_status_link_comes_from_the_portal_hook(settings):
-    from servicing.tests.factories import ServiceFactory
-
+def test_the_status_link_comes_from_the_registered_link_maker(monkeypatch):
+    from notifications import links
     from notifications.models import NotificationType
     from notifications.services import notification_create
     from notifications.tests.sent import text_as_sent
+    from servicing.tests.factories import ServiceFactory
 
-    settings.PORTAL_STATUS_LINK = "concierge.workflows.tests.test_validation.link_for"
+    # The maker the portal registered (clients.apps), swapped for this one for the test.
+    monkeypatch.setitem(links._makers, links.LinkKind.STATUS_LINK, link_for)
     service = ServiceFactory()
     context = context_for(service=service, vehicle=service.vehicle)
-    # Rendered as the placeholder; the hook makes the link when the message is sent.
+    # Rendered as the placeholder; the maker makes the link when the message is sent.
     assert render("{{ status_link }}", context, allowed={"status_link"}) == "[status link]"
     sms = notification_create(channel=NotificationType.SMS, message="Here: [status link]", client=service.vehicle.client,
                               service=service, link="status_link")
     assert text_as_sent(sms) == f"Here: https://portal.example/jobs/{service.pk}/"
-    settings.PORTAL_STATUS_LINK = ""
+    # No app makes status links: the placeholder renders empty.
+    monkeypatch.delitem(links._makers, links.LinkKind.STATUS_LINK)
     assert render("[{{ status_link }}]", context, allowed={"status_link"}) == "[]"

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from concierge.workflows.defaults import DEFAULT_WORKFLOWS, install_default_workflows
+from concierge.workflows.defaults import default_workflows, install_default_workflows
 
 
 class Command(BaseCommand):
@@ -8,7 +8,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         created = install_default_workflows()
-        kept = len(DEFAULT_WORKFLOWS) - created
+        kept = len(default_workflows()) - created
         self.stdout.write(self.style.SUCCESS(
             f"Default workflows: {created} installed, {kept} already there (left as staff set them)."
         ))

@@ -1,0 +1,61 @@
+"""The shop's standard workflows about jobs, registered with the engine (servicing/workflow_actions.py)
+and installed by concierge.workflows.defaults.install_default_workflows (the demo command)."""
+
+from concierge.accounts.roles import MANAGER
+
+from .workflow_events import SERVICE_COMPLETED, SERVICE_DUE_TOMORROW, SERVICE_IN_PROGRESS, SERVICE_OVERDUE
+
+DEFAULT_WORKFLOWS = [
+    {
+        "name": "SMS when work starts",
+        "trigger_event": SERVICE_IN_PROGRESS,
+        "actions": [{
+            "type": "send_notification", "channel": "SMS",
+            "template": "Hi {{ first_name }}, work on your {{ car }} ({{ plate }}) has started: {{ service_type }}. {{ shop_name }}",
+        }],
+    },
+    {
+        "name": "SMS and in-app message when a job is completed",
+        "trigger_event": SERVICE_COMPLETED,
+        "actions": [
+            {
+                "type": "send_notification", "channel": "SMS",
+                "template": "Hi {{ first_name }}, your {{ car }} ({{ plate }}) is ready for collection. "
+                            "{{ service_type }}: {{ cost }}. {{ status_link }}",
+            },
+            {
+                "type": "send_notification", "channel": "in_app",
+                "template": "{{ service_type }} on {{ plate }} completed on {{ completed_date }}. Total {{ cost }}.",
+            },
+        ],
+    },
+    {
+        "name": "Reminder the day before",
+        "trigger_event": SERVICE_DUE_TOMORROW,
+        "actions": [{
+            "type": "send_notification", "channel": "SMS",
+            "template": "Hi {{ first_name }}, a reminder: your {{ car }} ({{ plate }}) is booked for "
+                        "{{ service_type }} tomorrow, {{ scheduled_date }}. {{ shop_name }}",
+        }],
+    },
+    {
+        "name": "Overdue jobs escalated to managers",
+        "trigger_event": SERVICE_OVERDUE,
+        "actions": [{
+            "type": "notify_staff", "group": MANAGER, "channel": "email",
+            "subject": "Overdue: {{ service_type }} on {{ plate }}",
+            "template": "{{ service_type }} on {{ plate }} ({{ car }}) was scheduled for {{ scheduled_date }} "
+                        "and is still pending.",
+        }],
+    },
+    {
+        # Off by default: an example of a follow-up booking for the shop to switch on.
+        "name": "Book the next oil change in 90 days",
+        "trigger_event": SERVICE_COMPLETED,
+        "active": False,
+        "actions": [{
+            "type": "schedule_follow_up", "service_type": "Oil Change", "after_days": 90,
+            "conditions": {"service_type": "Oil Change"},
+        }],
+    },
+]
