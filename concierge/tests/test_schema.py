@@ -1,5 +1,5 @@
-"""The seed (shared/seed/schema-design.md) is the contract for the schema: these tests read the
-database's own catalogue and make it refuse bad rows, through raw SQL as well as the ORM."""
+"""The owner's schema design (described table by table in docs/schema.md) is the contract for the
+schema: these tests read the database's own catalogue and make it refuse bad rows, through raw SQL as well as the ORM."""
 
 import datetime
 import uuid
