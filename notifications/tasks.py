@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.conf import settings
 
+from .delivery_reports import delivery_reports_process_pending
 from .services import notification_deliver, notifications_requeue_stale
 
 
@@ -18,3 +19,9 @@ def deliver_notification(self, notification_id):
 @shared_task(ignore_result=True)
 def sweep_notifications():
     return notifications_requeue_stale()
+
+
+@shared_task(ignore_result=True)
+def process_delivery_reports() -> int:
+    """Apply delivery reports whose processing failed when they arrived (they were stored first)."""
+    return delivery_reports_process_pending()
