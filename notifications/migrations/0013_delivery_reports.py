@@ -65,7 +65,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='notification',
-            index=models.Index(condition=models.Q(('channel', 'SMS')), fields=['created_at', 'status', 'delivery_state', 'delivery_reason'], name='notifications_delivery_idx'),
+            index=models.Index(condition=models.Q(('channel', 'SMS')), fields=['created_at', 'status', 'delivery_state'], name='notifications_delivery_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='notification',
+            index=models.Index(condition=models.Q(('channel', 'SMS'), ('delivery_state', 'failed'), ('status', 'sent')), fields=['created_at', 'delivery_reason'], name='notifications_dlr_reason_idx'),
         ),
         migrations.AddConstraint(
             model_name='notification',
