@@ -19,7 +19,6 @@ import logging
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from concierge.crypto.keys import keyed_hash
@@ -42,10 +41,14 @@ def delivery_state_of(status: str) -> str:
     return FINAL.get(status, DeliveryState.PENDING)
 
 
+# The states a report may move a message from: no report yet, or pending at the network. A final
+# state (delivered, not delivered) is never overwritten.
+NOT_FINAL = ("", DeliveryState.PENDING)
+
+
 def delivery_state_may_follow(*, current: str, new: str) -> bool:
-    """Whether a report saying `new` may replace the state `current`: only a state that is not final
-    yet (no report, or pending at the network) moves, so a final state is never overwritten."""
-    return current in ("", DeliveryState.PENDING) and new in (DeliveryState.PENDING, *FINAL.values())
+    """Whether a report saying `new` may replace the state `current`."""
+    return current in NOT_FINAL and new in (DeliveryState.PENDING, *FINAL.values())
 
 
 def _phone_hash(raw: str) -> str:
@@ -118,8 +121,7 @@ def delivery_report_process(*, report: DeliveryReport) -> str:
     # One conditional UPDATE: of two reports applied at once, or one applied twice, the row moves
     # only from a state the rules let it leave, and only when something changes.
     changed = Notification.objects.filter(
-        Q(delivery_state="") | Q(delivery_state=DeliveryState.PENDING),
-        pk=notification.pk, created_at=notification.created_at,
+        pk=notification.pk, created_at=notification.created_at, delivery_state__in=NOT_FINAL,
     ).exclude(delivery_state=state, delivery_status=report.status).update(
         delivery_state=state, delivery_status=report.status, delivery_reason=reason,
         delivery_reported_at=timezone.now(),
