@@ -92,7 +92,6 @@ class DeliveryReportAdmin(admin.ModelAdmin):
                     "detail", "notification_id")
     list_filter = ("outcome", "status")
     search_fields = ("=provider_message_id",)
-    date_hierarchy = None
     fields = ("received_at", "provider_message_id", "status", "failure_reason", "phone_masked", "fields",
               "processed_at", "outcome", "detail", "notification_id")
     readonly_fields = fields

@@ -2,7 +2,8 @@
 
 Africa's Talking posts one report per state change of a text it took (form-encoded `id`, `status`,
 `phoneNumber`, `networkCode`, `failureReason`, `retryCount`). Storing comes first and commits on its
-own, so a report is never lost to a failure while applying it; the sweeper applies what was left.
+own, so a report is never lost to a failure while applying it; the notification sweeper applies what
+was left (tasks.sweep_notifications).
 
 The rules (docs/notifications.md, "Delivery reports"):
 - Sent, Submitted and Buffered: the network has it, pending. Success: delivered. Failed, Rejected:
@@ -158,6 +159,11 @@ def delivery_reports_process_pending(*, limit: int = 500) -> int:
     pending = DeliveryReport.objects.filter(processed_at__isnull=True).order_by("received_at")[:limit]
     done = 0
     for report in pending:
-        delivery_report_process(report=report)
+        try:
+            delivery_report_process(report=report)
+        except Exception:
+            # Left for the next sweep; the rest of this one (and the notification sweep) goes on.
+            logger.exception("delivery report %s still not applied", report.pk)
+            continue
         done += 1
     return done

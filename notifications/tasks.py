@@ -18,10 +18,6 @@ def deliver_notification(self, notification_id):
 
 @shared_task(ignore_result=True)
 def sweep_notifications():
+    # Delivery reports are stored before they are applied: the sweep applies any whose processing failed.
+    delivery_reports_process_pending()
     return notifications_requeue_stale()
-
-
-@shared_task(ignore_result=True)
-def process_delivery_reports() -> int:
-    """Apply delivery reports whose processing failed when they arrived (they were stored first)."""
-    return delivery_reports_process_pending()

@@ -396,9 +396,6 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sweep-notifications": {"task": "notifications.tasks.sweep_notifications", "schedule": NOTIFICATION_SWEEP_INTERVAL},
     "sweep-events": {"task": "concierge.workflows.tasks.sweep_events", "schedule": NOTIFICATION_SWEEP_INTERVAL},
-    "process-delivery-reports": {
-        "task": "notifications.tasks.process_delivery_reports", "schedule": NOTIFICATION_SWEEP_INTERVAL,
-    },
     # Housekeeping, nightly: sessions past their expiry (Django's clearsessions) and portal links that
     # can never open anything again.
     "clear-expired-sessions": {

@@ -1,12 +1,14 @@
 """Notifications: outcomes by channel and by week, and why messages failed."""
 
-from django.db.models import Count, F, Q
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncWeek
 
 from notifications.models import DeliveryState, Notification, NotificationStatus, NotificationType
 from reports.routers import reads_reports
 
-from ..periods import SHOP_TZ
+from ..periods import SHOP_TZ, Period
 from .figures import ratio
 
 
@@ -94,7 +96,7 @@ def failure_reasons(*, period, notifications=None, limit=10):
 
 
 @reads_reports
-def sms_delivery(*, period, notifications=None):
+def sms_delivery(*, period: Period, notifications: QuerySet[Notification] | None = None) -> list[dict[str, Any]]:
     """What happened to the period's text messages, as the network reported it (delivery reports).
 
     The delivery rate is delivered / (delivered + not delivered + refused before the network): of
@@ -118,7 +120,9 @@ NO_REASON = "(no reason given)"
 
 
 @reads_reports
-def delivery_failure_reasons(*, period, notifications=None, limit=10):
+def delivery_failure_reasons(
+    *, period: Period, notifications: QuerySet[Notification] | None = None, limit: int = 10,
+) -> list[dict[str, Any]]:
     """The most frequent reasons the network gave for texts it did not deliver (failureReason of the
     Failed and Rejected delivery reports), most frequent first."""
     rows = (
