@@ -18,6 +18,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("portal/", include("clients.portal.urls")),
     path("reports/", include("reports.urls")),
+    # The SMS provider's callbacks (docs/notifications.md, "Delivery reports").
+    path("callbacks/", include("notifications.urls")),
 ]
 
 # Styled error pages, staff or portal by the URL (concierge/errors.py).

@@ -1,25 +1,49 @@
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 
 from concierge.admin.changelists import LargeTableAdminMixin, QuickRowsAdminMixin
 
-from .models import Notification, NotificationStatus
+from .models import DeliveryReport, DeliveryState, Notification, NotificationStatus, NotificationType
 from .services import notification_resend_uncertain, notification_retry
+
+
+class DeliveredFilter(admin.SimpleListFilter):
+    """Delivered (the network said so) or not: refused before the network, or the network failed it.
+    "Awaiting a report": the provider took it and no final report has come yet."""
+
+    title = "delivery"
+    parameter_name = "delivered"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Delivered"), ("no", "Not delivered"), ("awaiting", "Awaiting a delivery report")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(delivery_state=DeliveryState.DELIVERED)
+        if self.value() == "no":
+            # The WHERE of notifications_undelivered_idx, so the list reads that index.
+            return queryset.filter(Q(status=NotificationStatus.FAILED) | Q(delivery_state=DeliveryState.FAILED))
+        if self.value() == "awaiting":
+            return queryset.filter(status=NotificationStatus.SENT, channel=NotificationType.SMS,
+                                   delivery_state__in=["", DeliveryState.PENDING])
+        return queryset
 
 
 @admin.register(Notification)
 class NotificationAdmin(QuickRowsAdminMixin, LargeTableAdminMixin, admin.ModelAdmin):  # type: ignore[misc]  # TEMPORARY: LargeTableAdminMixin (admin/changelists.py) is typed after the forks merge
     # Three million rows at scale 10: see LargeTableAdminMixin (estimated or bounded counts, rows made
     # once per column).
-    list_display = ("channel", "client", "user", "status", "delivery_uncertain", "created_at", "sent_at",
-                    "attempts", "error")
-    list_filter = ("channel", "status", "delivery_uncertain")
+    list_display = ("channel", "client", "user", "status", "delivery_state", "delivery_uncertain", "created_at",
+                    "sent_at", "attempts", "error", "delivery_reason")
+    list_filter = ("channel", "status", DeliveredFilter, "delivery_uncertain")
     list_select_related = ("client", "user")
     list_deferred = ("message", "client__email", "client__phone", "client__address")  # type: ignore[assignment]  # TEMPORARY, as above
     raw_id_fields = ("client", "vehicle", "service", "user")
     readonly_fields = ("created_at", "sent_at", "attempts", "claimed_at", "next_attempt_at", "error",
-                       "delivery_uncertain", "provider_message_id")
+                       "delivery_uncertain", "provider_message_id", "delivery_state", "delivery_status",
+                       "delivery_reason", "delivery_reported_at")
     actions = ["retry_failed", "resend_uncertain"]
 
     @admin.action(description="Send the selected failed notifications again", permissions=["change"])
@@ -58,3 +82,25 @@ class NotificationAdmin(QuickRowsAdminMixin, LargeTableAdminMixin, admin.ModelAd
             "media": self.media,
         }
         return TemplateResponse(request, "admin/notifications/notification/resend_uncertain.html", context)
+
+
+@admin.register(DeliveryReport)
+class DeliveryReportAdmin(admin.ModelAdmin):
+    """Every delivery report as received, read-only: staff inspect those for unknown ids or refused."""
+
+    list_display = ("received_at", "provider_message_id", "status", "failure_reason", "phone_masked", "outcome",
+                    "detail", "notification_id")
+    list_filter = ("outcome", "status")
+    search_fields = ("=provider_message_id",)
+    fields = ("received_at", "provider_message_id", "status", "failure_reason", "phone_masked", "fields",
+              "processed_at", "outcome", "detail", "notification_id")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

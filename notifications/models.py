@@ -24,6 +24,14 @@ class NotificationStatus(models.TextChoices):
     PENDING = "pending", "Pending"
 
 
+class DeliveryState(models.TextChoices):
+    """What the network said about an SMS the provider took (its delivery reports): blank until one came."""
+
+    PENDING = "pending", "Pending at the network"
+    DELIVERED = "delivered", "Delivered"
+    FAILED = "failed", "Not delivered"
+
+
 class Notification(UUIDModel):
     """A message to a client (or, for escalations, to a staff member): the seed's `notifications` table.
 
@@ -79,6 +87,18 @@ class Notification(UUIDModel):
         help_text="The provider may have the message: not resent automatically; a person decides.",
     )
     provider_message_id = models.CharField(max_length=100, blank=True, default="", db_default="")
+    # `sent` says the provider took the message; these say what the network did with it, from the
+    # provider's delivery reports (DeliveryReport below; docs/notifications.md, "Delivery reports").
+    delivery_state = models.CharField(
+        max_length=10, choices=DeliveryState.choices, blank=True, default="", db_default="",
+        verbose_name="delivery", help_text="From the provider's delivery reports; empty until the first one.",
+    )
+    delivery_status = models.CharField(max_length=20, blank=True, default="", db_default="",
+                                       help_text="The provider's last status: Sent, Submitted, Buffered, "
+                                                 "Success, Failed or Rejected.")
+    delivery_reason = models.CharField(max_length=100, blank=True, default="", db_default="",
+                                       help_text="Why the network did not deliver it (the provider's failureReason).")
+    delivery_reported_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "notifications"
@@ -104,6 +124,19 @@ class Notification(UUIDModel):
                 F("client"), F("sent_at").desc(nulls_last=True), F("created_at").desc(), F("id").desc(),
                 name="notifications_inbox_idx", condition=models.Q(channel="in_app"),
             ),
+            # A delivery report finds its message by the provider's id.
+            models.Index(fields=["provider_message_id"], name="notifications_provider_id_idx",
+                         condition=~models.Q(provider_message_id="")),
+            # The staff list filtered on "not delivered" (the provider refused it or the network did not
+            # deliver it), in the list's order: the same WHERE as the filter, so the planner uses it.
+            models.Index(fields=["-sent_at", "-id"], name="notifications_undelivered_idx",
+                         condition=models.Q(status="failed") | models.Q(delivery_state="failed")),
+            # The notifications report's SMS delivery figures, and the network's reasons for the texts it
+            # did not deliver (a few rows): index-only scans of the period (docs/reports.md, "Indexes").
+            models.Index(fields=["created_at", "status", "delivery_state"],
+                         name="notifications_delivery_idx", condition=models.Q(channel="SMS")),
+            models.Index(fields=["created_at", "delivery_reason"], name="notifications_dlr_reason_idx",
+                         condition=models.Q(channel="SMS", status="sent", delivery_state="failed")),
             # The sweeper's query: pending rows, oldest first.
             models.Index(
                 fields=["created_at"], name="notifications_pending_idx",
@@ -114,9 +147,59 @@ class Notification(UUIDModel):
             models.CheckConstraint(
                 condition=models.Q(status__in=NotificationStatus.values), name="notifications_status_check"
             ),
+            models.CheckConstraint(
+                condition=models.Q(delivery_state__in=["", *DeliveryState.values]),
+                name="notifications_delivery_state_check",
+            ),
         ]
         # Named: the row triggers of a partitioned table run on its partitions.
         triggers = [audit_trigger(table="notifications")]
 
     def __str__(self):
         return f"{self.get_channel_display()} to {self.client or self.user or 'nobody'} ({self.status})"
+
+
+class ReportOutcome(models.TextChoices):
+    UNPROCESSED = "", "Not processed yet"
+    APPLIED = "applied", "Applied"
+    UNCHANGED = "unchanged", "Nothing to change"
+    UNKNOWN_ID = "unknown_id", "Unknown message id"
+    INVALID = "invalid", "Refused: invalid fields"
+    PHONE_MISMATCH = "phone_mismatch", "Refused: not the message's phone number"
+
+
+class DeliveryReport(UUIDModel):
+    """A delivery report as the provider posted it, written before it is processed, so a report whose
+    processing fails, or that names a message we do not know (yet), is kept rather than lost.
+
+    The phone number is not kept in clear (phones are personal data, encrypted where we keep them to
+    use them): only its keyed hash, the hash clients.phone_hash holds, and a masked form for people.
+    Everything else the provider sent is in `fields`, as received.
+    """
+
+    received_at = models.DateTimeField(db_default=CurrentTimestamp(), editable=False)
+    provider_message_id = models.CharField("message id", max_length=100, blank=True, default="")
+    status = models.CharField(max_length=20, blank=True, default="")
+    failure_reason = models.CharField(max_length=100, blank=True, default="")
+    phone_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    phone_masked = models.CharField("phone", max_length=20, blank=True, default="")
+    fields = models.JSONField(default=dict, help_text="Every field received, the phone number masked.")
+    processed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=ReportOutcome.choices, blank=True, default="")
+    detail = models.CharField(max_length=200, blank=True, default="")
+    # No foreign key: notifications is partitioned, its key is (id, created_at).
+    notification_id = models.UUIDField(null=True, blank=True)
+
+    class Meta:
+        db_table = "notification_delivery_reports"
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(fields=["provider_message_id"], name="delivery_reports_message_idx"),
+            models.Index(fields=["-received_at"], name="delivery_reports_received_idx"),
+            # Left unprocessed (processing failed): the sweeper's query.
+            models.Index(fields=["received_at"], name="delivery_reports_unprocessed",
+                         condition=models.Q(processed_at__isnull=True)),
+        ]
+
+    def __str__(self):
+        return f"{self.status or '?'} for {self.provider_message_id or '?'}"

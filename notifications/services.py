@@ -27,6 +27,7 @@ from concierge.celery import enqueue_on_commit, requeue_rows
 from .backends import (
     DeliveryError, PermanentDeliveryError, TransientDeliveryError, UncertainDeliveryError, get_sms_backend,
 )
+from .delivery_reports import delivery_reports_match
 from .links import message_for_sending
 from .models import Notification, NotificationStatus, NotificationType
 
@@ -189,6 +190,9 @@ def notification_deliver(*, notification_id: uuid.UUID | str) -> Outcome:
         ours.update(status=NotificationStatus.FAILED, error=str(exc))
         return Outcome("failed")
     ours.update(status=NotificationStatus.SENT, sent_at=timezone.now(), error="", provider_message_id=message_id or "")
+    if message_id and notification.channel == NotificationType.SMS:
+        # A delivery report may have overtaken the write above: it was kept as unknown; apply it now.
+        delivery_reports_match(provider_message_id=message_id)
     return Outcome("sent")
 
 
@@ -233,6 +237,8 @@ def _send_again(*, pk: uuid.UUID, uncertain: bool) -> bool:
     ).update(
         status=NotificationStatus.PENDING, delivery_uncertain=False, claimed_at=None, next_attempt_at=None,
         attempts=0, error="", sent_at=None,
+        # A new send gets a new provider id and its own reports.
+        provider_message_id="", delivery_state="", delivery_status="", delivery_reason="", delivery_reported_at=None,
     )
     if updated:
         enqueue_on_commit(deliver_notification, str(pk))

@@ -5,6 +5,7 @@ from typing import Any
 from celery import Task, shared_task
 from django.conf import settings
 
+from .delivery_reports import delivery_reports_process_pending
 from .services import notification_deliver, notifications_requeue_stale
 
 
@@ -19,4 +20,6 @@ def deliver_notification(self: Task[Any, Any], notification_id: str) -> str:
 
 @shared_task(ignore_result=True)
 def sweep_notifications() -> dict[str, int]:
+    # Delivery reports are stored before they are applied: the sweep applies any whose processing failed.
+    delivery_reports_process_pending()
     return notifications_requeue_stale()

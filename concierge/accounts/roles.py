@@ -28,6 +28,7 @@ ROLE_PERMISSIONS = {
         "servicing.change_service_price",
         "servicing.view_service_price",
         "notifications.view_notification",
+        "notifications.view_deliveryreport",
     ],
     # Moves jobs along and writes notes on the car in front of them. Least privilege: no client records
     # (so no surname, email, phone or address: the admin shows the owner's first name only) and no
@@ -46,6 +47,8 @@ ROLE_PERMISSIONS = {
         # The service-type catalogue: no delete, jobs keep a type's name (servicing.admin.ServiceTypeAdmin).
         *_crud("servicing", "servicetype", "add", "change", "view"),
         *_crud("notifications", "notification"),
+        # The SMS provider's delivery reports: read-only for everyone (the admin offers no other verb).
+        "notifications.view_deliveryreport",
         *_crud("workflows", "workflow"),
         "audit.view_auditlog",
         # Data-subject requests (docs/audit-and-privacy.md): access and erasure are a manager's call.

@@ -4,6 +4,7 @@ environment (or `.env`); `.env.example` lists them all. `var/local.env` is writt
 
 import ipaddress
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -354,6 +355,15 @@ AFRICASTALKING_SENDER_ID = env("AFRICASTALKING_SENDER_ID", default="")
 # https://api.sandbox.africastalking.com for the sandbox (username "sandbox").
 AFRICASTALKING_BASE_URL = env("AFRICASTALKING_BASE_URL", default="https://api.africastalking.com")
 AFRICASTALKING_TIMEOUT = env.float("AFRICASTALKING_TIMEOUT", default=10.0)
+# The secret path segment of the delivery-report callback URL given to Africa's Talking
+# (/callbacks/africastalking/delivery-reports/<secret>/); empty: the endpoint answers 404 to all.
+# At least 32 URL-safe characters with a digit or capital, the shape the log redaction hides.
+AFRICASTALKING_CALLBACK_SECRET = env("AFRICASTALKING_CALLBACK_SECRET", default="")
+if AFRICASTALKING_CALLBACK_SECRET and not re.fullmatch(r"(?=.*[A-Z0-9])[A-Za-z0-9_-]{32,}", AFRICASTALKING_CALLBACK_SECRET):
+    raise ImproperlyConfigured(
+        "AFRICASTALKING_CALLBACK_SECRET must be at least 32 URL-safe characters with a digit or a capital: "
+        "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+    )
 # Seconds an SMTP conversation may take before the delivery counts as a transient failure (Django's
 # default is to wait forever, which would hold a worker and outlive the notification's claim).
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)

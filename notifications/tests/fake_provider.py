@@ -11,6 +11,13 @@ provider has the text), and can misbehave the ways a provider across the interne
   (`held` is set meanwhile): a test can kill the worker while it is inside that request.
 - refuse() / resume(): stop listening (connection refused) and listen again on the same port.
 - status_code: the per-recipient code of every answer (101 Processed; 403, 405, 406… refusals).
+
+Delivery reports, as the provider posts them to the callback URL set in its dashboard: with
+`delivery_report_url` set, after answering a send it takes, it POSTs (form-encoded `id`, `status`,
+`phoneNumber`, `networkCode`, `failureReason` for failures, `retryCount`) one report per entry of
+`delivery_reports`, a list of (status, failureReason) in order, over real HTTP. `post_report()`
+posts one by hand (a duplicate, an unknown id, a wrong URL); `wait_for_reports(n)` waits until n
+were answered. Each answered report is in `reports_posted` as (form, HTTP status).
 """
 
 import json
@@ -18,8 +25,10 @@ import random
 import socket
 import threading
 import time
+import urllib.error
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 from .local_server import LocalServer
 
@@ -34,8 +43,18 @@ REFUSALS = {
 class FakeAfricasTalking(LocalServer):
     def __init__(self, *, api_key="test-key", failure_rate=0.0, status_code=101, seed=1, latency=0.0,
                  error_body="Internal Server Error", error_status=500, hang_rate=0.0, hang_seconds=3.0,
-                 drop_rate=0.0, hold_request=None):
+                 drop_rate=0.0, hold_request=None, delivery_report_url=None, delivery_reports=(),
+                 network_code="63902", hold_reports=False):
         self.api_key = api_key
+        self.delivery_report_url = delivery_report_url
+        self.delivery_reports = list(delivery_reports)
+        self.network_code = network_code  # 63902: Safaricom
+        self.reports_posted = []  # (form, HTTP status of the app's answer)
+        # Held: reports wait for release_reports() (the test lets the app record the send first).
+        self._reports_go = threading.Event()
+        if not hold_reports:
+            self._reports_go.set()
+        self._reports_answered = threading.Condition()
         self.latency = latency  # seconds before answering, like a real provider across the internet
         self.error_body = error_body
         self.error_status = error_status
@@ -67,6 +86,44 @@ class FakeAfricasTalking(LocalServer):
                 return fault
             draw -= rate
         return None
+
+    def post_report(self, *, message_id, status, phone, failure_reason="", retry_count=0, url=None):
+        """POST one delivery report to the app, as the provider does; returns the HTTP status."""
+        form = {"id": message_id, "status": status, "phoneNumber": phone, "networkCode": self.network_code,
+                "retryCount": str(retry_count)}
+        if failure_reason:
+            form["failureReason"] = failure_reason
+        request = urllib.request.Request(
+            url or self.delivery_report_url, data=urlencode(form).encode(), method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                code = response.status
+        except urllib.error.HTTPError as error:
+            code = error.code
+        with self._reports_answered:
+            self.reports_posted.append((form, code))
+            self._reports_answered.notify_all()
+        return code
+
+    def _report_later(self, message_id, phone):
+        def post_all():
+            self._reports_go.wait(30)
+            for status, reason in self.delivery_reports:
+                self.post_report(message_id=message_id, status=status, phone=phone, failure_reason=reason or "")
+
+        threading.Thread(target=post_all, daemon=True).start()
+
+    def release_reports(self):
+        self._reports_go.set()
+
+    def wait_for_reports(self, count, timeout=20):
+        """Until `count` reports have been answered by the app (a bound, not a measurement)."""
+        with self._reports_answered:
+            if not self._reports_answered.wait_for(lambda: len(self.reports_posted) >= count, timeout):
+                raise AssertionError(f"{len(self.reports_posted)} of {count} delivery reports answered")
+        return self.reports_posted
 
     @property
     def base_url(self):
@@ -118,6 +175,9 @@ class FakeAfricasTalking(LocalServer):
                 if fault == "held":
                     fake.held.set()
                     fake._release.wait(60)
+                if code in ACCEPTED and fake.delivery_report_url:
+                    # After the answer below has left (the app records the id as the reports come).
+                    fake._report_later(f"ATXid_{number}", form.get("to", ""))
                 try:
                     return self._reply(201, {"SMSMessageData": {
                         "Message": "Sent to 1/1 Total Cost: KES 0.8000" if code in ACCEPTED else "Sent to 0/1",

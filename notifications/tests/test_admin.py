@@ -74,3 +74,25 @@ def test_the_plain_retry_action_leaves_uncertain_rows_alone(staff, uncertain, pu
     assert published() == [str(refused.pk)]
     assert Notification.objects.get(pk=uncertain.pk).delivery_uncertain
     assert any("uncertain notification(s) left alone" in str(m) for m in get_messages(response.wsgi_request))
+
+
+def test_the_list_filters_delivered_and_not_delivered(staff):
+    from notifications.models import DeliveryState
+
+    delivered = NotificationFactory(delivery_state=DeliveryState.DELIVERED, delivery_status="Success")
+    network_failed = NotificationFactory(delivery_state=DeliveryState.FAILED, delivery_status="Failed",
+                                         delivery_reason="AbsentSubscriber")
+    refused = NotificationFactory(status=NotificationStatus.FAILED, sent_at=None,
+                                  error="Africa's Talking refused: 403 InvalidPhoneNumber")
+    at_network = NotificationFactory(delivery_state=DeliveryState.PENDING, delivery_status="Buffered")
+    unreported = NotificationFactory()
+
+    def listed(value):
+        page = staff.get(reverse(CHANGELIST), {"delivered": value})
+        assert page.status_code == 200
+        return set(page.context["cl"].queryset)
+
+    assert listed("yes") == {delivered}
+    assert listed("no") == {network_failed, refused}
+    assert listed("awaiting") == {at_network, unreported}
+    assert "AbsentSubscriber" in staff.get(reverse(CHANGELIST), {"delivered": "no"}).content.decode()

@@ -5,16 +5,19 @@ number of queries, routed to the reports database when one is configured (report
 from .clients import lapsed_clients, new_clients_by_month, returning_clients
 from .figures import Comparison
 from .notifications import (
+    delivery_failure_reasons,
     failure_reasons,
     notifications_by_channel,
     notifications_by_week,
+    sms_delivery,
 )
 from .overview import overview
 from .revenue import revenue_by_month, revenue_by_service_type, top_makes_and_models
 from .technicians import technician_performance
 
 __all__ = [
-    "Comparison", "failure_reasons", "lapsed_clients", "new_clients_by_month",
+    "Comparison", "delivery_failure_reasons", "failure_reasons", "lapsed_clients", "new_clients_by_month",
     "notifications_by_channel", "notifications_by_week", "overview", "returning_clients",
-    "revenue_by_month", "revenue_by_service_type", "technician_performance", "top_makes_and_models",
+    "revenue_by_month", "revenue_by_service_type", "sms_delivery", "technician_performance",
+    "top_makes_and_models",
 ]

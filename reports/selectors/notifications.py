@@ -5,7 +5,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncWeek
 
-from notifications.models import Notification, NotificationStatus, NotificationType
+from notifications.models import DeliveryState, Notification, NotificationStatus, NotificationType
 from reports.routers import reads_reports
 
 from ..periods import SHOP_TZ, Period
@@ -100,3 +100,43 @@ def failure_reasons(
         .annotate(failures=row_count())
         .order_by("-failures", "reason")[:limit]
     ]
+
+
+@reads_reports
+def sms_delivery(*, period: Period, notifications: QuerySet[Notification] | None = None) -> list[dict[str, Any]]:
+    """What happened to the period's text messages, as the network reported it (delivery reports).
+
+    The delivery rate is delivered / (delivered + not delivered + refused before the network): of
+    the texts whose fate is known, the share that reached a phone. Texts the provider took and no
+    final report has come for yet (at the network, or no report yet), and texts still pending, have
+    no outcome yet. One index-only scan of notifications_delivery_idx (SMS rows of the period)."""
+    row = _in_period(notifications, period).filter(channel=NotificationType.SMS).aggregate(
+        delivered=row_count(Q(status=NotificationStatus.SENT, delivery_state=DeliveryState.DELIVERED)),
+        not_delivered=row_count(Q(status=NotificationStatus.SENT, delivery_state=DeliveryState.FAILED)),
+        refused=row_count(Q(status=NotificationStatus.FAILED)),
+        at_network=row_count(Q(status=NotificationStatus.SENT, delivery_state=DeliveryState.PENDING)),
+        no_report=row_count(Q(status=NotificationStatus.SENT, delivery_state="")),
+        pending=row_count(Q(status=NotificationStatus.PENDING)),
+        total=row_count(),
+    )
+    known = row["delivered"] + row["not_delivered"] + row["refused"]
+    return [{**row, "delivery_rate": ratio(row["delivered"], known)}]
+
+
+NO_REASON = "(no reason given)"
+
+
+@reads_reports
+def delivery_failure_reasons(
+    *, period: Period, notifications: QuerySet[Notification] | None = None, limit: int = 10,
+) -> list[dict[str, Any]]:
+    """The most frequent reasons the network gave for texts it did not deliver (failureReason of the
+    Failed and Rejected delivery reports), most frequent first."""
+    rows = (
+        _in_period(notifications, period)
+        .filter(channel=NotificationType.SMS, status=NotificationStatus.SENT, delivery_state=DeliveryState.FAILED)
+        .values(reason=F("delivery_reason"))
+        .annotate(failures=row_count())
+        .order_by("-failures", "reason")[:limit]
+    )
+    return [{**row, "reason": row["reason"] or NO_REASON} for row in rows]

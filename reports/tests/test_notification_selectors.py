@@ -3,13 +3,15 @@ from decimal import Decimal
 
 import pytest
 
-from notifications.models import Notification, NotificationStatus, NotificationType
+from notifications.models import DeliveryState, Notification, NotificationStatus, NotificationType
 from notifications.tests.factories import NotificationFactory
 from reports.periods import SHOP_TZ
 from reports.selectors import (
+    delivery_failure_reasons,
     failure_reasons,
     notifications_by_channel,
     notifications_by_week,
+    sms_delivery,
 )
 
 from .builders import MARCH, place_notification
@@ -62,4 +64,52 @@ def test_failure_reasons_rank_the_most_frequent_first():
     place_notification(NotificationFactory(status=NotificationStatus.FAILED), datetime.datetime(2026, 3, 4, 12, tzinfo=SHOP_TZ))
     assert [(r["reason"], r["failures"]) for r in failure_reasons(period=MARCH)] == [
         ("Invalid number", 2), ("Mailbox full", 1),
+    ]
+
+
+def _sms(status, delivery_state="", reason="", dom=4):
+    note = NotificationFactory(channel=NotificationType.SMS, status=status, delivery_state=delivery_state,
+                               delivery_reason=reason)
+    place_notification(note, datetime.datetime(2026, 3, dom, 12, tzinfo=SHOP_TZ))
+    return note
+
+
+def test_sms_delivery_rate_counts_what_the_network_delivered_of_the_known_outcomes():
+    for _ in range(3):
+        _sms(NotificationStatus.SENT, DeliveryState.DELIVERED)
+    _sms(NotificationStatus.SENT, DeliveryState.FAILED, "AbsentSubscriber")
+    _sms(NotificationStatus.FAILED)  # refused before the network: not delivered either
+    _sms(NotificationStatus.SENT, DeliveryState.PENDING)  # at the network: no outcome yet
+    _sms(NotificationStatus.SENT)  # no report yet: no outcome yet
+    _sms(NotificationStatus.PENDING)
+    _sms(NotificationStatus.SENT, DeliveryState.DELIVERED, dom=1)  # 1 March: in the period
+    place_notification(NotificationFactory(channel=NotificationType.SMS, delivery_state=DeliveryState.DELIVERED),
+                       datetime.datetime(2026, 2, 20, 12, tzinfo=SHOP_TZ))  # February: not counted
+    # Email is sent without delivery reports: not in these figures.
+    place_notification(NotificationFactory(channel=NotificationType.EMAIL, status=NotificationStatus.FAILED),
+                       datetime.datetime(2026, 3, 4, 12, tzinfo=SHOP_TZ))
+
+    (row,) = sms_delivery(period=MARCH)
+
+    assert {k: row[k] for k in ("delivered", "not_delivered", "refused", "at_network", "no_report", "pending",
+                                "total")} == {
+        "delivered": 4, "not_delivered": 1, "refused": 1, "at_network": 1, "no_report": 1, "pending": 1, "total": 9,
+    }
+    assert row["delivery_rate"] == Decimal(4) / Decimal(6)
+
+
+def test_sms_delivery_rate_is_empty_without_known_outcomes():
+    _sms(NotificationStatus.SENT)
+    assert sms_delivery(period=MARCH)[0]["delivery_rate"] is None
+
+
+def test_delivery_failure_reasons_rank_the_networks_reasons():
+    for reason, count in (("AbsentSubscriber", 3), ("InsufficientCredit", 1), ("", 2)):
+        for _ in range(count):
+            _sms(NotificationStatus.SENT, DeliveryState.FAILED, reason)
+    _sms(NotificationStatus.SENT, DeliveryState.DELIVERED)
+    _sms(NotificationStatus.FAILED)  # the provider's refusal: in failure_reasons, not here
+
+    assert [(r["reason"], r["failures"]) for r in delivery_failure_reasons(period=MARCH)] == [
+        ("AbsentSubscriber", 3), ("(no reason given)", 2), ("InsufficientCredit", 1),
     ]

@@ -178,3 +178,23 @@ def test_each_client_on_the_call_list_links_to_their_admin_page(signed_in):
     assert [row["admin_url"] for row in call_list.rows] == [
         reverse("admin:clients_client_change", args=[client.pk]) for client in lapsed
     ]
+
+
+def test_the_notifications_page_shows_the_real_delivery_rate_and_the_networks_reasons(signed_in):
+    from notifications.models import DeliveryState
+
+    for state, reason in ((DeliveryState.DELIVERED, ""), (DeliveryState.DELIVERED, ""), (DeliveryState.DELIVERED, ""),
+                          (DeliveryState.FAILED, "AbsentSubscriber")):
+        note = NotificationFactory(delivery_state=state, delivery_reason=reason)
+        place_notification(note, datetime.datetime(2026, 3, 10, 9, tzinfo=SHOP_TZ))
+
+    page = signed_in.get(reverse("reports:notifications"), MARCH_QUERY)
+
+    tables = {table.name: table for table in page.context["tables"]}
+    (delivery,) = tables["sms_delivery"].rows
+    assert (delivery["delivered"], delivery["not_delivered"]) == (3, 1)
+    text = " ".join(page.text.split())
+    assert "75.0" in text and "Why the network did not deliver" in text and "AbsentSubscriber" in text
+    rows = _csv(signed_in.get(reverse("reports:notifications-csv", kwargs={"table": "delivery_failure_reasons"}),
+                              MARCH_QUERY))
+    assert rows == [["Reason", "Texts"], ["AbsentSubscriber", "1"]]

@@ -21,6 +21,8 @@ PAGES = ["overview", "revenue", "technicians", "clients", "notifications"]
 # Session, user, the request transaction and acting user, permissions, the filters' choices, then
 # the page's selectors (13 at most today): a ceiling with room, the real test is small == large.
 MAX_QUERIES = 16
+# What every report page runs (session, user, transaction, permissions…), then one per table (five).
+NOTIFICATIONS_PAGE_QUERIES = 13
 TECHNICIANS = ["Peter Kamau", "Mary Atieno", "John Otieno", "Faith Njeri"]
 TYPES = ["Oil Change", "Brake Repair", "Full Service"]
 
@@ -69,3 +71,11 @@ def test_csv_query_count_does_not_grow_with_the_data(client, manager, page):
     small = [_count(client, url) for url in urls]
     _shop(40)
     assert [_count(client, url) for url in urls] == small
+
+
+def test_the_notifications_page_reads_each_table_in_one_query(client, manager, django_assert_num_queries):
+    # The delivery tables (SMS delivered, the network's reasons) add one query each, whatever the data.
+    login_verified(client, manager)
+    _shop(3)
+    with django_assert_num_queries(NOTIFICATIONS_PAGE_QUERIES):
+        assert client.get(reverse("reports:notifications"), QUERY).status_code == 200

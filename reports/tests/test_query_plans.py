@@ -116,3 +116,13 @@ def test_new_clients_are_counted_from_the_created_at_index_alone(shop):
     start, end = months_ending(MARCH.end)
     (plan,) = plans(lambda: selectors.new_clients_by_month(start=start, end=end))
     assert "Index Only Scan using clients_created_at_idx" in plan, plan
+
+
+INDEX = {selectors.sms_delivery: "notifications_delivery_idx",
+         selectors.delivery_failure_reasons: "notifications_dlr_reason_idx"}
+
+
+@pytest.mark.parametrize("selector", list(INDEX))
+def test_sms_delivery_tables_are_index_only_scans_of_the_period(shop, selector):
+    (plan,) = plans(lambda: selector(period=MARCH))
+    assert index_only(plan, "notifications", INDEX[selector]), plan

@@ -19,6 +19,7 @@ from concierge.accounts.tests.factories import UserFactory, login_verified, staf
 from concierge.audit.models import AuditLog
 from concierge.workflows.models import Workflow
 from fleet.tests.factories import VehicleFactory
+from notifications.models import DeliveryReport
 from notifications.tests.factories import NotificationFactory
 from servicing.models import Service, ServiceType
 from servicing.tests.factories import ServiceFactory
@@ -73,6 +74,7 @@ def shop():
     return {
         "clients.client": owner, "fleet.vehicle": car, "servicing.service": job,
         "notifications.notification": NotificationFactory(service=ServiceFactory(vehicle=car)),
+        "notifications.deliveryreport": DeliveryReport.objects.create(provider_message_id="ATXid_1", status="Success"),
         "workflows.workflow": Workflow.objects.create(name="t", trigger_event="service_completed", actions=[]),
         "audit.auditlog": AuditLog.objects.filter(table_name="clients").first(),
         "accounts.user": UserFactory(),
@@ -191,6 +193,7 @@ CHECKS = {
     "Prices (a job's cost)": check_prices,
     "Service types (the catalogue)": admin_model("servicing.servicetype"),
     "Notifications": admin_model("notifications.notification"),
+    "Delivery reports (from the SMS provider)": admin_model("notifications.deliveryreport"),
     "Workflows": admin_model("workflows.workflow"),
     "Reports": check_reports,
     "Audit log": admin_model("audit.auditlog"),
