@@ -77,7 +77,7 @@ class VehicleInline(StaleEditAdminMixin, QuickInputsInlineMixin, BoundedInlineMi
 
 
 @admin.register(Client)
-class ClientAdmin(StaleEditAdminMixin, PersonalDataAdminMixin, AuditHistoryMixin, LargeTableAdminMixin, admin.ModelAdmin):  # type: ignore[misc]  # TEMPORARY: LargeTableAdminMixin (admin/changelists.py) is typed after the forks merge
+class ClientAdmin(StaleEditAdminMixin, PersonalDataAdminMixin, AuditHistoryMixin, LargeTableAdminMixin, admin.ModelAdmin):
     form = ClientForm
     list_display = ("last_name", "first_name", "email", "phone_display", "vehicle_count", "consent_gdpr", "created_at")
     list_display_links = ("last_name", "first_name")

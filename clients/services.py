@@ -4,6 +4,7 @@ refuses, and through the same services, so an imported client or car fires the e
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from django import forms
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
@@ -22,7 +23,7 @@ VEHICLE_COLUMNS = ("license_plate", "make", "model", "year", "vin", "mileage", *
 class ImportRefused(Exception):
     """The file has rows the forms refuse; `errors` names each (line, column, reason). Nothing was written."""
 
-    def __init__(self, errors):
+    def __init__(self, errors: list[str]) -> None:
         self.errors = errors
         super().__init__(f"{len(errors)} error(s)")
 
@@ -31,7 +32,7 @@ class ImportRefused(Exception):
 class ImportResult:
     clients_created: int = 0
     vehicles_created: int = 0
-    warnings: list = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 @transaction.atomic
@@ -54,10 +55,10 @@ def clients_import(
     is written, and every refusal is reported at once. Line numbers count the header as line 1.
     """
     result = ImportResult()
-    errors = []
-    known = {}
-    for line, row in enumerate(rows, start=2):
-        row = {key: (value or "").strip() for key, value in row.items() if key}
+    errors: list[str] = []
+    known: dict[str, Client] = {}
+    for line, raw in enumerate(rows, start=2):
+        row = {key: (value or "").strip() for key, value in raw.items() if key}
         email = row.get("email", "").lower()
         client = (known.get(email) or client_by_email(email)) if email else None
         if client is None:
@@ -85,7 +86,7 @@ def clients_import(
     return result
 
 
-def _form_errors(line: int, form) -> list[str]:
+def _form_errors(line: int, form: forms.BaseForm) -> list[str]:
     return [
         f"line {line}, {name if name != '__all__' else 'row'}: {message}"
         for name, messages in form.errors.items()

@@ -63,7 +63,9 @@ def build_demo_shop(*, clients=120, seed=2026, today=None):
     rng = random.Random(seed)
     today = today or timezone.localdate()
     start = today - datetime.timedelta(days=HISTORY_DAYS)
-    plates, vins, emails = set(), set(), set()
+    plates: set[str] = set()
+    vins: set[str] = set()
+    emails: set[str] = set()
     service_types = kenya.service_types()
     client_rows, vehicle_rows, service_rows, notification_rows = [], [], [], []
 

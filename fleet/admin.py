@@ -60,13 +60,13 @@ class ServiceInline(BoundedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Vehicle)
-class VehicleAdmin(StaleEditAdminMixin, AuditHistoryMixin, LargeTableAdminMixin, admin.ModelAdmin):  # type: ignore[misc]  # TEMPORARY: LargeTableAdminMixin (admin/changelists.py) is typed after the forks merge
+class VehicleAdmin(StaleEditAdminMixin, AuditHistoryMixin, LargeTableAdminMixin, admin.ModelAdmin):
     form = VehicleForm
     list_display = ("license_plate", "make", "model", "year", "client", "mileage")
     # Choices by loose index scan ((make, model) and year indexes), not SELECT DISTINCT over every car.
     list_filter = (("make", IndexedValuesListFilter), ("year", IndexedValuesListFilter))
     list_select_related = ("client",)
-    list_deferred = ("metadata", "client__email", "client__phone", "client__address")  # type: ignore[assignment]  # TEMPORARY, as above
+    list_deferred = ("metadata", "client__email", "client__phone", "client__address")
     search_fields = ("license_plate", "vin", "make", "model", "client__first_name", "client__last_name")
     search_help_text = "Plate (with or without the space), VIN, make, model, or the owner's name or phone."
     autocomplete_fields = ("client",)

@@ -32,14 +32,14 @@ class DeliveredFilter(admin.SimpleListFilter):
 
 
 @admin.register(Notification)
-class NotificationAdmin(QuickRowsAdminMixin, LargeTableAdminMixin, admin.ModelAdmin):  # type: ignore[misc]  # TEMPORARY: LargeTableAdminMixin (admin/changelists.py) is typed after the forks merge
+class NotificationAdmin(QuickRowsAdminMixin, LargeTableAdminMixin, admin.ModelAdmin):
     # Three million rows at scale 10: see LargeTableAdminMixin (estimated or bounded counts, rows made
     # once per column).
     list_display = ("channel", "client", "user", "status", "delivery_state", "delivery_uncertain", "created_at",
                     "sent_at", "attempts", "error", "delivery_reason")
     list_filter = ("channel", "status", DeliveredFilter, "delivery_uncertain")
     list_select_related = ("client", "user")
-    list_deferred = ("message", "client__email", "client__phone", "client__address")  # type: ignore[assignment]  # TEMPORARY, as above
+    list_deferred = ("message", "client__email", "client__phone", "client__address")
     raw_id_fields = ("client", "vehicle", "service", "user")
     readonly_fields = ("created_at", "sent_at", "attempts", "claimed_at", "next_attempt_at", "error",
                        "delivery_uncertain", "provider_message_id", "delivery_state", "delivery_status",

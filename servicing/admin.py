@@ -59,8 +59,8 @@ class ServiceTypeAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
 
 @admin.register(Service)
-class ServiceAdmin(StaleEditAdminMixin, AuditHistoryMixin, QuickRowsAdminMixin, LargeTableAdminMixin, admin.ModelAdmin):  # type: ignore[misc]  # TEMPORARY: LargeTableAdminMixin (admin/changelists.py) is typed after the forks merge
-    change_list_template = "admin/servicing/service/change_list.html"  # type: ignore[misc]  # the job board's link
+class ServiceAdmin(StaleEditAdminMixin, AuditHistoryMixin, QuickRowsAdminMixin, LargeTableAdminMixin, admin.ModelAdmin):
+    change_list_template = "admin/servicing/service/change_list.html"  # the job board's link
     form = ServiceForm
     list_display = ("service_type", "plate", "client", "status", "scheduled_date", "completed_date", "technician", "cost")
     # Type and technician choices through their indexes, not SELECT DISTINCT over every job.
@@ -68,7 +68,7 @@ class ServiceAdmin(StaleEditAdminMixin, AuditHistoryMixin, QuickRowsAdminMixin, 
                    ("technician", IndexedValuesListFilter), "scheduled_date")
     list_select_related = ("vehicle__client",)
     list_deferred = ("description", "notes", "vehicle__metadata", "vehicle__client__email", "vehicle__client__phone",
-                     "vehicle__client__address")  # type: ignore[assignment]  # TEMPORARY, as above
+                     "vehicle__client__address")
     search_fields = ("service_type", "vehicle__license_plate", "vehicle__client__first_name", "vehicle__client__last_name")
     search_help_text = "Plate (with or without the space), client name or phone, or service type."
     autocomplete_fields = ("vehicle",)

@@ -4,6 +4,9 @@ these, never .save() on a new job or on a status: the service that makes a chang
 
 import datetime
 from collections.abc import Collection, Iterable
+from typing import Any
+
+from django.apps import AppConfig
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -176,7 +179,7 @@ def service_types_fill_if_empty(*, using: str = "default") -> int:
     return len(STANDARD_SERVICE_TYPES)
 
 
-def service_types_fill_after_migrate(sender, using="default", **kwargs):
+def service_types_fill_after_migrate(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:
     """post_migrate receiver (servicing.apps). Skipped while the table does not exist (servicing
     migrated backwards)."""
     from django.db import connections

@@ -1,11 +1,13 @@
 """The shop's standard workflows about jobs, registered with the engine (servicing/workflow_actions.py)
 and installed by concierge.workflows.defaults.install_default_workflows (the demo command)."""
 
+from typing import Any
+
 from concierge.accounts.roles import MANAGER
 
 from .workflow_events import SERVICE_COMPLETED, SERVICE_DUE_TOMORROW, SERVICE_IN_PROGRESS, SERVICE_OVERDUE
 
-DEFAULT_WORKFLOWS = [
+DEFAULT_WORKFLOWS: list[dict[str, Any]] = [
     {
         "name": "SMS when work starts",
         "trigger_event": SERVICE_IN_PROGRESS,

@@ -63,11 +63,13 @@ def time_based_events_fire(*, today: datetime.date | None = None) -> dict[str, i
     ):
         already = set(Event.objects.filter(name=name, service__in=jobs).values_list("dedupe_key", flat=True))
         for service in jobs.iterator(chunk_size=500):
-            key = f"{name}:{service.pk}:{service.scheduled_date.isoformat()}"
+            scheduled = service.scheduled_date
+            assert scheduled is not None  # both filters above compare it to a date: never NULL here
+            key = f"{name}:{service.pk}:{scheduled.isoformat()}"
             if key in already:
                 continue
             with transaction.atomic():
                 if event_emit(name=name, service=service, dedupe_key=key,
-                              payload={"scheduled_date": service.scheduled_date.isoformat()}):
+                              payload={"scheduled_date": scheduled.isoformat()}):
                     fired[name] += 1
     return fired

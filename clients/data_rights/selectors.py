@@ -1,6 +1,7 @@
 """Reads of a data-subject request: every row about one client, and everything held about them."""
 
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
@@ -23,8 +24,8 @@ def client_record_ids(*, client_id: uuid.UUID) -> dict[str, set[uuid.UUID]]:
     """
     cid = str(client_id)
 
-    def audited(table, key, values):
-        ids = set()
+    def audited(table: str, key: str, values: Iterable[str]) -> set[uuid.UUID]:
+        ids: set[uuid.UUID] = set()
         for values_key in ("old_values", "new_values"):
             ids |= set(AuditLog.objects.filter(
                 table_name=table, **{f"{values_key}__{key}__in": list(values)}

@@ -14,15 +14,17 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from notifications.models import NotificationType
+from clients.models import Client
+from notifications.models import Notification, NotificationType
 from notifications.links import PLACEHOLDERS, LinkKind, link_maker_register
 from notifications.services import notification_create
+from servicing.models import Service
 
 from .tokens import sign_in_token_issue
 
 
 @transaction.atomic
-def send_sign_in_link(*, client, channel):
+def send_sign_in_link(*, client: Client, channel: str) -> Notification:
     """A 10-minute sign-in link for `client` by `channel`; the link is made when the message is sent."""
     return notification_create(
         client=client, channel=channel, link=LinkKind.SIGN_IN,
@@ -32,7 +34,7 @@ def send_sign_in_link(*, client, channel):
 
 
 @transaction.atomic
-def send_status_link(*, service, channel):
+def send_status_link(*, service: Service, channel: str) -> Notification:
     vehicle = service.vehicle
     return notification_create(
         client=vehicle.client, vehicle=vehicle, service=service, channel=channel, link=LinkKind.STATUS_LINK,

@@ -20,5 +20,7 @@ class SignInRequestForm(forms.Form):
                 _("Enter an email address or a Kenyan phone number."), code="invalid_contact"
             ) from None
         self.normalised_contact = normalised
-        self.contact_kind, self.contact_hash = contact_key(normalised)
+        key = contact_key(normalised)
+        assert key is not None  # normalise_contact accepted it just above
+        self.contact_kind, self.contact_hash = key
         return self.cleaned_data["contact"].strip()

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from locust import HttpUser, between, events, task
 
-USERS_TOKENS = []
+USERS_TOKENS: list[str] = []
 VEHICLE = re.compile(r'href="(/portal/vehicles/[0-9a-f-]{36}/)"')
 SERVICE = re.compile(r'href="(/portal/services/[0-9a-f-]{36}/)"')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -49,7 +49,10 @@ class PhoneUser(HttpUser):
     def on_start(self):
         url = f"/portal/sign-in/{USERS_TOKENS.pop()}/"
         page = self.client.get(url, name="/portal/sign-in/[token]/")
-        csrf = CSRF.search(page.text)[1]
+        match = CSRF.search(page.text)
+        if match is None:  # a sign-in page without its form: nothing to post
+            raise RuntimeError(f"no CSRF token on {url} (status {page.status_code})")
+        csrf = match[1]
         with self.client.post(url, data={"csrfmiddlewaretoken": csrf}, headers={"Referer": self.host + url},
                               name="/portal/sign-in/[token]/ (POST)", catch_response=True) as response:
             if urlsplit(response.url).path != "/portal/":

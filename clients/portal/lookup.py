@@ -18,7 +18,7 @@ class ContactKind:
     PHONE = "phone"
 
 
-def normalise_contact(value):
+def normalise_contact(value: str | None) -> tuple[str, str]:
     """(kind, normalised value), or raise ValidationError when it is neither an email nor a phone number."""
     value = (value or "").strip()
     if "@" in value:
@@ -33,7 +33,7 @@ def normalise_contact(value):
     return ContactKind.PHONE, phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def contact_key(value):
+def contact_key(value: str | None) -> tuple[str, str] | None:
     """(kind, keyed hash) of a typed contact, or None when it is neither an email nor a phone number.
 
     The sign-in view hands this to the worker instead of the address: the broker never holds a
@@ -42,18 +42,19 @@ def contact_key(value):
         kind, normalised = normalise_contact(value)
     except ValidationError:
         return None
-    field = "email_hash" if kind == ContactKind.EMAIL else "phone_hash"
-    return kind, Client._meta.get_field(field).hash_of(normalised)
+    # Each field named literally, so the type checker knows it is a KeyedHashField.
+    field = Client._meta.get_field("email_hash") if kind == ContactKind.EMAIL else Client._meta.get_field("phone_hash")
+    return kind, field.hash_of(normalised)
 
 
-def clients_for_contact_key(kind, contact_hash):
+def clients_for_contact_key(kind: str, contact_hash: str) -> list[Client]:
     """Every client with this contact, oldest first. Emails are unique, so at most one; a phone may be
     shared by a family (each may reach their own cars: docs/portal.md, "A phone shared by a family")."""
     field = "email_hash" if kind == ContactKind.EMAIL else "phone_hash"
     return list(Client.objects.filter(**{field: contact_hash}).order_by("created_at", "pk"))
 
 
-def clients_sharing_phone_hash(phone_hash):
+def clients_sharing_phone_hash(phone_hash: str) -> list[Client]:
     """The clients a sign-in link sent to this phone may sign in as, in the order the page lists them."""
     if not phone_hash:
         return []

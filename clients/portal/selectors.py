@@ -4,10 +4,15 @@ Views never build their own querysets; they ask a PortalScope, so no page can fo
 id outside the scope is simply not found (404), whether it exists or not.
 """
 
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+import datetime
+from typing import Any, TypeVar
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
+from clients.models import Client
 from concierge.audit.models import AuditLog
 from fleet.models import Vehicle
 from notifications.models import Notification, NotificationType
@@ -17,39 +22,41 @@ from .models import PortalInboxRead
 
 OPEN_STATUSES = (ServiceStatus.PENDING, ServiceStatus.IN_PROGRESS)
 
+_M = TypeVar("_M", bound=Model)
+
 
 class PortalScope:
     """What one client may see. `service` narrows it to a single job (a status link)."""
 
-    def __init__(self, *, client, service=None):
+    def __init__(self, *, client: Client, service: Service | None = None) -> None:
         self.client = client
         self.service = service
 
     # --- base querysets: the only place the client filter is written -------------------------
-    def vehicles(self):
+    def vehicles(self) -> QuerySet[Vehicle]:
         qs = Vehicle.objects.filter(client=self.client)
         if self.service is not None:
             qs = qs.filter(pk=self.service.vehicle_id)
         return qs
 
-    def services(self):
+    def services(self) -> QuerySet[Service]:
         qs = Service.objects.filter(vehicle__client=self.client)
         if self.service is not None:
             qs = qs.filter(pk=self.service.pk)
         return qs
 
-    def notifications(self):
+    def notifications(self) -> QuerySet[Notification]:
         qs = Notification.objects.filter(client=self.client)
         if self.service is not None:
             qs = qs.filter(service=self.service)
         return qs
 
     # --- pages -------------------------------------------------------------------------------
-    def vehicles_by_plate(self):
+    def vehicles_by_plate(self) -> QuerySet[Vehicle]:
         """The vehicles in the order the list shows them: what the list's pages are cut from."""
         return self.vehicles().order_by("license_plate", "vin")
 
-    def vehicle_list(self, page=None):
+    def vehicle_list(self, page: QuerySet[Vehicle] | None = None) -> QuerySet[Vehicle]:
         """Each vehicle with its current job, next scheduled service and last mileage, in one query.
 
         `page`: a slice of vehicles_by_plate() (one page of the list): only those are annotated. With
@@ -72,22 +79,22 @@ class PortalScope:
             next_service_type=Subquery(upcoming.values("service_type")[:1]),
         )
 
-    def vehicle(self, vehicle_id):
+    def vehicle(self, vehicle_id: object) -> Vehicle:
         return _get(self.vehicles(), vehicle_id)
 
-    def vehicle_history(self, vehicle):
+    def vehicle_history(self, vehicle: Vehicle) -> QuerySet[Service]:
         # The primary key last: pages of the history never skip or repeat a job that shares a date.
         return self.services().filter(vehicle=vehicle).order_by(
             F("scheduled_date").desc(nulls_last=True), "-created_at", "-pk"
         )
 
-    def service_detail(self, service_id):
+    def service_detail(self, service_id: object) -> Service:
         return _get(self.services().select_related("vehicle"), service_id)
 
-    def service_messages(self, service):
+    def service_messages(self, service: Service) -> QuerySet[Notification]:
         return self.notifications().filter(service=service).order_by(F("sent_at").asc(nulls_last=True))
 
-    def inbox(self):
+    def inbox(self) -> QuerySet[Notification]:
         return (
             self.notifications().filter(channel=NotificationType.IN_APP)
             .annotate(is_read=Exists(PortalInboxRead.objects.filter(notification=OuterRef("pk"))))
@@ -95,20 +102,20 @@ class PortalScope:
             .order_by(F("sent_at").desc(nulls_last=True), "-created_at", "-pk")
         )
 
-    def unread_count(self):
+    def unread_count(self) -> int:
         return self.notifications().filter(channel=NotificationType.IN_APP).exclude(
             Exists(PortalInboxRead.objects.filter(notification=OuterRef("pk")))
         ).count()
 
 
-def _get(queryset, pk):
+def _get(queryset: QuerySet[_M], pk: object) -> _M:
     try:
         return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError):
+    except (ObjectDoesNotExist, ValueError):  # queryset.get raises its model's DoesNotExist, a subclass
         raise Http404 from None
 
 
-def service_timeline(service):
+def service_timeline(service: Service) -> list[dict[str, Any]]:
     """[(status, when)] from the audit trail's status changes; created/updated times when it has none.
 
     The database triggers write one audit_logs row per change to `services`; a row is a status step
@@ -121,7 +128,7 @@ def service_timeline(service):
         .order_by("timestamp")
         .values_list("new_values__status", "timestamp")
     )
-    steps = []
+    steps: list[tuple[str, datetime.datetime]] = []
     for status, when in rows:
         if not steps or steps[-1][0] != status:
             steps.append((status, when))
@@ -132,7 +139,7 @@ def service_timeline(service):
     return [{"status": s, "label": ServiceStatus(s).label, "at": when} for s, when in steps]
 
 
-def service_closed_at(service):
+def service_closed_at(service: Service) -> datetime.datetime | None:
     """When the job was completed or cancelled (the last timeline step), or None while open."""
     if service.status not in (ServiceStatus.COMPLETED, ServiceStatus.CANCELLED):
         return None

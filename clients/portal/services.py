@@ -3,13 +3,16 @@
 import datetime
 import logging
 
+from collections.abc import Iterable
+
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from concierge.celery import enqueue_now_rollback_unsafe
-from notifications.models import NotificationType
+from notifications.models import Notification, NotificationType
+from servicing.models import Service
 
 from .delivery import portal_url, send_sign_in_link, send_status_link
 from .lookup import ContactKind, clients_for_contact_key
@@ -27,7 +30,7 @@ def sign_in_request_queue(*, kind: str, contact_hash: str) -> None:
     time) happen in the worker, so the answer's timing tells nobody which contacts are clients."""
     from clients.tasks import fulfil_sign_in_request
 
-    def publish():
+    def publish() -> None:
         if not enqueue_now_rollback_unsafe(fulfil_sign_in_request, kind, contact_hash):
             # No row stands for the request, so no sweeper sends it later: the person asks again.
             logger.warning("a portal sign-in request was dropped: the broker did not take it")
@@ -36,7 +39,7 @@ def sign_in_request_queue(*, kind: str, contact_hash: str) -> None:
 
 
 @transaction.atomic
-def sign_in_request_fulfil(*, kind: str, contact_hash: str):
+def sign_in_request_fulfil(*, kind: str, contact_hash: str) -> Notification | None:
     """The worker's half: if a client has this contact, send a 10-minute sign-in link to it (by email
     for an email, by SMS for a phone). A phone shared by several clients gets one link, from which
     each of them can sign in as themselves (tokens.sign_in_token_redeem). None when nobody has it."""
@@ -48,24 +51,24 @@ def sign_in_request_fulfil(*, kind: str, contact_hash: str):
     return send_sign_in_link(client=owners[0], channel=channel)
 
 
-def status_link_url(*, service):
+def status_link_url(*, service: Service) -> str:
     """A new status link for one service, as an absolute URL (for a message, or for staff to copy)."""
     raw = status_link_token_issue(service=service)
     return portal_url(reverse("portal:status_link", kwargs={"token": raw}))
 
 
 @transaction.atomic
-def status_link_send(*, service, channel=NotificationType.SMS):
+def status_link_send(*, service: Service, channel: str = NotificationType.SMS) -> Notification:
     """Send a status link to the service's owner (staff's "resend"); the link is made when sent."""
     return send_status_link(service=service, channel=channel)
 
 
-def status_links_revoke(*, tokens):
+def status_links_revoke(*, tokens: QuerySet[PortalToken]) -> int:
     """Revoke the given PortalToken queryset; returns how many were still live."""
     return tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
-def inbox_mark_read(*, notifications):
+def inbox_mark_read(*, notifications: Iterable[Notification]) -> None:
     """Mark these notifications read (those already marked stay as they were)."""
     PortalInboxRead.objects.bulk_create(
         [PortalInboxRead(notification_id=n.pk, notification_created_at=n.created_at) for n in notifications],

@@ -18,7 +18,7 @@ class StaffAdminSite(admin.AdminSite):
     # A property where AdminSite has a class attribute: the form's module imports models, which do not
     # exist yet when this site is made. The stubs type the attribute as writable; nothing writes it.
     @property
-    def login_form(self):  # type: ignore[override]
+    def login_form(self):  # type: ignore[override]  # a property for the attribute: see above
         from .forms import StaffLoginForm  # imports models: not at module level (see AdminSite.login)
 
         return StaffLoginForm

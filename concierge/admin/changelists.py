@@ -15,13 +15,16 @@ over 50 ms; on the clients, vehicles and audit lists they do not, so those use D
 
 import datetime
 import html
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote as url_quote
 
+from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_list import ResultList, result_headers, result_hidden_fields, result_list
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.views.main import ChangeList
-from django.contrib.admin.utils import (
+from django.contrib.admin.utils import (  # type: ignore[attr-defined]  # _get_non_gfk_field: private, not in django-stubs
     FieldIsAForeignKeyColumnName,
     _get_non_gfk_field,
     display_for_field,
@@ -31,10 +34,12 @@ from django.contrib.admin.utils import (
 )
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.functional import Promise
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from .paginators import EstimatedCountPaginator
@@ -56,7 +61,7 @@ COPIED_FROM_DJANGO = {
 _KEY = "0row0key0"
 
 
-def _escape(value):
+def _escape(value: object) -> str:
     """django.utils.html.conditional_escape, without its lazy-string wrapper (a fifth of the row time)."""
     if isinstance(value, Promise):
         value = str(value)
@@ -69,15 +74,23 @@ def _escape(value):
 # is a pure function of the value and the column within one request.
 _MEMOISED = (datetime.date, datetime.time, bool, type(None))
 
+# The mixins below are mixed into ModelAdmins and override their attributes and methods: type checkers
+# see them as ModelAdmins (as concierge/audit/admin_mixins.py does), so what they set is checked against
+# Django's declarations; at run time they stay plain mixins.
+if TYPE_CHECKING:
+    _ModelAdminBase = admin.ModelAdmin[Any]
+else:
+    _ModelAdminBase = object
 
-class QuickActionCheckboxMixin:
+
+class QuickActionCheckboxMixin(_ModelAdminBase):
     """The row's action checkbox written directly rather than through the form widget's template.
 
     Rendering a CheckboxInput runs the template engine once per row: about a fifth of the services
     list's server time for 100 rows (cProfile, bench/notes.md). The HTML is the same as Django's.
     """
 
-    def action_checkbox(self, obj):
+    def action_checkbox(self, obj: Model) -> SafeString:
         # As Django's format_html(_(...), str(obj)): the translated text is trusted, the object escaped.
         label = _("Select this object for an action - {}").format(_escape(obj))
         return mark_safe(
@@ -92,7 +105,7 @@ class QuickRowsAdminMixin(QuickActionCheckboxMixin):
     (services and notifications; docs/admin-at-scale.md, "Forks of Django")."""
 
 
-class LargeTableAdminMixin:
+class LargeTableAdminMixin(_ModelAdminBase):
     """A ModelAdmin over a large table: counts that do not read it all (paginators.py), and the
     changelist of templates/admin/concierge/change_list.html (the date drill-down by index probes; the
     rows made once per column for a QuickRowsAdminMixin). A model's own change_list template extends
@@ -103,14 +116,16 @@ class LargeTableAdminMixin:
     change_list_template = "admin/concierge/change_list.html"
     # Columns the list's rows never show, left unread (ChangeList only, not the change page): a client's
     # encrypted email and phone cost a decryption each per row when the list names the client.
-    list_deferred = ()
+    list_deferred: tuple[str, ...] = ()
 
-    def get_changelist(self, request, **kwargs):
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return DeferringChangeList
 
 
 class DeferringChangeList(ChangeList):
-    def get_queryset(self, request, exclude_parameters=None):
+    model_admin: LargeTableAdminMixin  # only LargeTableAdminMixin.get_changelist makes one
+
+    def get_queryset(self, request: HttpRequest, exclude_parameters: list[str | None] | None = None) -> QuerySet[Any]:
         queryset = super().get_queryset(request, exclude_parameters)
         return queryset.defer(*self.model_admin.list_deferred) if self.model_admin.list_deferred else queryset
 
@@ -118,7 +133,8 @@ class DeferringChangeList(ChangeList):
 class _Column:
     """What items_for_result decides about one column, decided once per list."""
 
-    def __init__(self, cl, field_name, index, *, link_tag):
+    def __init__(self, cl: ChangeList, field_name: str | Callable[..., Any], index: int, *,
+                 link_tag: str | None) -> None:
         self.name, self.link_tag, self.model_admin = field_name, link_tag, cl.model_admin
         if callable(field_name):
             css_name = f"lambda{index}" if field_name.__name__ == "<lambda>" else field_name.__name__
@@ -126,36 +142,36 @@ class _Column:
             css_name = field_name
         self.base_class = f"field-{css_name}"
         self.empty = cl.model_admin.get_empty_value_display()
-        self.memo = {}
+        self.memo: dict[tuple[Any, ...], Any] = {}
         try:
             self.field = _get_non_gfk_field(cl.opts, field_name)
         except (FieldDoesNotExist, FieldIsAForeignKeyColumnName):
             self.field = None
         # A model field is read straight off the row; an admin method or callable is called; anything
         # else (a property, a model method, a dotted path) goes through Django's lookup_field per row.
-        self.call = None
+        self.call: Callable[..., Any] | None = None
         if self.field is None:
             if callable(field_name):
                 self.call = field_name
             elif hasattr(cl.model_admin, field_name) and field_name != "__str__":
                 self.call = getattr(cl.model_admin, field_name)
-        self.choices = None
+        self.choices: dict[Any, Any] | None = None
         if self.field is not None and not self.field.auto_created and getattr(self.field, "flatchoices", None):
             try:
                 self.choices = dict(self.field.flatchoices)
             except TypeError:  # list-like choices: Django's own path below
                 pass
 
-    def value(self, result):
+    def value(self, result: Model) -> tuple[Any, Any]:
         """(attr, value) as lookup_field finds them."""
         if self.field is not None:
-            return None, getattr(result, self.name)
+            return None, getattr(result, cast(str, self.name))  # a model field: named by a string
         if self.call is not None:
             return self.call, self.call(result)
         _f, attr, value = lookup_field(self.name, result, self.model_admin)
         return attr, value
 
-    def cell(self, result):
+    def cell(self, result: Model) -> tuple[list[str], Any]:
         """(class attribute, content) of the row's cell, as items_for_result makes them."""
         classes = [self.base_class]
         try:
@@ -188,7 +204,7 @@ class _Column:
             classes.append("nowrap")
         return classes, content
 
-    def _memoised(self, value, display, *key):
+    def _memoised(self, value: Any, display: Callable[[], Any], *key: Any) -> Any:
         if not isinstance(value, _MEMOISED):
             return display()
         key = (value, *key)
@@ -197,7 +213,7 @@ class _Column:
         return self.memo[key]
 
 
-def _change_url_template(cl):
+def _change_url_template(cl: ChangeList) -> str | None:
     """The change URL of a row, with _KEY for its key, or None when the model has no change view."""
     try:
         url = reverse(f"admin:{cl.opts.app_label}_{cl.opts.model_name}_change", args=(_KEY,),
@@ -207,7 +223,7 @@ def _change_url_template(cl):
     return add_preserved_filters({"preserved_filters": cl.preserved_filters, "opts": cl.opts}, url)
 
 
-def quick_results(cl):
+def quick_results(cl: ChangeList) -> Iterator[ResultList]:
     """The rows, as django.contrib.admin.templatetags.admin_list.results(cl) yields them, each row's
     cells joined into one item."""
     columns, first = [], True
@@ -237,7 +253,7 @@ def quick_results(cl):
         yield ResultList(None, [mark_safe("".join(cells))])
 
 
-def quick_result_list(cl):
+def quick_result_list(cl: ChangeList) -> dict[str, Any]:
     """The context of Django's result_list inclusion tag, its rows made by quick_results for a
     QuickRowsAdminMixin; Django's own result_list for any other list."""
     if not isinstance(cl.model_admin, QuickRowsAdminMixin) or cl.formset or cl.is_popup or cl.to_field:

@@ -96,7 +96,8 @@ def date_hierarchy(cl):
         return found["first"], found["last"]
 
     # Nothing drilled into: Django's own first step, which starts one level down when every row falls in
-    # one year (or one month). `first`/`last` then also narrow that level's candidates.
+    # one year (or one month). `first`/`last` then also narrow that level's candidates. bounds() gives
+    # both or neither; the checks below test both so that type checkers know `last` is set too.
     first = last = None
     if not (year_lookup or month_lookup or day_lookup):
         first, last = bounds()
@@ -116,7 +117,7 @@ def date_hierarchy(cl):
     if year_lookup and month_lookup:
         year, month = int(year_lookup), int(month_lookup)
         days = range(1, calendar.monthrange(year, month)[1] + 1)
-        if first:  # every row is in this month: only the days between the first and the last
+        if first and last:  # every row is in this month: only the days between the first and the last
             days = range(first.day, last.day + 1)
         starts = [datetime.date(year, month, d) for d in days]
         ends = starts[-1] + datetime.timedelta(days=1)
@@ -132,7 +133,7 @@ def date_hierarchy(cl):
         }
     if year_lookup:
         year = int(year_lookup)
-        months = range(first.month, last.month + 1) if first else range(1, 13)
+        months = range(first.month, last.month + 1) if first and last else range(1, 13)
         starts = [datetime.date(year, m, 1) for m in months]
         ends = datetime.date(year + 1, 1, 1) if starts[-1].month == 12 else datetime.date(year, starts[-1].month + 1, 1)
         found = dates_with_rows(cl.queryset, field_name, [boundary(d) for d in [*starts, ends]])
@@ -148,7 +149,7 @@ def date_hierarchy(cl):
     if first is None and (month_lookup or day_lookup):  # a month or day asked for without its year
         first, last = bounds()
     years = []
-    if first:
+    if first and last:
         starts = [datetime.date(y, 1, 1) for y in range(first.year, last.year + 2)]
         years = _as_dates(dates_with_rows(cl.queryset, field_name, [boundary(d) for d in starts]))
     return {

@@ -35,7 +35,7 @@ class UserFilter(admin.SimpleListFilter):
 
 
 @admin.register(AuditLog)
-class AuditLogAdmin(LargeTableAdminMixin, admin.ModelAdmin):  # type: ignore[misc]  # TEMPORARY: LargeTableAdminMixin (admin/changelists.py) is typed after the forks merge
+class AuditLogAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     """Read-only: audit rows are written by database triggers and protected by another.
 
     Ten million rows at scale 10: nothing on the list reads them all. The count is the planner's

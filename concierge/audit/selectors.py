@@ -1,9 +1,11 @@
 """Reads of the audit trail: a record's history in words, and the rows about a set of records."""
 
 import dataclasses
+import uuid
+from collections.abc import Collection, Iterable, Mapping
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from .models import AuditLog
 
@@ -17,7 +19,7 @@ class Change:
     old: object
     new: object
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.field}: {_show(self.old)} → {_show(self.new)}"
 
 
@@ -25,20 +27,20 @@ class Change:
 class HistoryEntry:
     row: AuditLog
     user_name: str
-    changes: list
+    changes: list[Change]
 
 
-def _show(value):
+def _show(value: object) -> str:
     return "—" if value is None or value == "" else str(value)
 
 
-def user_names(user_ids):
+def user_names(user_ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, str]:
     """{user id: name} for audit rows; a deleted account keeps showing as its id."""
     users = get_user_model().objects.filter(pk__in={uid for uid in user_ids if uid})
     return {user.pk: str(user) for user in users}
 
 
-def changes_of(row, *, hidden=frozenset()):
+def changes_of(row: AuditLog, *, hidden: Collection[str] = frozenset()) -> list[Change]:
     old, new = row.old_values or {}, row.new_values or {}
     fields = [key for key in {**old, **new} if key not in HIDDEN_IN_HISTORY and key not in hidden]
     # A created or deleted row lists only the values it had: "notes: — → —" tells nobody anything.
@@ -48,20 +50,22 @@ def changes_of(row, *, hidden=frozenset()):
     ]
 
 
-def record_history(*, table, record_id, hidden=frozenset()):
+def record_history(
+    *, table: str, record_id: uuid.UUID | str, hidden: Collection[str] = frozenset(),
+) -> list[HistoryEntry]:
     """Audit rows of one record, oldest first, each as a list of "field: old → new". Columns in
     `hidden` are left out, and so is a row that changed nothing else."""
     rows = list(AuditLog.objects.filter(table_name=table, record_id=record_id).order_by("timestamp", "id"))
     names = user_names(row.user_id for row in rows)
     entries = [
         HistoryEntry(row=row, changes=changes_of(row, hidden=hidden),
-                     user_name=names.get(row.user_id, str(row.user_id) if row.user_id else "system"))
+                     user_name=names.get(row.user_id, str(row.user_id)) if row.user_id else "system")
         for row in rows
     ]
     return [entry for entry in entries if entry.changes or not hidden]
 
 
-def audit_rows_about(record_ids):
+def audit_rows_about(record_ids: Mapping[str, Iterable[uuid.UUID]]) -> QuerySet[AuditLog]:
     """Audit rows of the records {table: ids}, oldest first."""
     query = Q(pk__in=[])
     for table, ids in record_ids.items():

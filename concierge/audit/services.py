@@ -13,7 +13,10 @@ from concierge.db.partitions import ensure_monthly_partitions, partition_key
 PARTITIONED_TABLES = ("notifications", "audit_logs")
 
 
-def partitions_create_ahead(*, months_ahead, since=None, now=None, using=DEFAULT_DB_ALIAS):
+def partitions_create_ahead(
+    *, months_ahead: int, since: datetime.date | None = None, now: datetime.datetime | None = None,
+    using: str = DEFAULT_DB_ALIAS,
+) -> dict[str, list[str]]:
     """This month's (or every month from `since`) to the next `months_ahead` months' partitions of
     notifications and audit_logs, and a home for any row the default partition caught.
     Returns {table: [partitions created]}."""
@@ -28,7 +31,7 @@ def retention_days(months: int) -> int:
     return round(months * 365.25 / 12)
 
 
-def retention_cutoff(*, months, now=None):
+def retention_cutoff(*, months: int, now: datetime.datetime | None = None) -> datetime.datetime:
     """The instant (naive UTC, like the columns) before which rows are expired."""
     now = now or timezone.now()
     return timezone.make_naive(now - datetime.timedelta(days=retention_days(months)), datetime.timezone.utc)

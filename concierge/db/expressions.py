@@ -1,6 +1,10 @@
 """Query expressions the selectors and the admin share."""
 
+from typing import Any
+
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import BooleanField, Func
+from django.db.models.sql.compiler import SQLCompiler
 
 
 class EqualsAny(Func):
@@ -10,6 +14,12 @@ class EqualsAny(Func):
 
     output_field = BooleanField()
 
-    def as_sql(self, compiler, connection, **extra_context):
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, function: str | None = None,
+        template: str | None = None, arg_joiner: str | None = None, **extra_context: Any,
+    ) -> tuple[str, tuple[Any, ...]]:
+        # function / template / arg_joiner: Func's, unused (the SQL is fixed); they were swallowed by
+        # **extra_context before. Params as a tuple, as Django 6 and django-stubs have them; a list was
+        # the same to the compiler.
         (lhs, lhs_params), (array, array_params) = (compiler.compile(e) for e in self.get_source_expressions())
-        return f"{lhs} = ANY({array})", [*lhs_params, *array_params]
+        return f"{lhs} = ANY({array})", (*lhs_params, *array_params)

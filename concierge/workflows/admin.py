@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -44,6 +44,8 @@ class WorkflowAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request, workflow):
             raise PermissionDenied
         subject = registry.subjects[PREVIEW_SUBJECT]
+        if subject.find is None or subject.recent is None:
+            raise ImproperlyConfigured(f"the {PREVIEW_SUBJECT!r} subject was registered without find and recent")
         form = PreviewForm(request.GET or None)
         steps, service = None, None
         if form.is_valid():

@@ -1,4 +1,5 @@
 import json
+from typing import Any
 
 from django import forms
 
@@ -25,8 +26,9 @@ class WorkflowForm(forms.ModelForm):
         model = Workflow
         fields = ["name", "trigger_event", "active", "actions"]
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data  # what ModelForm.clean returns (django-stubs: may be None)
         if "actions" in cleaned and "trigger_event" in cleaned:
             try:
                 validate_actions(cleaned["actions"], trigger_event=cleaned["trigger_event"])

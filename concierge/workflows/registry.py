@@ -195,11 +195,12 @@ class WorkflowRegistry:
     def parents_fill(self, objects: dict[str, Any]) -> dict[str, Any]:
         """{subject: instance or None} with each missing parent taken from its child (a job's car and owner)."""
         objects = {name: objects.get(name) for name in SUBJECT_FIELDS}
-        for name in self.subjects_of("job")[:-1]:
-            parent = SUBJECT_PARENTS[name]
+        chain = self.subjects_of("job")
+        for name, parent in zip(chain, chain[1:]):  # job → car, car → client
             if objects[name] is not None and objects[parent] is None:
                 spec = self.subjects.get(name)
-                if spec is None:
+                # (parent_of is set: subject_register requires it of a subject with a parent.)
+                if spec is None or spec.parent_of is None:
                     raise ImproperlyConfigured(f"no app registered the {name!r} subject")
                 objects[parent] = spec.parent_of(objects[name])
         return objects
