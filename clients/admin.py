@@ -7,7 +7,7 @@ from django.utils.html import format_html, format_html_join
 
 from concierge.admin.concurrency import StaleEditAdminMixin, StaleEditInlineFormSet
 from concierge.admin.inlines import INLINE_ROWS_SHOWN, BoundedInlineFormSet, BoundedInlineMixin, QuickInputsInlineMixin
-from concierge.admin.changelists import LargeTableAdminMixin
+from concierge.admin.changelists import LargeTableAdminMixin, QuickRowsAdminMixin
 from concierge.audit.admin_mixins import AuditHistoryMixin
 from fleet.admin import vehicle_save_from_form
 from fleet.forms import VehicleForm, VehicleRowsUniqueMixin
@@ -77,7 +77,9 @@ class VehicleInline(StaleEditAdminMixin, QuickInputsInlineMixin, BoundedInlineMi
 
 
 @admin.register(Client)
-class ClientAdmin(StaleEditAdminMixin, PersonalDataAdminMixin, AuditHistoryMixin, LargeTableAdminMixin, admin.ModelAdmin):
+class ClientAdmin(
+    StaleEditAdminMixin, PersonalDataAdminMixin, AuditHistoryMixin, QuickRowsAdminMixin, LargeTableAdminMixin, admin.ModelAdmin,
+):
     form = ClientForm
     list_display = ("last_name", "first_name", "email", "phone_display", "vehicle_count", "consent_gdpr", "created_at")
     list_display_links = ("last_name", "first_name")

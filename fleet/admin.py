@@ -3,8 +3,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
 from django.utils.html import format_html
 
-from concierge.admin.inlines import INLINE_ROWS_SHOWN, BoundedInlineMixin
-from concierge.admin.changelists import LargeTableAdminMixin
+from concierge.admin.inlines import INLINE_ROWS_SHOWN, BoundedInlineMixin, QuickInputsInlineMixin
+from concierge.admin.changelists import LargeTableAdminMixin, QuickRowsAdminMixin
 from concierge.admin.concurrency import StaleEditAdminMixin, changed_columns
 from concierge.admin.filters import IndexedValuesListFilter
 from concierge.audit.admin_mixins import AuditHistoryMixin
@@ -29,7 +29,7 @@ def vehicle_save_from_form(
     vehicle_update(vehicle=vehicle, fields=changed_columns(vehicle, stored), by=by, locked=stored)
 
 
-class ServiceInline(BoundedInlineMixin, admin.TabularInline):
+class ServiceInline(QuickInputsInlineMixin, BoundedInlineMixin, admin.TabularInline):
     """The car's newest jobs, read-only: status changes go through the lifecycle on the service's own page.
 
     Bounded (a busy car has hundreds of jobs; the rest are linked from `jobs_shown`), and each row's
@@ -60,7 +60,7 @@ class ServiceInline(BoundedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Vehicle)
-class VehicleAdmin(StaleEditAdminMixin, AuditHistoryMixin, LargeTableAdminMixin, admin.ModelAdmin):
+class VehicleAdmin(StaleEditAdminMixin, AuditHistoryMixin, QuickRowsAdminMixin, LargeTableAdminMixin, admin.ModelAdmin):
     form = VehicleForm
     list_display = ("license_plate", "make", "model", "year", "client", "mileage")
     # Choices by loose index scan ((make, model) and year indexes), not SELECT DISTINCT over every car.
