@@ -73,25 +73,6 @@ class OverviewPage(ReportPage):
     def table_revenue_by_month(self):
         return revenue_by_month_table(self, "revenue_by_month", "Revenue by month, last 12 months")
 
-    def table_sms_delivery(self):
-        return Table("sms_delivery", "Text messages delivered (the network's delivery reports)", [
-            Column("delivered", "Delivered", "int"),
-            Column("not_delivered", "Not delivered", "int"),
-            Column("refused", "Refused before the network", "int"),
-            Column("at_network", "At the network", "int"),
-            Column("no_report", "No report yet", "int"),
-            Column("pending", "Pending", "int"),
-            Column("total", "Total", "int"),
-            Column("delivery_rate", "Delivery rate", "percent"),
-        ], selectors.sms_delivery(period=self.period, notifications=self.scope),
-            note="Delivery rate: delivered / (delivered + not delivered + refused before the network); texts "
-                 "awaiting a final report have no outcome yet.")
-
-    def table_delivery_failure_reasons(self):
-        return Table("delivery_failure_reasons", "Why the network did not deliver", [
-            Column("reason", "Reason"), Column("failures", "Texts", "int"),
-        ], selectors.delivery_failure_reasons(period=self.period, notifications=self.scope))
-
     def charts(self, tables):
         return [revenue_by_month_chart("overview-revenue", tables[1].rows)]
 
@@ -122,25 +103,6 @@ class RevenuePage(ReportPage):
             Column("revenue", "Revenue", "money"),
             Column("average_repair_order", "Average repair order", "money"),
         ], selectors.top_makes_and_models(period=self.period, services=self.scope))
-
-    def table_sms_delivery(self):
-        return Table("sms_delivery", "Text messages delivered (the network's delivery reports)", [
-            Column("delivered", "Delivered", "int"),
-            Column("not_delivered", "Not delivered", "int"),
-            Column("refused", "Refused before the network", "int"),
-            Column("at_network", "At the network", "int"),
-            Column("no_report", "No report yet", "int"),
-            Column("pending", "Pending", "int"),
-            Column("total", "Total", "int"),
-            Column("delivery_rate", "Delivery rate", "percent"),
-        ], selectors.sms_delivery(period=self.period, notifications=self.scope),
-            note="Delivery rate: delivered / (delivered + not delivered + refused before the network); texts "
-                 "awaiting a final report have no outcome yet.")
-
-    def table_delivery_failure_reasons(self):
-        return Table("delivery_failure_reasons", "Why the network did not deliver", [
-            Column("reason", "Reason"), Column("failures", "Texts", "int"),
-        ], selectors.delivery_failure_reasons(period=self.period, notifications=self.scope))
 
     def charts(self, tables):
         months, types = tables[0].rows, tables[1].rows
@@ -175,25 +137,6 @@ class TechniciansPage(ReportPage):
             Column("in_progress_now", "In progress now", "int", link="in_progress_url"),
         ], rows,
             note="Jobs in progress are counted now, whatever the period.")
-
-    def table_sms_delivery(self):
-        return Table("sms_delivery", "Text messages delivered (the network's delivery reports)", [
-            Column("delivered", "Delivered", "int"),
-            Column("not_delivered", "Not delivered", "int"),
-            Column("refused", "Refused before the network", "int"),
-            Column("at_network", "At the network", "int"),
-            Column("no_report", "No report yet", "int"),
-            Column("pending", "Pending", "int"),
-            Column("total", "Total", "int"),
-            Column("delivery_rate", "Delivery rate", "percent"),
-        ], selectors.sms_delivery(period=self.period, notifications=self.scope),
-            note="Delivery rate: delivered / (delivered + not delivered + refused before the network); texts "
-                 "awaiting a final report have no outcome yet.")
-
-    def table_delivery_failure_reasons(self):
-        return Table("delivery_failure_reasons", "Why the network did not deliver", [
-            Column("reason", "Reason"), Column("failures", "Texts", "int"),
-        ], selectors.delivery_failure_reasons(period=self.period, notifications=self.scope))
 
     def charts(self, tables):
         rows = tables[0].rows
@@ -248,25 +191,6 @@ class ClientsPage(ReportPage):
             Column("completed_jobs", "Completed jobs", "int"),
         ], rows, note="Clients with a job booked or in progress are left off. Counted from today, whatever the period.",
             extra={"page": page})
-
-    def table_sms_delivery(self):
-        return Table("sms_delivery", "Text messages delivered (the network's delivery reports)", [
-            Column("delivered", "Delivered", "int"),
-            Column("not_delivered", "Not delivered", "int"),
-            Column("refused", "Refused before the network", "int"),
-            Column("at_network", "At the network", "int"),
-            Column("no_report", "No report yet", "int"),
-            Column("pending", "Pending", "int"),
-            Column("total", "Total", "int"),
-            Column("delivery_rate", "Delivery rate", "percent"),
-        ], selectors.sms_delivery(period=self.period, notifications=self.scope),
-            note="Delivery rate: delivered / (delivered + not delivered + refused before the network); texts "
-                 "awaiting a final report have no outcome yet.")
-
-    def table_delivery_failure_reasons(self):
-        return Table("delivery_failure_reasons", "Why the network did not deliver", [
-            Column("reason", "Reason"), Column("failures", "Texts", "int"),
-        ], selectors.delivery_failure_reasons(period=self.period, notifications=self.scope))
 
     def charts(self, tables):
         months = tables[0].rows
