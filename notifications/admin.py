@@ -4,6 +4,7 @@ from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 
 from concierge.admin.changelists import LargeTableAdminMixin, QuickRowsAdminMixin
+from concierge.admin.readonly import ViewOnlyAdminMixin
 
 from .models import DeliveryReport, DeliveryState, Notification, NotificationStatus, NotificationType
 from .services import notification_resend_uncertain, notification_retry
@@ -85,7 +86,7 @@ class NotificationAdmin(QuickRowsAdminMixin, LargeTableAdminMixin, admin.ModelAd
 
 
 @admin.register(DeliveryReport)
-class DeliveryReportAdmin(admin.ModelAdmin):
+class DeliveryReportAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     """Every delivery report as received, read-only: staff inspect those for unknown ids or refused."""
 
     list_display = ("received_at", "provider_message_id", "status", "failure_reason", "phone_masked", "outcome",
@@ -96,11 +97,3 @@ class DeliveryReportAdmin(admin.ModelAdmin):
               "processed_at", "outcome", "detail", "notification_id")
     readonly_fields = fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

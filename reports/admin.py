@@ -3,11 +3,13 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import path
 
+from concierge.admin.readonly import ViewOnlyAdminMixin
+
 from .models import ReportAccess
 
 
 @admin.register(ReportAccess)
-class ReportPagesAdmin(admin.ModelAdmin):
+class ReportPagesAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     """The admin index's "Reports › Report pages" entry, shown only to users holding
     reports.view_reports; it leads to the report pages, which live outside the admin."""
 
@@ -17,14 +19,6 @@ class ReportPagesAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("reports.view_reports")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         # Only the list URL, redirecting: the model has no table, so no change/delete/history page.

@@ -6,6 +6,7 @@ from django.utils.html import format_html_join
 
 from concierge.admin.changelists import LargeTableAdminMixin
 from concierge.admin.filters import IndexedValuesListFilter, indexed_distinct_values_subquery
+from concierge.admin.readonly import ViewOnlyAdminMixin
 
 from .models import AuditLog
 from .selectors import changes_of
@@ -35,7 +36,7 @@ class UserFilter(admin.SimpleListFilter):
 
 
 @admin.register(AuditLog)
-class AuditLogAdmin(LargeTableAdminMixin, admin.ModelAdmin):
+class AuditLogAdmin(ViewOnlyAdminMixin, LargeTableAdminMixin, admin.ModelAdmin):
     """Read-only: audit rows are written by database triggers and protected by another.
 
     Ten million rows at scale 10: nothing on the list reads them all. The count is the planner's
@@ -72,11 +73,3 @@ class AuditLogAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     def changes(self, obj):
         return format_html_join("\n", "<div>{}</div>", ((str(change),) for change in changes_of(obj))) or "—"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -164,7 +164,6 @@ class WorkflowRegistry:
             raise ImproperlyConfigured(f"default workflow {spec['name']!r} is already registered")
         self.default_workflows.append(dict(spec))
 
-
     @staticmethod
     def _check_subject(subject: str, what: str) -> None:
         if subject not in SUBJECT_FIELDS:

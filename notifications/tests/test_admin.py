@@ -96,3 +96,17 @@ def test_the_list_filters_delivered_and_not_delivered(staff):
     assert listed("no") == {network_failed, refused}
     assert listed("awaiting") == {at_network, unreported}
     assert "AbsentSubscriber" in staff.get(reverse(CHANGELIST), {"delivered": "no"}).content.decode()
+
+
+def test_delivery_reports_are_kept_as_received_no_one_adds_changes_or_deletes_them(staff):
+    from notifications.delivery_reports import delivery_report_store
+
+    report = delivery_report_store(fields={"id": "ATXid_1", "status": "Success", "phoneNumber": "+254712345678"})
+    assert staff.get(reverse("admin:notifications_deliveryreport_add")).status_code == 403
+    change = reverse("admin:notifications_deliveryreport_change", args=[report.pk])
+    assert staff.post(change, {"status": "Failed"}).status_code == 403
+    assert staff.post(reverse("admin:notifications_deliveryreport_delete", args=[report.pk]), {"post": "yes"}).status_code == 403
+    page = staff.get(reverse("admin:notifications_deliveryreport_changelist"))
+    assert page.status_code == 200 and "action-select" not in page.content.decode()  # no bulk delete
+    report.refresh_from_db()
+    assert report.status == "Success"
