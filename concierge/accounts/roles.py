@@ -56,6 +56,9 @@ ROLE_PERMISSIONS = {
         "audit.erase_personal_data",
         "reports.view_reports",
         "accounts.view_user",
+        # KRA eTIMS transmissions: read-only rows; deciding on an uncertain or refused one is a manager's.
+        "etims.view_transmission",
+        "etims.resolve_transmission",
     ],
 }
 

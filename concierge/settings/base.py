@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "servicing",
     "notifications",
     "reports",
+    "etims",
 ]
 
 MIDDLEWARE = [
@@ -408,6 +409,29 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("WORKFLOWS_TIME_EVENTS_INTERVAL", default=600.0),
     },
 }
+
+# --- KRA eTIMS, online sales control unit (docs/etims.md) ---
+# Empty base URL, PIN or device serial: eTIMS is off; invoices say "Not transmitted to KRA eTIMS".
+# Sandbox: https://etims-api-sbx.kra.go.ke/etims-api
+ETIMS_BASE_URL = env("ETIMS_BASE_URL", default="")
+ETIMS_PIN = env("ETIMS_PIN", default="")  # the shop's KRA PIN (tin)
+ETIMS_BRANCH_ID = env("ETIMS_BRANCH_ID", default="00")  # bhfId: 00 is the head office
+ETIMS_DEVICE_SERIAL = env("ETIMS_DEVICE_SERIAL", default="")  # dvcSrlNo, as registered with KRA
+# The communication key; empty: asked of selectInitOsdcInfo by each worker and kept in memory only.
+ETIMS_CMC_KEY = env("ETIMS_CMC_KEY", default="")
+ETIMS_TIMEOUT = env.float("ETIMS_TIMEOUT", default=20.0)
+ETIMS_RETRY_BASE_SECONDS = env.float("ETIMS_RETRY_BASE_SECONDS", default=30.0)
+ETIMS_RETRY_CAP_SECONDS = env.float("ETIMS_RETRY_CAP_SECONDS", default=900.0)
+# A transmission `sending` longer than this lost its worker: marked uncertain, never resent.
+ETIMS_CLAIM_TIMEOUT_SECONDS = env.int("ETIMS_CLAIM_TIMEOUT_SECONDS", default=300)
+ETIMS_SWEEP_INTERVAL = env.float("ETIMS_SWEEP_INTERVAL", default=60.0)
+# KRA's receipt check, the invoice's QR code (sandbox: https://etims-sbx.kra.go.ke/...).
+ETIMS_QR_BASE_URL = env(
+    "ETIMS_QR_BASE_URL", default="https://etims.kra.go.ke/common/link/etims/receipt/indexEtimsReceiptData?Data="
+)
+if ETIMS_RETRY_CAP_SECONDS >= CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]:
+    raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must exceed ETIMS_RETRY_CAP_SECONDS")
+CELERY_BEAT_SCHEDULE["sweep-etims"] = {"task": "etims.tasks.sweep_transmissions", "schedule": ETIMS_SWEEP_INTERVAL}
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")

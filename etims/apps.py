@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EtimsConfig(AppConfig):
+    name = "etims"
+    verbose_name = "KRA eTIMS"
