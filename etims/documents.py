@@ -160,8 +160,6 @@ class SaleDocument:
             raise ValueError("a sale document needs at least one line")
         if self.customer_tin and not KRA_PIN.fullmatch(self.customer_tin):
             raise ValueError("customer TIN must be a KRA PIN: a letter, nine digits, a letter (P051234567X)")
-        if len(self.customer_name) > 60:  # custNm is CHAR(60)
-            raise ValueError("customer name is longer than the 60 characters KRA takes")
         if self.kind == DocumentKind.CREDIT_NOTE:
             if not isinstance(self.original_number, int) or self.original_number <= 0:
                 raise ValueError("a credit note needs the number of the invoice it corrects")

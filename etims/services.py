@@ -53,7 +53,7 @@ def queue_transmission(doc: SaleDocument) -> Transmission:
     if existing is not None:
         return _same_document(existing, doc)
     org_invc_no = 0
-    if doc.kind == SaleKind.CREDIT_NOTE:
+    if doc.kind == SaleKind.CREDIT_NOTE and doc.original_number is not None:  # a credit note always has one
         original = Transmission.objects.filter(kind=DocumentKind.INVOICE, number=doc.original_number).first()
         if original is None:
             raise ValueError(f"credit note {doc.number}: invoice {doc.original_number} was never queued for eTIMS")
@@ -140,7 +140,7 @@ def transmission_claim(*, transmission_id: uuid.UUID | str) -> Transmission | No
 
 
 def _original_not_accepted(row: Transmission) -> str | None:
-    if row.kind != DocumentKind.CREDIT_NOTE:
+    if row.kind != DocumentKind.CREDIT_NOTE or row.original_number is None:
         return None
     original = Transmission.objects.filter(kind=DocumentKind.INVOICE, number=row.original_number).first()
     if original is not None and original.state == TransmissionState.ACCEPTED:

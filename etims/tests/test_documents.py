@@ -45,6 +45,8 @@ def test_payload_carries_the_documented_fields_with_exact_amounts():
         "P051234567X", "00", 41, 0, "INV-000007")
     assert (body["rcptTyCd"], body["salesTyCd"], body["salesSttsCd"], body["pmtTyCd"]) == ("S", "N", "02", "01")
     assert body["custTin"] == "P051234567X" and body["custNm"] == "Wanjiku Motors Ltd"
+    long_name = sales_payload(invoice(customer_name="N" * 80), tin="P051234567X", branch_id="00", invc_no=1)
+    assert long_name["custNm"] == "N" * 60  # KRA's CHAR(60): an invoice is never refused for a long name
     assert body["cfmDt"] == "20261203143000" and body["salesDt"] == "20261203"
     assert body["totItemCnt"] == 2
     assert [body[f"taxRt{t}"] for t in "ABCDE"] == [0, 16, 0, 0, 8]
