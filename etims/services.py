@@ -108,8 +108,15 @@ _cmc_keys: dict[tuple[str, str, str, str], str] = {}
 def _client() -> EtimsClient:
     """A client holding the communication key: ETIMS_CMC_KEY when set, else the one selectInitOsdcInfo
     gives, kept in this process's memory only (never stored, never logged)."""
+    if not etims_configured():
+        # Configured when queued, not any more (settings changed): nothing is sent; it waits.
+        raise TransientError("eTIMS is not configured now (ETIMS_BASE_URL, ETIMS_PIN, ETIMS_DEVICE_SERIAL): not sent")
     base = dict(base_url=settings.ETIMS_BASE_URL, tin=settings.ETIMS_PIN, branch_id=settings.ETIMS_BRANCH_ID,
                 timeout=settings.ETIMS_TIMEOUT)
+    try:
+        EtimsClient(**base)
+    except ValueError as exc:
+        raise TransientError(f"{exc}: not sent") from None
     key = settings.ETIMS_CMC_KEY
     cache_key = (settings.ETIMS_BASE_URL, settings.ETIMS_PIN, settings.ETIMS_BRANCH_ID, settings.ETIMS_DEVICE_SERIAL)
     if not key:

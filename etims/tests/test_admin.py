@@ -39,6 +39,9 @@ def test_awaiting_kra_lists_queued_sending_uncertain_and_refused(manager, rows):
     listed = {row.number for row in page.context["cl"].result_list}
     assert listed == {rows[s].number for s in ("queued", "sending", "uncertain", "rejected")}
     assert b"because rejected" in page.content  # the reason is on the list
+    found = manager.get(reverse(CHANGELIST), {"q": str(rows["accepted"].number)})
+    assert [r.pk for r in found.context["cl"].result_list] == [rows["accepted"].pk]
+    assert manager.get(reverse(CHANGELIST), {"q": "INV-1 'x"}).status_code == 200  # not a number: no 500
 
 
 @pytest.mark.parametrize("role", [FRONT_DESK, TECHNICIAN])

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
+from concierge.audit.models import AuditLog
 from concierge.processes import queued_args
 from etims.models import Transmission, TransmissionState
 from etims.selectors import status_line_for
@@ -153,6 +154,25 @@ def test_without_configuration_the_invoice_is_recorded_not_configured_and_says_s
     assert transmission_requeue(transmission=row, by=superuser)
     assert transmission_send(transmission_id=row.pk).state == TransmissionState.ACCEPTED
     assert etims_server.sales[0]["tin"] == "P051234567X"
+
+
+def test_configuration_removed_after_queueing_leaves_it_queued_with_the_reason(etims_settings, etims_server):
+    row = queue_transmission(invoice(19))
+    etims_settings.ETIMS_BASE_URL = "ftp://etims.example"
+    assert transmission_send(transmission_id=row.pk).state == "retry"
+    etims_settings.ETIMS_DEVICE_SERIAL = ""
+    assert transmission_send(transmission_id=row.pk).state == "retry"
+    row.refresh_from_db()
+    assert row.state == TransmissionState.QUEUED and "not configured now" in row.last_error
+    assert etims_server.requests == []
+
+
+def test_every_change_to_a_transmission_is_audited(etims_settings, etims_server):
+    row = queue_transmission(invoice(20))
+    transmission_send(transmission_id=row.pk)
+    actions = list(AuditLog.objects.filter(table_name="etims_transmissions", record_id=row.pk)
+                   .values_list("action", flat=True))
+    assert sorted(actions) == ["INSERT", "UPDATE", "UPDATE"]  # queued; claimed; accepted
 
 
 def test_the_sweep_marks_a_lost_workers_claim_uncertain_and_requeues_due_rows(etims_settings, broker, settings):

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from concierge.processes import wait_until
 from etims.models import Transmission, TransmissionState
-from etims.services import queue_transmission
+from etims.services import queue_transmission, transmission_send, transmissions_sweep
 
 from .factories import invoice
 
@@ -45,3 +45,21 @@ def test_the_worker_retries_through_an_outage(celery_worker, etims_server):
     etims_server.resume()
     assert wait_until(lambda: accepted(row.pk), timeout=20)
     assert len(etims_server.sales) == 1
+
+
+def test_a_worker_killed_while_kra_has_the_sale_leaves_it_uncertain_never_resent(
+        celery_worker, etims_server, etims_settings):
+    etims_server.hold_next = True  # KRA records the sale, then holds its answer
+    with transaction.atomic():
+        row = queue_transmission(invoice(25))
+    assert etims_server.held.wait(20)
+    celery_worker.kill()  # SIGKILL inside the request: the OOM killer, a pulled plug
+    etims_server.release()
+    assert Transmission.objects.get(pk=row.pk).state == TransmissionState.SENDING  # the claim was committed
+
+    etims_settings.ETIMS_CLAIM_TIMEOUT_SECONDS = 0
+    assert transmissions_sweep()["abandoned"] == 1
+    row.refresh_from_db()
+    assert row.state == TransmissionState.UNCERTAIN and "worker was lost" in row.last_error
+    assert transmission_send(transmission_id=row.pk).state == "skipped"
+    assert len(etims_server.sale_requests()) == 1
