@@ -69,7 +69,7 @@ def test_a_status_link_message_names_the_service_and_goes_to_its_owner(published
     assert notification.client == job.vehicle.client and notification.service == job
     assert "Clutch plate" in notification.message and notification.message.endswith(": [status link]")
     assert published() == [str(notification.pk)]
-    assert "/portal/s/" in text_as_sent(notification)
+    assert "/s/" in text_as_sent(notification)
 
 
 def test_each_attempt_makes_a_fresh_link_and_the_stored_text_never_changes():
