@@ -10,6 +10,7 @@ from concierge.workflows.registry import ActionContext, Outcome, registry
 
 from .links import PLACEHOLDERS, LinkKind, link_maker_registered
 from .models import NotificationType
+from .preview import message_previews
 from .services import notification_create
 
 STATUS_LINK_PLACEHOLDER = PLACEHOLDERS[LinkKind.STATUS_LINK]
@@ -120,7 +121,7 @@ NOTIFY_STAFF_SCHEMA = {
 
 def register() -> None:
     registry.action_register("send_notification", handler=send_notification, schema=SEND_NOTIFICATION_SCHEMA,
-                             templated=("template", "subject", "template_sw", "subject_sw"))
+                             templated=("template", "subject", "template_sw", "subject_sw"), preview=message_previews)
     # Staff messages stay in English: staff have no language of their own in this app.
     registry.action_register("notify_staff", handler=notify_staff, schema=NOTIFY_STAFF_SCHEMA, templated=("template", "subject"))
     registry.placeholders_register("job", names={"status_link"}, values=_status_link_values)

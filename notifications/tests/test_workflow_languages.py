@@ -11,8 +11,8 @@ from django.db.migrations.loader import MigrationLoader
 
 from clients.models import Language
 from concierge.workflows.defaults import install_default_workflows
-from concierge.workflows.engine import workflow_run
-from concierge.workflows.models import Workflow
+from concierge.workflows.engine import workflow_run, workflows_run_for_event
+from concierge.workflows.models import Event, Workflow
 from concierge.workflows.validation import WorkflowInvalid, validate_actions
 from notifications.models import Notification, NotificationType
 from servicing import workflow_events as job_events
@@ -20,6 +20,12 @@ from servicing.models import ServiceStatus
 from servicing.tests.factories import ServiceFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def run_pending_events():
+    """What the worker does after commit, run here in the test's transaction."""
+    for pk in Event.objects.filter(processed_at__isnull=True).values_list("pk", flat=True):
+        workflows_run_for_event(event_id=pk)
 
 ACTION = {"type": "send_notification", "channel": "SMS",
           "template": "Hi {{ first_name }}, {{ plate }} is ready.",
@@ -110,7 +116,6 @@ def test_the_migration_adds_swahili_only_where_the_shipped_text_is_unchanged():
 
 
 def test_the_completed_job_sms_reaches_a_swahili_client_in_swahili():
-    from concierge.workflows.tests.test_engine import run_pending_events
     from servicing.services import service_complete
 
     install_default_workflows()
