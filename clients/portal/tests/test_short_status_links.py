@@ -14,7 +14,8 @@ from clients.portal.services import status_link_url
 from clients.portal.tokens import status_link_token_issue
 from concierge.observability.redact import redact
 from concierge.workflows.defaults import install_default_workflows
-from concierge.workflows.tests.test_engine import run_pending_events
+from concierge.workflows.engine import workflows_run_for_event
+from concierge.workflows.models import Event
 from notifications.models import Notification, NotificationType
 from notifications.segments import GSM7, sms_segments
 from notifications.tests.sent import text_as_sent
@@ -23,6 +24,12 @@ from servicing.services import service_complete
 from servicing.tests.factories import ServiceFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def run_pending_events():
+    """What the worker does after commit, run here in the test's transaction."""
+    for pk in Event.objects.filter(processed_at__isnull=True).values_list("pk", flat=True):
+        workflows_run_for_event(event_id=pk)
 
 # The production origin as .env.example shows it.
 BASE = "https://portal.ndegwa.example"
