@@ -90,7 +90,7 @@ class ClientAdmin(
     inlines = [VehicleInline]
     readonly_fields = ("add_vehicle", "service_history")
     fieldsets = (
-        (None, {"fields": ("first_name", "last_name", "email", "phone", "address", "consent_gdpr")}),
+        (None, {"fields": ("first_name", "last_name", "email", "phone", "address", "consent_gdpr", "preferred_language")}),
         ("Service history", {"fields": ("add_vehicle", "service_history")}),
     )
 

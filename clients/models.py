@@ -16,6 +16,13 @@ EMAIL_MAX_BYTES = 127
 PHONE_MAX_BYTES = 20
 
 
+class Language(models.TextChoices):
+    """What a client reads their messages in (the portal's languages, settings.LANGUAGES)."""
+
+    ENGLISH = "en", "English"
+    SWAHILI = "sw", "Kiswahili"
+
+
 class ClientQuerySet(models.QuerySet):
     """Exact lookups by contact go through the keyed hashes: the encrypted columns cannot be compared."""
 
@@ -38,6 +45,12 @@ class Client(TimestampedModel):
         "consent (GDPR / DPA 2019)", default=False, db_default=False,
         help_text="The client agreed to messages beyond those the service itself needs.",
     )
+    # Beyond the seed (docs/schema.md): workflow messages go out in this language.
+    preferred_language = models.CharField(
+        "preferred language", max_length=2, choices=Language.choices, default=Language.ENGLISH,
+        db_default=Language.ENGLISH,
+        help_text="Messages are sent in this language; the client's own choice in the portal sets it too.",
+    )
     # The UNIQUE on email above only constrains ciphertexts (always distinct); this one keeps one
     # client per address. Phones may be shared (a family, a company fleet), so only indexed.
     email_hash = KeyedHashField(unique=True, source="email", normaliser=normalise_email)
@@ -57,6 +70,10 @@ class Client(TimestampedModel):
             # trigram indexes on the same expression serve it without reading every client (issue #8).
             GinIndex(OpClass(Upper("first_name"), name="gin_trgm_ops"), name="clients_first_name_trgm"),
             GinIndex(OpClass(Upper("last_name"), name="gin_trgm_ops"), name="clients_last_name_trgm"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(preferred_language__in=Language.values),
+                                   name="clients_preferred_language_known"),
         ]
         triggers = [
             set_updated_at_trigger(),

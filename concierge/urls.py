@@ -17,6 +17,8 @@ urlpatterns = [
     path("admin/servicing/service/", include("servicing.urls")),
     path("admin/", admin.site.urls),
     path("portal/", include("clients.portal.urls")),
+    # A job's status link as sent by SMS: short, so the message fits one part (docs/notifications.md).
+    path("s/", include("clients.portal.short_urls")),
     path("reports/", include("reports.urls")),
     # The SMS provider's callbacks (docs/notifications.md, "Delivery reports").
     path("callbacks/", include("notifications.urls")),

@@ -82,6 +82,9 @@ def build_demo_shop(*, clients=120, seed=2026, today=None):
             address=f"{rng.randrange(1, 300)} {rng.choice(kenya.ESTATES)}, Nairobi",
             consent_gdpr=rng.random() < 0.7,
             created_at=_at(joined, rng),
+            # One client in three reads their messages in Swahili (by position: the random draws, and
+            # so the rest of the demo data, stay as they were).
+            preferred_language="sw" if len(client_rows) % 3 == 2 else "en",
         )
         client_rows.append(client)
         # A long tail: most clients have one car, a few run a small fleet.

@@ -82,6 +82,10 @@ class Notification(UUIDModel):
     # A link with a secret in it is made at send time (notifications/links.py): `message` holds its
     # placeholder, this says which link (it starts with PORTAL_BASE_URL).
     link = models.CharField(max_length=20, choices=LinkKind.choices, blank=True, default="", db_default="")
+    # The language the text was written in when the row was made (a workflow's text for the client's
+    # preferred language, or English when the workflow has none): the portal shows the stored text
+    # as it was sent, marked with this language, never rendered again in today's.
+    language = models.CharField(max_length=2, choices=settings.LANGUAGES, default="en", db_default="en")
     delivery_uncertain = models.BooleanField(
         default=False, db_default=False, verbose_name="delivery uncertain",
         help_text="The provider may have the message: not resent automatically; a person decides.",

@@ -61,16 +61,18 @@ def _phone(*, client: Client | None, user: User | None) -> str | None:
 
 def notification_create(*, channel: str, message: str, client: Client | None = None, user: User | None = None,
                         service: Service | None = None, vehicle: Vehicle | None = None,
-                        subject: str = "", marketing: bool = False, link: str = "") -> Notification:
+                        subject: str = "", marketing: bool = False, link: str = "",
+                        language: str = "en") -> Notification:
     """Write a notification (and queue it after commit). `link`: a LinkKind whose placeholder the
-    message holds, made with a fresh token when it is sent (notifications/links.py)."""
+    message holds, made with a fresh token when it is sent (notifications/links.py). `language`: the
+    language `message` is written in (shown with it in the portal)."""
     channel = NotificationType(channel)
     if service is not None and vehicle is None:
         vehicle = service.vehicle
     notification = Notification(
         channel=channel, message=message, client=client, user=user, service=service, vehicle=vehicle,
         subject=subject, marketing=marketing, sent_at=None, status=NotificationStatus.PENDING,
-        link=link,
+        link=link, language=language,
     )
     problem = _recipient_problem(channel=channel, client=client, user=user, marketing=marketing)
     if problem:

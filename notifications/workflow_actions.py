@@ -4,11 +4,13 @@ notify_staff actions and the {{ status_link }} placeholder (concierge/workflows/
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 from concierge.workflows.registry import ActionContext, Outcome, registry
 
 from .links import PLACEHOLDERS, LinkKind, link_maker_registered
 from .models import NotificationType
+from .preview import message_previews
 from .services import notification_create
 
 STATUS_LINK_PLACEHOLDER = PLACEHOLDERS[LinkKind.STATUS_LINK]
@@ -27,17 +29,37 @@ def _in_app_without_link(channel: str, message: str) -> str:
     return " ".join(message.replace(STATUS_LINK_PLACEHOLDER, "").split())
 
 
+# A message's text per language: `template` / `subject` are English (required: every shop can send it),
+# `template_sw` / `subject_sw` Swahili (optional). A client whose language has no text gets English.
+LANGUAGE_KEYS = {"sw": ("template_sw", "subject_sw")}
+DEFAULT_LANGUAGE = "en"
+
+
+def texts_for(action: dict, language: str) -> tuple[str, str, str]:
+    """(template, subject, the language they are in) for a client preferring `language`."""
+    template_key, subject_key = LANGUAGE_KEYS.get(language, ("", ""))
+    if template_key and action.get(template_key):
+        # No Swahili subject: the English one, so an email still has one.
+        return action[template_key], action.get(subject_key) or action.get("subject", ""), language
+    return action["template"], action.get("subject", ""), DEFAULT_LANGUAGE
+
+
 def send_notification(action: dict, context: ActionContext) -> Outcome:
-    message = context.render(action["template"])
-    subject = context.render(action.get("subject", ""))
+    preferred = getattr(context.client, "preferred_language", DEFAULT_LANGUAGE)
+    template, subject_template, language = texts_for(action, preferred)
+    # Dates and labels in the placeholders follow the text's language ("5 Des 2026" in Swahili).
+    with translation.override(language):
+        message = context.render(template)
+        subject = context.render(subject_template)
     message = _in_app_without_link(action["channel"], message)
     if not context.dry_run:
         notification_create(
             channel=action["channel"], message=message, subject=subject, client=context.client,
             vehicle=context.vehicle, service=context.service, marketing=action.get("marketing", False),
-            link=_link_in(message),
+            link=_link_in(message), language=language,
         )
-    return Outcome(f"{action['channel']} to the client: {message}")
+    in_language = "" if language == DEFAULT_LANGUAGE else f" ({language})"
+    return Outcome(f"{action['channel']} to the client{in_language}: {message}")
 
 
 def notify_staff(action: dict, context: ActionContext) -> Outcome:
@@ -75,6 +97,9 @@ SEND_NOTIFICATION_SCHEMA = {
         "channel": {"enum": list(NotificationType.values)},
         "template": {"type": "string", "minLength": 1, "maxLength": 1000},
         "subject": {"type": "string", "maxLength": 200, "description": "email subject (a template too)"},
+        "template_sw": {"type": "string", "minLength": 1, "maxLength": 1000,
+                        "description": "the Swahili text, for clients whose language is Swahili (else they get template)"},
+        "subject_sw": {"type": "string", "maxLength": 200, "description": "the Swahili email subject"},
         "marketing": {"type": "boolean", "description": "true: sent only to clients who gave consent_gdpr"},
     },
 }
@@ -95,7 +120,8 @@ NOTIFY_STAFF_SCHEMA = {
 
 
 def register() -> None:
-    templated = ("template", "subject")
-    registry.action_register("send_notification", handler=send_notification, schema=SEND_NOTIFICATION_SCHEMA, templated=templated)
-    registry.action_register("notify_staff", handler=notify_staff, schema=NOTIFY_STAFF_SCHEMA, templated=templated)
+    registry.action_register("send_notification", handler=send_notification, schema=SEND_NOTIFICATION_SCHEMA,
+                             templated=("template", "subject", "template_sw", "subject_sw"), preview=message_previews)
+    # Staff messages stay in English: staff have no language of their own in this app.
+    registry.action_register("notify_staff", handler=notify_staff, schema=NOTIFY_STAFF_SCHEMA, templated=("template", "subject"))
     registry.placeholders_register("job", names={"status_link"}, values=_status_link_values)

@@ -1,5 +1,9 @@
 """The shop's standard workflows about jobs, registered with the engine (servicing/workflow_actions.py)
-and installed by concierge.workflows.defaults.install_default_workflows (the demo command)."""
+and installed by concierge.workflows.defaults.install_default_workflows (the demo command).
+
+Client messages carry an English text (`template`) and a Swahili one (`template_sw`), written for
+people rather than translated word by word; staff escalations stay English. A shop installed before
+the Swahili texts got them by migration servicing.0016 where its text was still this one."""
 
 from typing import Any
 
@@ -14,6 +18,8 @@ DEFAULT_WORKFLOWS: list[dict[str, Any]] = [
         "actions": [{
             "type": "send_notification", "channel": "SMS",
             "template": "Hi {{ first_name }}, work on your {{ car }} ({{ plate }}) has started: {{ service_type }}. {{ shop_name }}",
+            "template_sw": "Habari {{ first_name }}, tumeanza kazi ya {{ service_type }} kwenye gari lako {{ car }} "
+                           "({{ plate }}). {{ shop_name }}",
         }],
     },
     {
@@ -24,10 +30,16 @@ DEFAULT_WORKFLOWS: list[dict[str, Any]] = [
                 "type": "send_notification", "channel": "SMS",
                 "template": "Hi {{ first_name }}, your {{ car }} ({{ plate }}) is ready for collection. "
                             "{{ service_type }}: {{ cost }}. {{ status_link }}",
+                # The plate alone names the car (as a Nairobi shop would say it): with the car's make and
+                # model too, a long model name pushed the text past one part.
+                "template_sw": "Habari {{ first_name }}, gari lako {{ plate }} liko tayari kuchukuliwa. "
+                               "{{ service_type }}: {{ cost }}. {{ status_link }}",
             },
             {
                 "type": "send_notification", "channel": "in_app",
                 "template": "{{ service_type }} on {{ plate }} completed on {{ completed_date }}. Total {{ cost }}.",
+                "template_sw": "{{ service_type }} ya gari {{ plate }} imekamilika tarehe {{ completed_date }}. "
+                               "Jumla: {{ cost }}.",
             },
         ],
     },
@@ -38,6 +50,8 @@ DEFAULT_WORKFLOWS: list[dict[str, Any]] = [
             "type": "send_notification", "channel": "SMS",
             "template": "Hi {{ first_name }}, a reminder: your {{ car }} ({{ plate }}) is booked for "
                         "{{ service_type }} tomorrow, {{ scheduled_date }}. {{ shop_name }}",
+            "template_sw": "Habari {{ first_name }}, tunakukumbusha kuwa gari lako {{ car }} ({{ plate }}) "
+                           "limepangiwa {{ service_type }} kesho, {{ scheduled_date }}. Karibu {{ shop_name }}.",
         }],
     },
     {

@@ -12,6 +12,7 @@ link (docs/notifications.md, "No live link stored").
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from clients.models import Client
@@ -25,22 +26,26 @@ from .tokens import sign_in_token_issue
 
 @transaction.atomic
 def send_sign_in_link(*, client: Client, channel: str) -> Notification:
-    """A 10-minute sign-in link for `client` by `channel`; the link is made when the message is sent."""
-    return notification_create(
-        client=client, channel=channel, link=LinkKind.SIGN_IN,
-        message=_("Your sign-in link for %(shop)s, valid for 10 minutes and once: %(url)s")
-        % {"shop": settings.SHOP_NAME, "url": PLACEHOLDERS[LinkKind.SIGN_IN]},
-    )
+    """A 10-minute sign-in link for `client` by `channel`; the link is made when the message is sent.
+    In the client's language, not the language of whoever's request or worker wrote it."""
+    with translation.override(client.preferred_language):
+        message = _("Your sign-in link for %(shop)s, valid for 10 minutes and once: %(url)s") % {
+            "shop": settings.SHOP_NAME, "url": PLACEHOLDERS[LinkKind.SIGN_IN]}
+    return notification_create(client=client, channel=channel, link=LinkKind.SIGN_IN, message=message,
+                               language=client.preferred_language)
 
 
 @transaction.atomic
 def send_status_link(*, service: Service, channel: str) -> Notification:
     vehicle = service.vehicle
+    client = vehicle.client
+    with translation.override(client.preferred_language):
+        message = _("Follow the %(job)s on %(plate)s here: %(url)s") % {
+            "job": service.service_type, "plate": vehicle.license_plate or vehicle.vin,
+            "url": PLACEHOLDERS[LinkKind.STATUS_LINK]}
     return notification_create(
-        client=vehicle.client, vehicle=vehicle, service=service, channel=channel, link=LinkKind.STATUS_LINK,
-        message=_("Follow the %(job)s on %(plate)s here: %(url)s")
-        % {"job": service.service_type, "plate": vehicle.license_plate or vehicle.vin,
-           "url": PLACEHOLDERS[LinkKind.STATUS_LINK]},
+        client=client, vehicle=vehicle, service=service, channel=channel, link=LinkKind.STATUS_LINK,
+        message=message, language=client.preferred_language,
     )
 
 

@@ -1,4 +1,5 @@
-"""The portal's writes: issuing links, and marking the inbox read (the one write a client causes)."""
+"""The portal's writes: issuing links, marking the inbox read and the client's language (the two
+writes a client causes)."""
 
 import datetime
 import logging
@@ -13,6 +14,8 @@ from django.utils import timezone
 from concierge.celery import enqueue_now_rollback_unsafe
 from notifications.models import Notification, NotificationType
 from servicing.models import Service
+
+from clients.models import Client, Language
 
 from .delivery import portal_url, send_sign_in_link, send_status_link
 from .lookup import ContactKind, clients_for_contact_key
@@ -54,7 +57,7 @@ def sign_in_request_fulfil(*, kind: str, contact_hash: str) -> Notification | No
 def status_link_url(*, service: Service) -> str:
     """A new status link for one service, as an absolute URL (for a message, or for staff to copy)."""
     raw = status_link_token_issue(service=service)
-    return portal_url(reverse("portal:status_link", kwargs={"token": raw}))
+    return portal_url(reverse("status_link_short", kwargs={"token": raw}))
 
 
 @transaction.atomic
@@ -102,3 +105,12 @@ def portal_tokens_purge_expired(*, now: datetime.datetime | None = None) -> int:
     )
     deleted, _ = PortalToken.objects.filter(dead).delete()
     return deleted
+
+
+def client_language_choose(*, client: Client, language: str) -> bool:
+    """The signed-in client chose a language in the portal: their messages go out in it from now on.
+    One conditional UPDATE of their own row (audited by its trigger); False when it was already theirs.
+    Raises ValueError for a language the shop does not write in."""
+    language = Language(language)
+    return bool(Client.objects.filter(pk=client.pk).exclude(preferred_language=language)
+                .update(preferred_language=language))

@@ -1,5 +1,4 @@
 from django.urls import path
-from django.views.i18n import set_language
 
 from . import views
 
@@ -15,6 +14,6 @@ urlpatterns = [
     path("sign-in/<str:token>/", views.SignInConfirmView.as_view(), name="sign_in_confirm"),
     path("sign-out/", views.SignOutView.as_view(), name="sign_out"),
     path("s/<str:token>/", views.StatusLinkView.as_view(), name="status_link"),
-    # Django's own view: POST with CSRF, stores the choice in the language cookie.
-    path("language/", set_language, name="set_language"),
+    # Django's own set_language (POST with CSRF, the language cookie), and the signed-in client's language.
+    path("language/", views.language_switch, name="set_language"),
 ]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
+from django.views.i18n import set_language
 
 from concierge.client_ip import client_ip
 
@@ -20,7 +21,7 @@ from .auth import portal_client, portal_sign_in, portal_sign_out
 from .forms import SignInRequestForm
 from .ratelimit import sign_in_request_allowed
 from .selectors import PortalScope, service_closed_at, service_timeline
-from .services import inbox_mark_read, sign_in_request_queue
+from .services import client_language_choose, inbox_mark_read, sign_in_request_queue
 from .tokens import (
     InvalidToken, OwnerNotChosen, sign_in_token_check, sign_in_token_redeem, status_link_service,
 )
@@ -184,3 +185,15 @@ class StatusLinkView(View):
         scope = PortalScope(client=service.vehicle.client, service=service)
         context = _service_context(scope, scope.service_detail(service.pk))
         return TemplateResponse(request, "portal/service.html", {**context, "status_link": True})
+
+
+def language_switch(request: HttpRequest) -> HttpResponseBase:
+    """The portal's language buttons: Django's set_language (the cookie, CSRF-checked by the
+    middleware, `next` kept to this site), and for a signed-in client their preferred language, so
+    the shop's messages reach them in it too. Whoever is not signed in changes only their cookie."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    client = portal_client(request)
+    if request.method == "POST" and client is not None and language in dict(settings.LANGUAGES):
+        client_language_choose(client=client, language=language)
+    return response

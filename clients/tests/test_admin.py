@@ -178,3 +178,22 @@ def test_a_phone_nobody_else_has_gives_no_notice(admin_browser):
     response = admin_browser.post(reverse("admin:clients_client_add"), client_post(), follow=True)
 
     assert [level for level, _ in _messages(response)] == ["success"]
+
+
+
+def test_staff_set_a_clients_preferred_language_on_the_client_page(admin_browser):
+    owner = ClientFactory(email="wanjiru@example.co.ke")
+    url = reverse("admin:clients_client_change", args=[owner.pk])
+    assert '<select name="preferred_language"' in admin_browser.get(url).content.decode()
+
+    saved = admin_browser.post(url, client_post(preferred_language="sw", row_version=row_version(owner)))
+
+    assert saved.status_code == 302
+    owner.refresh_from_db()
+    assert owner.preferred_language == "sw"
+    # A post without the field (an older page) keeps it; one that is not a language is refused beside it.
+    admin_browser.post(url, client_post(address="Karen", row_version=row_version(Client.objects.get(pk=owner.pk))))
+    owner.refresh_from_db()
+    assert (owner.preferred_language, owner.address) == ("sw", "Karen")
+    refused = admin_browser.post(url, client_post(preferred_language="fr", row_version=row_version(owner)))
+    assert refused.status_code == 200 and "Select a valid choice" in refused.content.decode()

@@ -20,6 +20,8 @@ PATTERNS = [
         r"(?<![\w-])(?![0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![\w-]))"
         r"(?=[\w-]*[A-Z0-9])[A-Za-z0-9_-]{32,}(?![\w-])"
     ), "[token]"),
+    # The short status links' tokens (22 characters, too short for the rule above), found by their path.
+    (re.compile(r"(?<=/s/)[A-Za-z0-9_-]{16,}"), "[token]"),
 ]
 
 

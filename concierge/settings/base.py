@@ -6,6 +6,7 @@ import ipaddress
 import os
 import re
 from datetime import timedelta
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -353,6 +354,19 @@ SMS_BACKEND = env("SMS_BACKEND", default="notifications.backends.sms.ConsoleSMSB
 AFRICASTALKING_USERNAME = env("AFRICASTALKING_USERNAME", default="")
 AFRICASTALKING_API_KEY = env("AFRICASTALKING_API_KEY", default="")
 AFRICASTALKING_SENDER_ID = env("AFRICASTALKING_SENDER_ID", default="")
+# What one SMS part costs the shop, in KES (a Decimal): the workflow editor's preview prices each text
+# with it (docs/notifications.md, "Languages and message length"). The price list of the account's plan.
+def _sms_price_per_part(raw: str) -> Decimal:
+    try:
+        price = Decimal(raw.strip())
+    except InvalidOperation:
+        raise ImproperlyConfigured(f"SMS_PRICE_PER_PART must be an amount in KES such as 0.80, not {raw!r}") from None
+    if not price.is_finite() or price < 0:
+        raise ImproperlyConfigured(f"SMS_PRICE_PER_PART must be an amount of 0 or more, not {raw!r}")
+    return price
+
+
+SMS_PRICE_PER_PART = _sms_price_per_part(env("SMS_PRICE_PER_PART", default="0.80"))
 # https://api.sandbox.africastalking.com for the sandbox (username "sandbox").
 AFRICASTALKING_BASE_URL = env("AFRICASTALKING_BASE_URL", default="https://api.africastalking.com")
 AFRICASTALKING_TIMEOUT = env.float("AFRICASTALKING_TIMEOUT", default=10.0)

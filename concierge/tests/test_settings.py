@@ -81,3 +81,13 @@ def test_server_side_cursors_can_be_turned_off_for_pgbouncer(monkeypatch):
     assert base._database_config("DATABASE_URL")["DISABLE_SERVER_SIDE_CURSORS"] is False
     monkeypatch.setenv("DATABASE_DISABLE_SERVER_SIDE_CURSORS", "true")
     assert base._database_config("DATABASE_URL")["DISABLE_SERVER_SIDE_CURSORS"] is True
+
+
+def test_the_sms_price_per_part_is_a_decimal_amount_in_kes():
+    from decimal import Decimal
+
+    assert base._sms_price_per_part("0.80") == Decimal("0.80")
+    assert base._sms_price_per_part(" 1.5 ") == Decimal("1.5")
+    for wrong in ("80 cents", "-0.10", "NaN", "Infinity", ""):
+        with pytest.raises(ImproperlyConfigured, match="SMS_PRICE_PER_PART"):
+            base._sms_price_per_part(wrong)

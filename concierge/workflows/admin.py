@@ -1,6 +1,10 @@
+import json
+from typing import Any, cast
+
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.http import JsonResponse
+from django.http import JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -9,7 +13,7 @@ from django.utils.html import format_html
 from .engine import workflow_run
 from .forms import PreviewForm, WorkflowForm
 from .models import Event, Workflow
-from .registry import registry
+from .registry import MessagePreview, registry
 from .validation import actions_schema
 
 # The dry run's sample is a job (the widest subject: it brings its car and client along), found
@@ -17,9 +21,69 @@ from .validation import actions_schema
 PREVIEW_SUBJECT = "job"
 
 
+# The editor's buttons that check and show a workflow without saving it.
+PREVIEW_BUTTON = "_preview"
+GSM7_BUTTON = "_gsm7"  # value "<action number>:<key>": put that text's suggested spelling in its place
+
+
+def message_previews(actions: Any, trigger_event: str) -> list[tuple[int, MessagePreview]]:
+    """(action number, preview) for every text of every action whose app registered a preview."""
+    if not isinstance(actions, list) or trigger_event not in registry.events:
+        return []
+    previews = []
+    for number, action in enumerate(actions, start=1):
+        spec = registry.actions.get(str(action.get("type"))) if isinstance(action, dict) else None
+        if spec is not None and spec.preview is not None:
+            previews += [(number, preview) for preview in spec.preview(action, trigger_event)]
+    return previews
+
+
+def _posted(data: Any) -> tuple[Any, str]:
+    try:
+        actions = json.loads(data.get("actions") or "")
+    except ValueError:
+        actions = None
+    return actions, data.get("trigger_event") or ""
+
+
+def replacement_applied(data: Any, target: str) -> str | None:
+    """The posted actions with the suggested spelling of one text (`target`: "<number>:<key>") put in
+    its place, as the editor shows JSON; None when there is no such suggestion (the text changed)."""
+    actions, trigger_event = _posted(data)
+    for number, preview in message_previews(actions, trigger_event):
+        if f"{number}:{preview.key}" == target and preview.replacement:
+            actions[number - 1][preview.key] = preview.replacement
+            return json.dumps(actions, indent=2, ensure_ascii=False)
+    return None
+
+
+class PreviewingFormMixin(forms.BaseForm):
+    """Put in front of the workflow form for the preview buttons: checked (errors beside the fields)
+    and shown again with its previews, never saved; with GSM7_BUTTON, one text replaced by its GSM-7
+    spelling first."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        target = self.data.get(GSM7_BUTTON) if self.is_bound else None
+        replaced = replacement_applied(self.data, target) if target else None
+        if replaced is not None:
+            data = cast(QueryDict, self.data).copy()  # the POST, which is immutable
+            data["actions"] = replaced
+            self.data = data
+
+    def is_valid(self) -> bool:
+        super().is_valid()
+        return False  # the admin then shows the form again, unsaved, with any errors
+
+
+def previewing(form_class: type[forms.ModelForm]) -> type[forms.ModelForm]:
+    return type(f"Previewing{form_class.__name__}", (PreviewingFormMixin, form_class), {})
+
+
 @admin.register(Workflow)
 class WorkflowAdmin(admin.ModelAdmin):
     form = WorkflowForm
+    change_form_template = "admin/workflows/workflow/change_form.html"
     list_display = ("name", "trigger_event", "active", "created_at", "preview_link")
     list_filter = ("active", "trigger_event")
     search_fields = ("name",)
@@ -27,6 +91,21 @@ class WorkflowAdmin(admin.ModelAdmin):
     @admin.display(description="Dry run")
     def preview_link(self, obj):
         return format_html('<a href="{}">Preview</a>', reverse("admin:workflows_workflow_preview", args=[obj.pk]))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        if request.method == "POST" and (PREVIEW_BUTTON in request.POST or GSM7_BUTTON in request.POST):
+            return previewing(form_class)
+        return form_class
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        if form.is_bound:  # the text as typed, saved or not
+            actions, trigger_event = _posted(form.data)
+        else:
+            actions, trigger_event = (obj.actions, obj.trigger_event) if obj is not None else ([], "")
+        context["message_previews"] = message_previews(actions, trigger_event)
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     def get_urls(self):
         return [

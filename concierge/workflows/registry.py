@@ -76,12 +76,28 @@ class SubjectSpec:
 
 
 @dataclasses.dataclass(frozen=True)
+class MessagePreview:
+    """One text of an action as the workflow editor shows it: rendered with sample values, with what
+    its app says about it (for an SMS: encoding, characters, parts, cost)."""
+
+    key: str  # the action's key holding the template (template, template_sw, ...)
+    label: str  # "SMS in Kiswahili"
+    text: str  # rendered with sample values
+    facts: tuple[tuple[str, str], ...] = ()  # (name, value) pairs, shown in order
+    warning: str = ""
+    # The key's template with a spelling that avoids the warning, offered as a one-click replacement.
+    replacement: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
 class ActionSpec:
     type: str
     handler: Callable[[dict, ActionContext], Outcome]
     schema: dict  # the JSON Schema of one such action (its "type" const included)
     subjects: frozenset[str] | None = None  # the event subjects it may run on; None: any
     templated: tuple[str, ...] = ()  # keys holding message templates, checked against placeholders
+    # (the action, the trigger event) → its texts for the editor's preview; None: nothing to preview.
+    preview: Callable[[dict, str], list[MessagePreview]] | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -130,6 +146,7 @@ class WorkflowRegistry:
     def action_register(
         self, type: str, *, handler: Callable[[dict, ActionContext], Outcome], schema: dict,
         subjects: Iterable[str] | None = None, templated: Iterable[str] = (),
+        preview: Callable[[dict, str], list[MessagePreview]] | None = None,
     ) -> None:
         self._check_new(type, self.actions, "action")
         if subjects is not None:
@@ -138,7 +155,7 @@ class WorkflowRegistry:
                 self._check_subject(subject, f"action {type!r}")
         if schema.get("properties", {}).get("type") != {"const": type}:
             raise ImproperlyConfigured(f"action {type!r}: its schema must say properties.type = {{'const': {type!r}}}")
-        self.actions[type] = ActionSpec(type, handler, schema, subjects, tuple(templated))
+        self.actions[type] = ActionSpec(type, handler, schema, subjects, tuple(templated), preview)
         self._schema = None
         self.version += 1
 

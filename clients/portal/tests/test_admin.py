@@ -22,7 +22,7 @@ def test_staff_make_a_status_link_to_copy_and_it_opens_the_service(client, super
 
     page = client.post(_status_link_page(job), {"make": "1"}).content.decode()
 
-    url = re.search(r'value="(https?://[^"]+/portal/s/[^"]+/)"', page)[1]
+    url = re.search(r'value="(https?://[^"]+/s/[^"]+)"', page)[1]
     client.logout()
     assert "Gearbox overhaul" in client.get("/" + url.split("/", 3)[3]).content.decode()
 
@@ -35,14 +35,14 @@ def test_staff_resend_a_status_link_by_sms(client, superuser):
 
     notification = Notification.objects.get(service=job)
     assert notification.channel == NotificationType.SMS and "[status link]" in notification.message
-    assert "/portal/s/" in text_as_sent(notification)  # the link is made when it is sent
+    assert "/s/" in text_as_sent(notification)  # the link is made when it is sent
 
 
 def test_revoking_from_the_admin_closes_the_link(client, superuser):
     job = ServiceFactory()
     login_verified(client, superuser)
     page = client.post(_status_link_page(job), {"make": "1"}).content.decode()
-    path = "/" + re.search(r'value="(https?://[^"]+/portal/s/[^"]+/)"', page)[1].split("/", 3)[3]
+    path = "/" + re.search(r'value="(https?://[^"]+/s/[^"]+)"', page)[1].split("/", 3)[3]
 
     client.post(reverse("admin:portal_portaltoken_changelist"),
                 {"action": "revoke", "_selected_action": [str(t.pk) for t in PortalToken.objects.all()]})

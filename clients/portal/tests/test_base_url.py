@@ -69,4 +69,4 @@ def test_production_starts_with_one():
 def test_status_links_start_with_portal_base_url(settings):
     settings.PORTAL_BASE_URL = "http://127.0.0.1:8101"
 
-    assert status_link_url(service=ServiceFactory()).startswith("http://127.0.0.1:8101/portal/s/")
+    assert status_link_url(service=ServiceFactory()).startswith("http://127.0.0.1:8101/s/")

@@ -69,7 +69,7 @@ def test_a_status_link_message_names_the_service_and_goes_to_its_owner(published
     assert notification.client == job.vehicle.client and notification.service == job
     assert "Clutch plate" in notification.message and notification.message.endswith(": [status link]")
     assert published() == [str(notification.pk)]
-    assert "/portal/s/" in text_as_sent(notification)
+    assert "/s/" in text_as_sent(notification)
 
 
 def test_each_attempt_makes_a_fresh_link_and_the_stored_text_never_changes():
@@ -81,3 +81,18 @@ def test_each_attempt_makes_a_fresh_link_and_the_stored_text_never_changes():
     assert first != second and PortalToken.objects.filter(service=job).count() == 2
     notification.refresh_from_db()
     assert notification.message.endswith(": [status link]")
+
+
+def test_portal_links_go_in_the_clients_language_whatever_language_asked():
+    from django.utils import translation
+
+    from clients.portal.delivery import send_sign_in_link
+
+    job = ServiceFactory(service_type="Clutch plate", vehicle__license_plate="KDC 789D",
+                         vehicle__client__preferred_language="sw")
+    with translation.override("en"):  # a staff member's admin page, or a worker
+        status = send_status_link(service=job, channel=NotificationType.SMS)
+        sign_in = send_sign_in_link(client=job.vehicle.client, channel=NotificationType.SMS)
+
+    assert (status.message, status.language) == ("Fuatilia Clutch plate ya gari KDC 789D hapa: [status link]", "sw")
+    assert sign_in.message.startswith("Kiungo chako cha kuingia") and sign_in.language == "sw"

@@ -129,7 +129,7 @@ def test_a_tampered_status_link_answers_link_invalid(client, two_owners):
     a, b, a_job, b_job = two_owners
     url = _path(status_link_url(service=a_job))
 
-    assert client.get(url[:-2] + "x/").status_code == 410
+    assert client.get(url[:-1] + ("x" if url[-1] != "x" else "y")).status_code == 410
 
 
 @pytest.mark.parametrize("chosen", ["mother", "son"])

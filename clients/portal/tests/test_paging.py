@@ -142,13 +142,13 @@ def test_the_inbox_pages_newest_first_and_marks_read_only_the_page_shown(signed_
 
     first = http.get(reverse("portal:inbox"))
 
-    assert _listed(first, r"<p>(Note \d|Not yours)</p>") == ["Note 0", "Note 1", "Note 2"]
+    assert _listed(first, r"<p lang=\"en\">(Note \d|Not yours)</p>") == ["Note 0", "Note 1", "Note 2"]
     read = set(PortalInboxRead.objects.values_list("notification_id", flat=True))
     assert read == {n.pk for n in notes[:3]}
     # The two on page 2 are still unread: the badge says so, and page 2 shows them as new.
     assert re.search(r'<span class="badge"[^>]*>2</span>', http.get(reverse("portal:vehicles")).content.decode())
     second = http.get(reverse("portal:inbox"), {"page": 2})
-    assert _listed(second, r"<p>(Note \d|Not yours)</p>") == ["Note 3", "Note 4"]
+    assert _listed(second, r"<p lang=\"en\">(Note \d|Not yours)</p>") == ["Note 3", "Note 4"]
     assert second.content.decode().count('class="card unread"') == 2
 
 

@@ -166,12 +166,12 @@ def test_a_status_link_is_issued_only_for_templates_that_use_it_and_never_in_a_d
     service_complete(service=service)
     run_pending_events()
     sms = Notification.objects.get(service=service, channel=NotificationType.SMS)
-    assert "[status link]" in sms.message and "/portal/s/" not in sms.message
+    assert "[status link]" in sms.message and "/s/" not in sms.message
     assert not PortalToken.objects.exists()  # made when the message is sent, not when it is written
-    assert "/portal/s/" in text_as_sent(sms)
+    assert "/s/" in text_as_sent(sms)
     assert PortalToken.objects.get().service == service
     in_app = Notification.objects.get(service=service, channel=NotificationType.IN_APP)
-    assert "/portal/s/" not in in_app.message and "[status link]" not in in_app.message
+    assert "/s/" not in in_app.message and "[status link]" not in in_app.message
 
 
 def test_the_install_command_reports_what_it_did():
