@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from concierge.workflows.registry import ActionContext, Outcome, registry
 
 from .links import PLACEHOLDERS, LinkKind, link_maker_registered
-from .models import NotificationType
+from .models import MessageCategory, NotificationType
 from .services import notification_create
 
 STATUS_LINK_PLACEHOLDER = PLACEHOLDERS[LinkKind.STATUS_LINK]
@@ -35,7 +35,7 @@ def send_notification(action: dict, context: ActionContext) -> Outcome:
         notification_create(
             channel=action["channel"], message=message, subject=subject, client=context.client,
             vehicle=context.vehicle, service=context.service, marketing=action.get("marketing", False),
-            link=_link_in(message),
+            link=_link_in(message), category=action.get("category", MessageCategory.SERVICE),
         )
     return Outcome(f"{action['channel']} to the client: {message}")
 
@@ -76,6 +76,11 @@ SEND_NOTIFICATION_SCHEMA = {
         "template": {"type": "string", "minLength": 1, "maxLength": 1000},
         "subject": {"type": "string", "maxLength": 200, "description": "email subject (a template too)"},
         "marketing": {"type": "boolean", "description": "true: sent only to clients who gave consent_gdpr"},
+        # Service messages go to a number that opted out and at night; reminders and marketing do not
+        # (docs/notifications.md, "Opt-out, consent and quiet hours"). Left out: service.
+        "category": {"enum": [MessageCategory.SERVICE.value, MessageCategory.REMINDER.value,
+                              MessageCategory.MARKETING.value],
+                     "description": "service (the job needs it), reminder or marketing"},
     },
 }
 

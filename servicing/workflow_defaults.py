@@ -12,7 +12,7 @@ DEFAULT_WORKFLOWS: list[dict[str, Any]] = [
         "name": "SMS when work starts",
         "trigger_event": SERVICE_IN_PROGRESS,
         "actions": [{
-            "type": "send_notification", "channel": "SMS",
+            "type": "send_notification", "channel": "SMS", "category": "service",
             "template": "Hi {{ first_name }}, work on your {{ car }} ({{ plate }}) has started: {{ service_type }}. {{ shop_name }}",
         }],
     },
@@ -21,12 +21,12 @@ DEFAULT_WORKFLOWS: list[dict[str, Any]] = [
         "trigger_event": SERVICE_COMPLETED,
         "actions": [
             {
-                "type": "send_notification", "channel": "SMS",
+                "type": "send_notification", "channel": "SMS", "category": "service",
                 "template": "Hi {{ first_name }}, your {{ car }} ({{ plate }}) is ready for collection. "
                             "{{ service_type }}: {{ cost }}. {{ status_link }}",
             },
             {
-                "type": "send_notification", "channel": "in_app",
+                "type": "send_notification", "channel": "in_app", "category": "service",
                 "template": "{{ service_type }} on {{ plate }} completed on {{ completed_date }}. Total {{ cost }}.",
             },
         ],
@@ -35,7 +35,7 @@ DEFAULT_WORKFLOWS: list[dict[str, Any]] = [
         "name": "Reminder the day before",
         "trigger_event": SERVICE_DUE_TOMORROW,
         "actions": [{
-            "type": "send_notification", "channel": "SMS",
+            "type": "send_notification", "channel": "SMS", "category": "reminder",
             "template": "Hi {{ first_name }}, a reminder: your {{ car }} ({{ plate }}) is booked for "
                         "{{ service_type }} tomorrow, {{ scheduled_date }}. {{ shop_name }}",
         }],
