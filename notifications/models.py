@@ -156,6 +156,8 @@ class Notification(UUIDModel):
                          name="notifications_delivery_idx", condition=models.Q(channel="SMS")),
             models.Index(fields=["created_at", "delivery_reason"], name="notifications_dlr_reason_idx",
                          condition=models.Q(channel="SMS", status="sent", delivery_state="failed")),
+            # A client's latest messages on the client page (the message history beside its consent).
+            models.Index(F("client"), F("created_at").desc(), name="notifications_client_idx"),
             # The sweeper's query: pending rows, oldest first.
             models.Index(
                 fields=["created_at"], name="notifications_pending_idx",

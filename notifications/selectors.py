@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from .models import ConsentChange, PhoneConsent
+from .models import ConsentChange, Notification, PhoneConsent
 
 
 def phone_opted_out(*, phone_hash: str | None) -> bool:
@@ -36,3 +36,11 @@ def consent_state(*, phone_hash: str | None, history_limit: int = 20) -> Consent
         return ConsentState(consent=None, history=[])
     consent = PhoneConsent.objects.select_related("changed_by").filter(phone_hash=phone_hash).first()
     return ConsentState(consent=consent, history=list(consent_history(phone_hash=phone_hash)[:history_limit]))
+
+
+def client_messages(*, client_id: object, newest: int = 10) -> list[Notification]:
+    """A client's latest messages, newest first (the client page's message history)."""
+    return list(
+        Notification.objects.filter(client_id=client_id).defer("message")
+        .order_by("-created_at", "-id")[:newest]
+    )
