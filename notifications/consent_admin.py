@@ -6,7 +6,7 @@ the client only its pk, phone and phone_hash."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -23,6 +23,8 @@ from .consent import consent_set_for_client
 from .selectors import client_messages, consent_state
 
 if TYPE_CHECKING:
+    from concierge.accounts.models import User
+
     _ModelAdminBase = admin.ModelAdmin[Any]
 else:
     _ModelAdminBase = object
@@ -121,7 +123,7 @@ class MessagingConsentAdminMixin(_ModelAdminBase):
                              args=[client.pk])
         state = consent_state(phone_hash=client.phone_hash, history_limit=0)
         shown = "out" if state.opted_out else "in"
-        form = ConsentForm(request.POST or None, initial={"shown": shown})
+        form: ConsentForm | None = ConsentForm(request.POST or None, initial={"shown": shown})
         if not client.phone_hash:
             form = None
             messages.error(request, "This client has no phone number on file: there is no consent to record.")
@@ -131,9 +133,10 @@ class MessagingConsentAdminMixin(_ModelAdminBase):
                                         "replied by SMS): check it below and record again if still needed.")
                 form = ConsentForm(initial={"shown": shown})
             else:
-                with acting_as(request.user):
+                staff = cast("User", request.user)  # admin_view: a signed-in staff member
+                with acting_as(staff):
                     changed = consent_set_for_client(client=client, opted_out=form.cleaned_data["opted_out"],
-                                                     by=request.user, note=form.cleaned_data["note"])
+                                                     by=staff, note=form.cleaned_data["note"])
                 messages.success(request, "Consent recorded." if changed else "Nothing changed: the number was "
                                                                                "already in that state.")
                 return HttpResponseRedirect(change_url)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -38,7 +39,7 @@ def consent_state(*, phone_hash: str | None, history_limit: int = 20) -> Consent
     return ConsentState(consent=consent, history=list(consent_history(phone_hash=phone_hash)[:history_limit]))
 
 
-def client_messages(*, client_id: object, newest: int = 10) -> list[Notification]:
+def client_messages(*, client_id: uuid.UUID | str, newest: int = 10) -> list[Notification]:
     """A client's latest messages, newest first (the client page's message history)."""
     return list(
         Notification.objects.filter(client_id=client_id).defer("message")
