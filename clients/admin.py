@@ -12,6 +12,7 @@ from concierge.audit.admin_mixins import AuditHistoryMixin
 from fleet.admin import vehicle_save_from_form
 from fleet.forms import VehicleForm, VehicleRowsUniqueMixin
 from fleet.models import Vehicle
+from notifications.consent_admin import MessagingConsentAdminMixin
 
 from .data_rights.admin import PersonalDataAdminMixin
 from .forms import ClientForm
@@ -78,7 +79,7 @@ class VehicleInline(StaleEditAdminMixin, QuickInputsInlineMixin, BoundedInlineMi
 
 @admin.register(Client)
 class ClientAdmin(
-    StaleEditAdminMixin, PersonalDataAdminMixin, AuditHistoryMixin, QuickRowsAdminMixin, LargeTableAdminMixin, admin.ModelAdmin,
+    MessagingConsentAdminMixin, StaleEditAdminMixin, PersonalDataAdminMixin, AuditHistoryMixin, QuickRowsAdminMixin, LargeTableAdminMixin, admin.ModelAdmin,
 ):
     form = ClientForm
     list_display = ("last_name", "first_name", "email", "phone_display", "vehicle_count", "consent_gdpr", "created_at")
@@ -88,7 +89,7 @@ class ClientAdmin(
     search_fields = ("first_name", "last_name")
     search_help_text = "Name, email, or phone typed any usual way (0712 345 678, +254712345678, 712345678)."
     inlines = [VehicleInline]
-    readonly_fields = ("add_vehicle", "service_history")
+    readonly_fields = ("add_vehicle", "service_history", *MessagingConsentAdminMixin.consent_readonly_fields)
     fieldsets = (
         (None, {"fields": ("first_name", "last_name", "email", "phone", "address", "consent_gdpr", "preferred_language")}),
         ("Service history", {"fields": ("add_vehicle", "service_history")}),
@@ -112,7 +113,8 @@ class ClientAdmin(
         if obj is None:  # a client being added has no history yet
             return fieldsets[:1]
         history = ("add_vehicle", "service_history") if request.user.has_perm("fleet.add_vehicle") else ("service_history",)
-        return (fieldsets[0], ("Service history", {"fields": history}))
+        return (fieldsets[0], ("Service history", {"fields": history}),
+                ("Messaging consent and history", {"fields": MessagingConsentAdminMixin.consent_readonly_fields}))
 
     @admin.display(description="phone", ordering="phone")
     def phone_display(self, client):

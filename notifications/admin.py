@@ -6,7 +6,10 @@ from django.template.response import TemplateResponse
 from concierge.admin.changelists import LargeTableAdminMixin, QuickRowsAdminMixin
 from concierge.admin.readonly import ViewOnlyAdminMixin
 
-from .models import DeliveryReport, DeliveryState, Notification, NotificationStatus, NotificationType
+from .models import (
+    ConsentChange, DeliveryReport, DeliveryState, InboundMessage, Notification, NotificationStatus, NotificationType,
+    PhoneConsent,
+)
 from .services import notification_resend_uncertain, notification_retry
 
 
@@ -36,9 +39,9 @@ class DeliveredFilter(admin.SimpleListFilter):
 class NotificationAdmin(QuickRowsAdminMixin, LargeTableAdminMixin, admin.ModelAdmin):
     # Three million rows at scale 10: see LargeTableAdminMixin (estimated or bounded counts, rows made
     # once per column).
-    list_display = ("channel", "client", "user", "status", "delivery_state", "delivery_uncertain", "created_at",
+    list_display = ("channel", "category", "client", "user", "status", "delivery_state", "delivery_uncertain", "created_at",
                     "sent_at", "attempts", "error", "delivery_reason")
-    list_filter = ("channel", "status", DeliveredFilter, "delivery_uncertain")
+    list_filter = ("channel", "category", "status", DeliveredFilter, "delivery_uncertain")
     list_select_related = ("client", "user")
     list_deferred = ("message", "client__email", "client__phone", "client__address")
     raw_id_fields = ("client", "vehicle", "service", "user")
@@ -97,3 +100,35 @@ class DeliveryReportAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
               "processed_at", "outcome", "detail", "notification_id")
     readonly_fields = fields
 
+
+
+@admin.register(InboundMessage)
+class InboundMessageAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    """The owners' texts to the shop's number as received (keyword only; the number masked)."""
+
+    list_display = ("received_at", "phone_masked", "keyword", "outcome", "detail", "provider_message_id")
+    list_filter = ("outcome", "keyword")
+    search_fields = ("=provider_message_id",)
+    fields = ("received_at", "provider_message_id", "phone_masked", "to", "provider_date", "link_id", "keyword",
+              "processed_at", "outcome", "detail", "confirmation_id")
+    readonly_fields = fields
+
+
+@admin.register(PhoneConsent)
+class PhoneConsentAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    """Each number's current consent; changed by the owner's reply or from the client's page."""
+
+    list_display = ("phone_masked", "opted_out", "changed_at", "method", "keyword", "changed_by")
+    list_filter = ("opted_out", "method")
+    fields = list_display
+    readonly_fields = fields
+
+
+@admin.register(ConsentChange)
+class ConsentChangeAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    """The history of every change of consent: who, when, how."""
+
+    list_display = ("at", "phone_masked", "opted_out", "method", "keyword", "changed_by", "note")
+    list_filter = ("opted_out", "method")
+    fields = ("at", "phone_masked", "opted_out", "method", "keyword", "changed_by", "inbound", "note")
+    readonly_fields = fields

@@ -32,6 +32,22 @@ class DeliveryState(models.TextChoices):
     FAILED = "failed", "Not delivered"
 
 
+class MessageCategory(models.TextChoices):
+    """Why a message is sent, which decides the consent and quiet-hours rules it meets
+    (docs/notifications.md, "Opt-out, consent and quiet hours")."""
+
+    SERVICE = "service", "Service (the owner's job needs it)"
+    REMINDER = "reminder", "Reminder"
+    MARKETING = "marketing", "Marketing"
+    # The one answer to an owner's STOP or START: never held back, not even by a policy that makes an
+    # opt-out cover service messages (the owner is told it worked). Not a choice in workflows.
+    CONFIRMATION = "confirmation", "Opt-out / opt-in confirmation"
+
+
+# Opting out by reply, and the hours at night, hold back only these; service messages still go.
+OPTIONAL_CATEGORIES = (MessageCategory.REMINDER, MessageCategory.MARKETING)
+
+
 class Notification(UUIDModel):
     """A message to a client (or, for escalations, to a staff member): the seed's `notifications` table.
 
@@ -67,6 +83,9 @@ class Notification(UUIDModel):
     marketing = models.BooleanField(
         default=False, db_default=False, help_text="Beyond what the job needs: sent only with the client's consent."
     )
+    # An opted-out phone and the quiet hours hold back reminders and marketing only.
+    category = models.CharField(max_length=12, choices=MessageCategory.choices,
+                                default=MessageCategory.SERVICE, db_default=MessageCategory.SERVICE)
     created_at = models.DateTimeField(db_default=CurrentTimestamp(), editable=False)
     attempts = models.PositiveSmallIntegerField(default=0, db_default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
@@ -141,6 +160,8 @@ class Notification(UUIDModel):
                          name="notifications_delivery_idx", condition=models.Q(channel="SMS")),
             models.Index(fields=["created_at", "delivery_reason"], name="notifications_dlr_reason_idx",
                          condition=models.Q(channel="SMS", status="sent", delivery_state="failed")),
+            # A client's latest messages on the client page (the message history beside its consent).
+            models.Index(F("client"), F("created_at").desc(), name="notifications_client_idx"),
             # The sweeper's query: pending rows, oldest first.
             models.Index(
                 fields=["created_at"], name="notifications_pending_idx",
@@ -154,6 +175,10 @@ class Notification(UUIDModel):
             models.CheckConstraint(
                 condition=models.Q(delivery_state__in=["", *DeliveryState.values]),
                 name="notifications_delivery_state_check",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(category__in=MessageCategory.values),
+                name="notifications_category_check",
             ),
         ]
         # Named: the row triggers of a partitioned table run on its partitions.
@@ -207,3 +232,106 @@ class DeliveryReport(UUIDModel):
 
     def __str__(self):
         return f"{self.status or '?'} for {self.provider_message_id or '?'}"
+
+
+class ConsentMethod(models.TextChoices):
+    REPLY = "reply", "SMS reply"
+    STAFF = "staff", "Recorded by staff (in person)"
+
+
+class PhoneConsent(UUIDModel):
+    """Whether a phone number takes reminder and marketing texts: one row per number that ever said.
+
+    Per number, not per client: a family shares a phone, and a STOP from it stops the texts to every
+    client on that number. Kept by the number's keyed hash (the hash clients.phone_hash holds), so a
+    client's row matches without the number in clear here; the masked form is for people.
+    """
+
+    phone_hash = models.CharField(max_length=64, unique=True, editable=False)
+    phone_masked = models.CharField("phone", max_length=20, blank=True, default="")
+    opted_out = models.BooleanField("opted out", default=False)
+    changed_at = models.DateTimeField()
+    method = models.CharField("how", max_length=10, choices=ConsentMethod.choices)
+    keyword = models.CharField(max_length=20, blank=True, default="", help_text="The word the owner replied.")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", help_text="The staff member, for a change recorded in person.")
+
+    class Meta:
+        db_table = "notification_phone_consents"
+        verbose_name = "messaging consent"
+        triggers = [audit_trigger(omitted=("phone_hash",))]
+
+    def __str__(self):
+        return f"{self.phone_masked}: {'opted out' if self.opted_out else 'subscribed'}"
+
+
+class InboundOutcome(models.TextChoices):
+    UNPROCESSED = "", "Not processed yet"
+    OPTED_OUT = "opted_out", "Opted out"
+    OPTED_IN = "opted_in", "Subscribed again"
+    UNCHANGED = "unchanged", "Already in that state (confirmed again)"
+    NO_KEYWORD = "no_keyword", "No keyword: nothing to do"
+    INVALID = "invalid", "Refused: invalid fields"
+
+
+class InboundMessage(UUIDModel):
+    """A text an owner sent to the shop's number, as the provider posted it, stored before processing.
+
+    Only what opting out needs is kept: the keyword it starts with (STOP, ONDOKA, …), never the
+    rest of the text (an owner may write anything in it), and the number as a keyed hash and masked.
+    The provider's id is unique: the provider retries a callback it got no answer to, and the same
+    message must not opt out (or confirm) twice.
+    """
+
+    received_at = models.DateTimeField(db_default=CurrentTimestamp(), editable=False)
+    provider_message_id = models.CharField("message id", max_length=100, blank=True, default="")
+    phone_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    phone_masked = models.CharField("from", max_length=20, blank=True, default="")
+    to = models.CharField("to (our number)", max_length=20, blank=True, default="")
+    link_id = models.CharField(max_length=100, blank=True, default="")
+    provider_date = models.CharField("sent at (provider)", max_length=40, blank=True, default="")
+    keyword = models.CharField(max_length=20, blank=True, default="", help_text="The keyword it starts with, if any.")
+    processed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=InboundOutcome.choices, blank=True, default="")
+    detail = models.CharField(max_length=200, blank=True, default="")
+    # No foreign key: notifications is partitioned, its key is (id, created_at).
+    confirmation_id = models.UUIDField(null=True, blank=True, help_text="The confirmation SMS sent back.")
+
+    class Meta:
+        db_table = "notification_inbound_messages"
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider_message_id"], name="inbound_messages_provider_id_unique",
+                                    condition=~models.Q(provider_message_id="")),
+        ]
+        indexes = [
+            models.Index(fields=["received_at"], name="inbound_messages_unprocessed",
+                         condition=models.Q(processed_at__isnull=True)),
+        ]
+
+    def __str__(self):
+        return f"{self.keyword or 'text'} from {self.phone_masked or '?'}"
+
+
+class ConsentChange(UUIDModel):
+    """The history of a number's consent, one row per change: who, when, how. Append-only in use;
+    the audit trigger records each row as well."""
+
+    phone_hash = models.CharField(max_length=64, editable=False, db_index=True)
+    phone_masked = models.CharField("phone", max_length=20, blank=True, default="")
+    opted_out = models.BooleanField("opted out")
+    at = models.DateTimeField(db_default=CurrentTimestamp(), editable=False)
+    method = models.CharField("how", max_length=10, choices=ConsentMethod.choices)
+    keyword = models.CharField(max_length=20, blank=True, default="")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    inbound = models.ForeignKey(InboundMessage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    note = models.CharField(max_length=200, blank=True, default="")
+
+    class Meta:
+        db_table = "notification_consent_changes"
+        ordering = ["-at"]
+        triggers = [audit_trigger(omitted=("phone_hash",))]
+
+    def __str__(self):
+        return f"{self.phone_masked}: {'opted out' if self.opted_out else 'subscribed'} ({self.get_method_display()})"

@@ -1,8 +1,10 @@
 """Writing and delivering notifications.
 
 A notification is written in the caller's transaction: `pending` when it can go out, `failed` with
-the reason at once when a contact or consent rule forbids it (never silently dropped), `sent` at once
-for in-app messages (the portal shows them). Delivery runs in a worker: claim, send, record.
+the reason at once when a contact or consent rule forbids it (never silently dropped: "not sent:
+skipped, …" for a number that opted out), `sent` at once for in-app messages (the portal shows them).
+A reminder or marketing SMS written in the quiet hours stays `pending` with next_attempt_at at their
+end (quiet_hours.py): held, and queued by the sweeper then. Delivery runs in a worker: claim, send, record.
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ from .backends import (
 )
 from .delivery_reports import delivery_reports_match
 from .links import message_for_sending
-from .models import Notification, NotificationStatus, NotificationType
+from .models import OPTIONAL_CATEGORIES, MessageCategory, Notification, NotificationStatus, NotificationType
+from .quiet_hours import held_until
+from .selectors import phone_opted_out
 
 if TYPE_CHECKING:
     from clients.models import Client
@@ -40,7 +44,18 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def _recipient_problem(*, channel: str, client: Client | None, user: User | None, marketing: bool) -> str | None:
+def _opted_out_problem(*, channel: str, client: Client | None, category: str) -> str | None:
+    # Consent is per phone number (a family shares one): it stops texts, not emails.
+    if channel != NotificationType.SMS or client is None or category == MessageCategory.CONFIRMATION:
+        return None
+    covered = category in OPTIONAL_CATEGORIES or settings.OPT_OUT_COVERS_SERVICE_MESSAGES
+    if covered and phone_opted_out(phone_hash=client.phone_hash):
+        return f"skipped, the phone number opted out of {category} texts"
+    return None
+
+
+def _recipient_problem(*, channel: str, client: Client | None, user: User | None, marketing: bool,
+                       category: str = MessageCategory.SERVICE) -> str | None:
     """Why this message may not go to this person, or None."""
     person = client or user
     if person is None:
@@ -49,6 +64,9 @@ def _recipient_problem(*, channel: str, client: Client | None, user: User | None
         return "marketing message without the client's consent (consent_gdpr is off)"
     if channel == NotificationType.SMS and not _phone(client=client, user=user):
         return "no phone number on file"
+    opted_out = _opted_out_problem(channel=channel, client=client, category=category)
+    if opted_out:
+        return opted_out
     if channel == NotificationType.EMAIL and not person.email:
         return "no email address on file"
     return None
@@ -62,25 +80,33 @@ def _phone(*, client: Client | None, user: User | None) -> str | None:
 def notification_create(*, channel: str, message: str, client: Client | None = None, user: User | None = None,
                         service: Service | None = None, vehicle: Vehicle | None = None,
                         subject: str = "", marketing: bool = False, link: str = "",
-                        language: str = "en") -> Notification:
+                        language: str = "en", category: str = MessageCategory.SERVICE) -> Notification:
     """Write a notification (and queue it after commit). `link`: a LinkKind whose placeholder the
     message holds, made with a fresh token when it is sent (notifications/links.py). `language`: the
-    language `message` is written in (shown with it in the portal)."""
+    language `message` is written in (shown with it in the portal). `category`: service, reminder or
+    marketing (MessageCategory); `marketing=True` is the marketing category."""
     channel = NotificationType(channel)
+    category = MessageCategory.MARKETING if marketing else MessageCategory(category)
+    marketing = category == MessageCategory.MARKETING
     if service is not None and vehicle is None:
         vehicle = service.vehicle
     notification = Notification(
         channel=channel, message=message, client=client, user=user, service=service, vehicle=vehicle,
         subject=subject, marketing=marketing, sent_at=None, status=NotificationStatus.PENDING,
-        link=link, language=language,
+        link=link, language=language, category=category,
     )
-    problem = _recipient_problem(channel=channel, client=client, user=user, marketing=marketing)
+    problem = _recipient_problem(channel=channel, client=client, user=user, marketing=marketing, category=category)
+    held = None
     if problem:
         notification.status, notification.error = NotificationStatus.FAILED, f"not sent: {problem}"
     elif channel == NotificationType.IN_APP:
         notification.status, notification.sent_at = NotificationStatus.SENT, timezone.now()
+    else:
+        held = held_until(channel=channel, category=category, at=timezone.now())
+        # Held for the morning: not queued now; the sweeper queues it once next_attempt_at has passed.
+        notification.next_attempt_at = held
     notification.save(force_insert=True)
-    if notification.status == NotificationStatus.PENDING:
+    if notification.status == NotificationStatus.PENDING and held is None:
         from .tasks import deliver_notification
 
         enqueue_on_commit(deliver_notification, str(notification.pk))
@@ -97,7 +123,7 @@ def uncertain_reason(why: str) -> str:
 
 @dataclasses.dataclass(frozen=True)
 class Outcome:
-    status: str  # "sent", "failed", "uncertain", "retry", "skipped"
+    status: str  # "sent", "failed", "uncertain", "retry", "skipped", "held"
     retry_in: float | None = None
 
 
@@ -125,7 +151,8 @@ def notification_claim(*, notification_id: uuid.UUID | str) -> datetime.datetime
 def _send(notification: Notification) -> str:
     client, user = notification.client, notification.user
     problem = _recipient_problem(
-        channel=notification.channel, client=client, user=user, marketing=notification.marketing
+        channel=notification.channel, client=client, user=user, marketing=notification.marketing,
+        category=notification.category,
     )
     person = client or user
     if problem or person is None:  # no person is itself a problem ("no recipient")
@@ -175,6 +202,12 @@ def notification_deliver(*, notification_id: uuid.UUID | str) -> Outcome:
     if notification is None:
         return Outcome("skipped")  # deleted with its client or job since it was claimed
     ours = Notification.objects.filter(pk=notification_id, claimed_at=claimed_at)
+    held = held_until(channel=notification.channel, category=notification.category, at=claimed_at)
+    if held is not None:
+        # Written before the quiet hours began (or retried into them): back to waiting for the morning,
+        # the claim released and not counted as an attempt.
+        ours.update(claimed_at=None, next_attempt_at=held, attempts=F("attempts") - 1)
+        return Outcome("held")
     try:
         message_id = _send(notification)
     except TransientDeliveryError as exc:

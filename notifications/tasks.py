@@ -5,6 +5,7 @@ from typing import Any
 from celery import Task, shared_task
 from django.conf import settings
 
+from .consent import inbound_messages_process_pending
 from .delivery_reports import delivery_reports_process_pending
 from .services import notification_deliver, notifications_requeue_stale
 
@@ -22,4 +23,6 @@ def deliver_notification(self: Task[Any, Any], notification_id: str) -> str:
 def sweep_notifications() -> dict[str, int]:
     # Delivery reports are stored before they are applied: the sweep applies any whose processing failed.
     delivery_reports_process_pending()
+    # Likewise incoming texts (STOP, START): stored first, processed here if that failed.
+    inbound_messages_process_pending()
     return notifications_requeue_stale()

@@ -1,5 +1,6 @@
-"""The provider's callbacks. Not staff pages: the caller is Africa's Talking, authenticated by the
-secret in the URL (AFRICASTALKING_CALLBACK_SECRET), so CSRF does not apply to these views alone."""
+"""The provider's callbacks (delivery reports, incoming texts). Not staff pages: the caller is Africa's
+Talking, authenticated by the secret in the URL (AFRICASTALKING_CALLBACK_SECRET), so CSRF does not
+apply to these views alone."""
 
 import hmac
 
@@ -8,8 +9,9 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from .consent import inbound_message_receive
 from .delivery_reports import delivery_report_receive
-from .models import ReportOutcome
+from .models import InboundOutcome, ReportOutcome
 
 
 def _check_secret(secret: str) -> None:
@@ -30,4 +32,17 @@ def africastalking_delivery_report(request: HttpRequest, secret: str) -> HttpRes
         # Kept for inspection, not applied; the provider hears that it was refused, without detail.
         return HttpResponseBadRequest("refused\n", content_type="text/plain")
     # Applied, unchanged, kept for an id not known yet, or kept for the sweeper: received either way.
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+@csrf_exempt
+@require_POST
+def africastalking_inbound_message(request: HttpRequest, secret: str) -> HttpResponse:
+    """An owner's text to the shop's number (STOP, ONDOKA, START…): docs/notifications.md, "Opt-out,
+    consent and quiet hours". A retry of one already received is answered the same, changing nothing."""
+    _check_secret(secret)
+    fields = {key: request.POST.get(key, "") for key in request.POST}
+    message = inbound_message_receive(fields=fields)
+    if message.outcome == InboundOutcome.INVALID:
+        return HttpResponseBadRequest("refused\n", content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")

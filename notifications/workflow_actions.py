@@ -9,7 +9,7 @@ from django.utils import translation
 from concierge.workflows.registry import ActionContext, Outcome, registry
 
 from .links import PLACEHOLDERS, LinkKind, link_maker_registered
-from .models import NotificationType
+from .models import MessageCategory, NotificationType
 from .preview import message_previews
 from .services import notification_create
 
@@ -56,7 +56,7 @@ def send_notification(action: dict, context: ActionContext) -> Outcome:
         notification_create(
             channel=action["channel"], message=message, subject=subject, client=context.client,
             vehicle=context.vehicle, service=context.service, marketing=action.get("marketing", False),
-            link=_link_in(message), language=language,
+            link=_link_in(message), language=language, category=action.get("category", MessageCategory.SERVICE),
         )
     in_language = "" if language == DEFAULT_LANGUAGE else f" ({language})"
     return Outcome(f"{action['channel']} to the client{in_language}: {message}")
@@ -101,6 +101,11 @@ SEND_NOTIFICATION_SCHEMA = {
                         "description": "the Swahili text, for clients whose language is Swahili (else they get template)"},
         "subject_sw": {"type": "string", "maxLength": 200, "description": "the Swahili email subject"},
         "marketing": {"type": "boolean", "description": "true: sent only to clients who gave consent_gdpr"},
+        # Service messages go to a number that opted out and at night; reminders and marketing do not
+        # (docs/notifications.md, "Opt-out, consent and quiet hours"). Left out: service.
+        "category": {"enum": [MessageCategory.SERVICE.value, MessageCategory.REMINDER.value,
+                              MessageCategory.MARKETING.value],
+                     "description": "service (the job needs it), reminder or marketing"},
     },
 }
 

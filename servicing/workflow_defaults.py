@@ -16,7 +16,7 @@ DEFAULT_WORKFLOWS: list[dict[str, Any]] = [
         "name": "SMS when work starts",
         "trigger_event": SERVICE_IN_PROGRESS,
         "actions": [{
-            "type": "send_notification", "channel": "SMS",
+            "type": "send_notification", "channel": "SMS", "category": "service",
             "template": "Hi {{ first_name }}, work on your {{ car }} ({{ plate }}) has started: {{ service_type }}. {{ shop_name }}",
             "template_sw": "Habari {{ first_name }}, tumeanza kazi ya {{ service_type }} kwenye gari lako {{ car }} "
                            "({{ plate }}). {{ shop_name }}",
@@ -27,7 +27,7 @@ DEFAULT_WORKFLOWS: list[dict[str, Any]] = [
         "trigger_event": SERVICE_COMPLETED,
         "actions": [
             {
-                "type": "send_notification", "channel": "SMS",
+                "type": "send_notification", "channel": "SMS", "category": "service",
                 "template": "Hi {{ first_name }}, your {{ car }} ({{ plate }}) is ready for collection. "
                             "{{ service_type }}: {{ cost }}. {{ status_link }}",
                 # The plate alone names the car (as a Nairobi shop would say it): with the car's make and
@@ -36,7 +36,7 @@ DEFAULT_WORKFLOWS: list[dict[str, Any]] = [
                                "{{ service_type }}: {{ cost }}. {{ status_link }}",
             },
             {
-                "type": "send_notification", "channel": "in_app",
+                "type": "send_notification", "channel": "in_app", "category": "service",
                 "template": "{{ service_type }} on {{ plate }} completed on {{ completed_date }}. Total {{ cost }}.",
                 "template_sw": "{{ service_type }} ya gari {{ plate }} imekamilika tarehe {{ completed_date }}. "
                                "Jumla: {{ cost }}.",
@@ -47,7 +47,7 @@ DEFAULT_WORKFLOWS: list[dict[str, Any]] = [
         "name": "Reminder the day before",
         "trigger_event": SERVICE_DUE_TOMORROW,
         "actions": [{
-            "type": "send_notification", "channel": "SMS",
+            "type": "send_notification", "channel": "SMS", "category": "reminder",
             "template": "Hi {{ first_name }}, a reminder: your {{ car }} ({{ plate }}) is booked for "
                         "{{ service_type }} tomorrow, {{ scheduled_date }}. {{ shop_name }}",
             "template_sw": "Habari {{ first_name }}, tunakukumbusha kuwa gari lako {{ car }} ({{ plate }}) "

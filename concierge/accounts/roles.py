@@ -29,6 +29,8 @@ ROLE_PERMISSIONS = {
         "servicing.view_service_price",
         "notifications.view_notification",
         "notifications.view_deliveryreport",
+        # Messaging consent (read-only lists; an in-person opt-out is recorded from the client page).
+        "notifications.view_phoneconsent", "notifications.view_consentchange", "notifications.view_inboundmessage",
     ],
     # Moves jobs along and writes notes on the car in front of them. Least privilege: no client records
     # (so no surname, email, phone or address: the admin shows the owner's first name only) and no
@@ -49,6 +51,7 @@ ROLE_PERMISSIONS = {
         *_crud("notifications", "notification"),
         # The SMS provider's delivery reports: read-only for everyone (the admin offers no other verb).
         "notifications.view_deliveryreport",
+        "notifications.view_phoneconsent", "notifications.view_consentchange", "notifications.view_inboundmessage",
         *_crud("workflows", "workflow"),
         "audit.view_auditlog",
         # Data-subject requests (docs/audit-and-privacy.md): access and erasure are a manager's call.

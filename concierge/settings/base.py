@@ -353,7 +353,14 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 SMS_BACKEND = env("SMS_BACKEND", default="notifications.backends.sms.ConsoleSMSBackend")
 AFRICASTALKING_USERNAME = env("AFRICASTALKING_USERNAME", default="")
 AFRICASTALKING_API_KEY = env("AFRICASTALKING_API_KEY", default="")
+# Sent as `from` on every text: an alphanumeric sender ID (up to 11 letters, digits, spaces) or a
+# short code, registered to the account at Africa's Talking; empty: the account's default sender.
 AFRICASTALKING_SENDER_ID = env("AFRICASTALKING_SENDER_ID", default="")
+if AFRICASTALKING_SENDER_ID and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 .&-]{0,10}", AFRICASTALKING_SENDER_ID):
+    raise ImproperlyConfigured(
+        "AFRICASTALKING_SENDER_ID must be up to 11 letters, digits and spaces (an alphanumeric sender ID) "
+        "or a short code, as registered at Africa's Talking"
+    )
 # What one SMS part costs the shop, in KES (a Decimal): the workflow editor's preview prices each text
 # with it (docs/notifications.md, "Languages and message length"). The price list of the account's plan.
 def _sms_price_per_part(raw: str) -> Decimal:
@@ -379,6 +386,16 @@ if AFRICASTALKING_CALLBACK_SECRET and not re.fullmatch(r"(?=.*[A-Z0-9])[A-Za-z0-
         "AFRICASTALKING_CALLBACK_SECRET must be at least 32 URL-safe characters with a digit or a capital: "
         "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
     )
+# Opt-out and quiet hours (docs/notifications.md, "Opt-out, consent and quiet hours"). Reminder and
+# marketing SMS wait out the hours from START to END (HH:MM, TIME_ZONE: Africa/Nairobi); equal: none.
+QUIET_HOURS_START = env("QUIET_HOURS_START", default="21:00")
+QUIET_HOURS_END = env("QUIET_HOURS_END", default="07:00")
+for _name, _value in (("QUIET_HOURS_START", QUIET_HOURS_START), ("QUIET_HOURS_END", QUIET_HOURS_END)):
+    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", _value):
+        raise ImproperlyConfigured(f"{_name} must be a time of day as HH:MM (24-hour), e.g. 21:00")
+# The shop's policy: False (the default) lets service texts (job started, ready for collection,
+# receipt) reach a number that replied STOP; True makes STOP stop every text to it.
+OPT_OUT_COVERS_SERVICE_MESSAGES = env.bool("OPT_OUT_COVERS_SERVICE_MESSAGES", default=False)
 # Seconds an SMTP conversation may take before the delivery counts as a transient failure (Django's
 # default is to wait forever, which would hold a worker and outlive the notification's claim).
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)

@@ -19,3 +19,7 @@ FIELD_ENCRYPTION_KEYS = ["qSh3AwbzwyY4tC3ieQQsO499JS2eEuSUCCJEyYRe_zY="]
 FIELD_HASH_KEY = "test-only-hash-key-nHWfp1RJaC3Unq3rKfRIyXsZwt3Ib2zweQskCqlqVP0"
 # In memory; a test that starts a worker hands it another backend by TEST_SMS_BACKEND (never .env's SMS_BACKEND).
 SMS_BACKEND = env("TEST_SMS_BACKEND", default="notifications.backends.sms.LocmemSMSBackend")
+# No quiet hours unless a test sets them (notifications/tests/test_quiet_hours.py, with a fixed clock):
+# otherwise a reminder written by a test run at night would be held and the test's outcome would
+# depend on the hour it ran.
+QUIET_HOURS_START = QUIET_HOURS_END = "00:00"

@@ -11,6 +11,7 @@ provider has the text), and can misbehave the ways a provider across the interne
   (`held` is set meanwhile): a test can kill the worker while it is inside that request.
 - refuse() / resume(): stop listening (connection refused) and listen again on the same port.
 - status_code: the per-recipient code of every answer (101 Processed; 403, 405, 406… refusals).
+- sender_ids: the sender IDs the account has; a text `from` any other is refused with 402 InvalidSenderId.
 
 Delivery reports, as the provider posts them to the callback URL set in its dashboard: with
 `delivery_report_url` set, after answering a send it takes, it POSTs (form-encoded `id`, `status`,
@@ -18,8 +19,14 @@ Delivery reports, as the provider posts them to the callback URL set in its dash
 `delivery_reports`, a list of (status, failureReason) in order, over real HTTP. `post_report()`
 posts one by hand (a duplicate, an unknown id, a wrong URL); `wait_for_reports(n)` waits until n
 were answered. Each answered report is in `reports_posted` as (form, HTTP status).
+
+Incoming messages, as the provider posts a text an owner sent to the shop's number to the incoming-
+messages callback URL: `post_inbound(text=..., phone=...)` POSTs form-encoded `from`, `to`, `text`,
+`date`, `id` and `linkId` to `inbound_url` over real HTTP and returns the app's HTTP status; each is
+in `inbound_posted` as (form, HTTP status). A retry of the same message: pass its `message_id` again.
 """
 
+import itertools
 import json
 import random
 import socket
@@ -44,12 +51,19 @@ class FakeAfricasTalking(LocalServer):
     def __init__(self, *, api_key="test-key", failure_rate=0.0, status_code=101, seed=1, latency=0.0,
                  error_body="Internal Server Error", error_status=500, hang_rate=0.0, hang_seconds=3.0,
                  drop_rate=0.0, hold_request=None, delivery_report_url=None, delivery_reports=(),
-                 network_code="63902", hold_reports=False):
+                 network_code="63902", hold_reports=False, inbound_url=None, short_code="20880",
+                 sender_ids=None):
         self.api_key = api_key
+        # The sender IDs registered to the account: a text `from` another one is refused (402 InvalidSenderId).
+        self.sender_ids = sender_ids
         self.delivery_report_url = delivery_report_url
         self.delivery_reports = list(delivery_reports)
         self.network_code = network_code  # 63902: Safaricom
         self.reports_posted = []  # (form, HTTP status of the app's answer)
+        self.inbound_url = inbound_url
+        self.short_code = short_code  # the shop's number the owners text
+        self.inbound_posted = []  # (form, HTTP status of the app's answer)
+        self._inbound_ids = itertools.count(1)
         # Held: reports wait for release_reports() (the test lets the app record the send first).
         self._reports_go = threading.Event()
         if not hold_reports:
@@ -107,6 +121,28 @@ class FakeAfricasTalking(LocalServer):
             self._reports_answered.notify_all()
         return code
 
+    def post_inbound(self, *, text, phone, message_id=None, url=None, link_id=""):
+        """POST one incoming text to the app, as the provider does; returns the HTTP status."""
+        form = {
+            "from": phone, "to": self.short_code, "text": text,
+            "date": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime()),
+            "id": message_id if message_id is not None else f"inbound_{next(self._inbound_ids)}",
+            "linkId": link_id,
+        }
+        code = self._post(url or self.inbound_url, form)
+        self.inbound_posted.append((form, code))
+        return code
+
+    @staticmethod
+    def _post(url, form):
+        request = urllib.request.Request(url, data=urlencode(form).encode(), method="POST",
+                                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
     def _report_later(self, message_id, phone):
         def post_all():
             self._reports_go.wait(30)
@@ -162,6 +198,8 @@ class FakeAfricasTalking(LocalServer):
                 if fault == "failed":
                     return self._reply(fake.error_status, fake.error_body)
                 code = fake.status_code
+                if fake.sender_ids is not None and "from" in form and form["from"] not in fake.sender_ids:
+                    code = 402
                 with fake._lock:
                     if code in ACCEPTED:
                         fake.accepted.append(form)
