@@ -182,7 +182,7 @@ def inbound_message_process(*, message: InboundMessage) -> str:
         return _finish(locked, outcome, "no client with this number: no confirmation sent")
     confirmation = notification_create(
         channel=NotificationType.SMS, client=clients[0], category=MessageCategory.CONFIRMATION,
-        message=CONFIRMATIONS[(opted_out, language)].format(shop=settings.SHOP_NAME),
+        message=CONFIRMATIONS[(opted_out, language)].format(shop=settings.SHOP_NAME), language=language,
     )
     return _finish(locked, outcome, f"confirmation in {language}", confirmation.pk)
 

@@ -87,6 +87,7 @@ def test_a_stop_keyword_in_any_spelling_opts_the_number_out_and_confirms_in_its_
     assert confirmation.client == owner and confirmation.channel == NotificationType.SMS
     assert confirmation.message == CONFIRMATIONS[(True, language)].format(shop=SHOP)
     assert ("hutapokea" in confirmation.message) == (language == "sw")
+    assert confirmation.language == language  # the portal shows it marked with the language it went in
     assert notification_deliver(notification_id=confirmation.pk).status == "sent"
     assert sms.outbox == [(PHONE, confirmation.message)]
     message = InboundMessage.objects.get()
