@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "servicing",
     "notifications",
     "reports",
+    "billing",
 ]
 
 MIDDLEWARE = [
@@ -191,6 +192,9 @@ PARTITIONS_MONTHS_AHEAD = env.int("PARTITIONS_MONTHS_AHEAD", default=3)
 
 CURRENCY = "KES"
 SHOP_NAME = env("SHOP_NAME", default="Ndegwa Auto Concierge")
+# The shop's KRA PIN, printed on every invoice and credit note (docs/billing.md). Empty: invoices are
+# issued without it, and say so; KRA expects it on a tax invoice.
+SHOP_KRA_PIN = env("SHOP_KRA_PIN", default="")
 
 
 # --- Client addresses, staff sign-in lockout and two-factor (docs/audit-and-privacy.md) ---------
