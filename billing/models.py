@@ -145,6 +145,11 @@ class PricedLine(TimestampedModel):
         ]
 
 
+# The priced values an invoice line copies from the line it bills (the computed amounts follow from them).
+PRICED_FIELDS = ("position", "kind", "description", "part_number", "quantity", "unit_price", "unit_cost", "discount",
+                 "tax_category", "tax_rate")
+
+
 class Decision(models.TextChoices):
     PENDING = "pending", "Awaiting the owner"
     APPROVED = "approved", "Approved"
@@ -261,13 +266,22 @@ def _refuse(what: str) -> str:
             "USING ERRCODE = 'integrity_constraint_violation';")
 
 
+# The issuing transaction is the one whose start (CURRENT_TIMESTAMP) is the row's created_at: it may
+# write the totals it summed from the lines it inserted. Once it commits, nothing changes the row.
+_INVOICE_IMMUTABLE = (
+    "IF TG_OP = 'UPDATE' AND OLD.created_at = CURRENT_TIMESTAMP AND NEW.created_at = OLD.created_at THEN RETURN NEW; END IF; "
+    + _refuse("invoice")
+)
+
+
 class Invoice(TimestampedModel):
-    """An issued tax invoice or credit note: a legal record, never changed after its insert (the
-    database refuses UPDATE and DELETE). It keeps its own copy of who issued it to whom (names, KRA
+    """An issued tax invoice or credit note: a legal record, never changed once the transaction that
+    issued it commits (the database refuses UPDATE and DELETE; within that transaction, the issuing
+    service writes the totals it summed from the lines it inserted). It keeps its own copy of who issued it to whom (names, KRA
     PINs, plate), so that later edits, and a client's erasure, leave it as issued.
 
-    Totals are written once, at issue, from the sums PostgreSQL computes over the lines
-    (billing.selectors); a credit note's amounts are positive and its kind says they are subtracted.
+    Totals are written once, at issue, from the sums PostgreSQL computes over its lines
+    (billing.selectors.lines_totals); a credit note's amounts are positive and its kind says they are subtracted.
     """
 
     kind = models.CharField(max_length=12, choices=DocumentKind.choices)
@@ -328,7 +342,7 @@ class Invoice(TimestampedModel):
             audit_trigger(),
             pgtrigger.Trigger(
                 name="invoice_immutable", when=pgtrigger.Before,
-                operation=pgtrigger.Update | pgtrigger.Delete, func=_refuse("invoice"),
+                operation=pgtrigger.Update | pgtrigger.Delete, func=_INVOICE_IMMUTABLE,
             ),
         ]
 
