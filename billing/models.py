@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pgtrigger
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Round
@@ -63,11 +63,19 @@ class PriceListItem(TimestampedModel):
     kind = models.CharField(max_length=10, choices=LineKind.choices)
     description = models.CharField(max_length=200)
     part_number = models.CharField(max_length=50, blank=True, default="", db_default="")
-    standard_hours = models.DecimalField(**QUANTITY, null=True, blank=True, help_text="Labour: the standard time, in hours.")
-    hourly_rate = models.DecimalField(**MONEY, null=True, blank=True, help_text="Labour: KES per hour, before VAT.")
-    unit_price = models.DecimalField(**MONEY, null=True, blank=True, help_text="Part: KES per unit, before VAT.")
+    standard_hours = models.DecimalField(
+        **QUANTITY, null=True, blank=True, validators=[MinValueValidator(Decimal("0.01"))],
+        help_text="Labour: the standard time, in hours.",
+    )
+    hourly_rate = models.DecimalField(
+        **MONEY, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))], help_text="Labour: KES per hour, before VAT.",
+    )
+    unit_price = models.DecimalField(
+        **MONEY, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))], help_text="Part: KES per unit, before VAT.",
+    )
     unit_cost = models.DecimalField(
-        **MONEY, null=True, blank=True, help_text="Part: what the shop pays per unit (for gross profit; never shown to the owner).",
+        **MONEY, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))],
+        help_text="Part: what the shop pays per unit (for gross profit; never shown to the owner).",
     )
     tax_category = models.CharField(max_length=10, choices=TaxCategory.choices, default=TaxCategory.VAT16)
     active = models.BooleanField(default=True, db_default=True)
@@ -99,11 +107,14 @@ class PricedLine(TimestampedModel):
     kind = models.CharField(max_length=10, choices=LineKind.choices)
     description = models.CharField(max_length=200)
     part_number = models.CharField(max_length=50, blank=True, default="", db_default="")
-    quantity = models.DecimalField(**QUANTITY, help_text="Hours for labour, units for parts.")
-    unit_price = models.DecimalField(**MONEY, help_text="KES before VAT.")
-    unit_cost = models.DecimalField(**MONEY, null=True, blank=True)
+    quantity = models.DecimalField(
+        **QUANTITY, validators=[MinValueValidator(Decimal("0.01"))], help_text="Hours for labour, units for parts.",
+    )
+    unit_price = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal("0"))], help_text="KES before VAT.")
+    unit_cost = models.DecimalField(**MONEY, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))])
     discount = models.DecimalField(
-        **MONEY, default=Decimal("0.00"), db_default=Decimal("0.00"), help_text="KES off this line, before VAT.",
+        **MONEY, default=Decimal("0.00"), db_default=Decimal("0.00"), validators=[MinValueValidator(Decimal("0"))],
+        help_text="KES off this line, before VAT.",
     )
     tax_category = models.CharField(max_length=10, choices=TaxCategory.choices, default=TaxCategory.VAT16)
     tax_rate = models.DecimalField(**RATE, help_text="Percent, as priced.")

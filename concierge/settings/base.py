@@ -411,6 +411,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "servicing.tasks.fire_time_based_events",
         "schedule": env.float("WORKFLOWS_TIME_EVENTS_INTERVAL", default=600.0),
     },
+    # declined_work_due (docs/billing.md): once per job and follow-up date, however often it runs.
+    "fire-declined-work-due": {
+        "task": "billing.tasks.fire_declined_work_due",
+        "schedule": env.float("WORKFLOWS_TIME_EVENTS_INTERVAL", default=600.0),
+    },
 }
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
