@@ -59,7 +59,7 @@ class EstimateLineForm(forms.ModelForm):
             if "tax_category" not in self.changed_data:
                 cleaned["tax_category"] = item.tax_category
         for name, message in (("kind", "Labour or part?"), ("description", "Describe the work or part."),
-                              ("quantity", "How many hours or units?"), ("unit_price", "The price, before VAT.")):
+                              ("quantity", "How many hours or units?"), ("unit_price", "The price, VAT included.")):
             if name in self.fields and cleaned.get(name) in (None, ""):
                 self.add_error(name, message)
         category = cleaned.get("tax_category")

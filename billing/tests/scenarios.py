@@ -41,7 +41,7 @@ def a_job_with_one_approved_line(by=None, price: str = "1000.00", **job_fields) 
 
 
 def an_invoiced_job(**job_fields) -> Service:
-    """A completed job with its invoice (1,000.00 + VAT 160.00)."""
+    """A completed job with its invoice: 1,000.00, of which VAT 137.93."""
     from servicing.services import service_complete, service_start
 
     job = a_job_with_one_approved_line(**job_fields)

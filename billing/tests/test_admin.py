@@ -77,7 +77,7 @@ def test_front_desk_prices_a_job_from_the_price_list_and_records_one_line_approv
     assert response.status_code == 302, [(f.errors, f.data) for f in response.context["inline_admin_formsets"][0].formset.forms]
     fitted, disc = EstimateLine.objects.filter(service=job).order_by("position")
     assert (fitted.description, fitted.quantity, fitted.unit_price, fitted.total_amount) == (
-        "Brake pads, fit", D("1.50"), D("2000.00"), D("3480.00"))  # 3,000.00 + VAT 480.00
+        "Brake pads, fit", D("1.50"), D("2000.00"), D("3000.00"))  # 1.5 x 2,000.00, VAT included
     follow_up = timezone.localdate() + datetime.timedelta(days=60)
     response = _estimate_post(browser, job, [
         {"answer": "approved", "answered_how": "phone"},
@@ -163,8 +163,8 @@ def test_invoices_are_view_only_and_only_a_manager_issues_a_credit_note(client):
     response = browser.post(url, {"reason": "Goodwill", f"line_{line.pk}": "0.5"})
     credit = Invoice.objects.get(kind=DocumentKind.CREDIT_NOTE)
     assert response.status_code == 302 and credit.issued_by == manager
-    assert credit.total == D("580.00")  # 0.5 x 1,000.00 = 500.00 + VAT 80.00
-    assert Service.objects.get(pk=job.pk).cost == D("1160.00")
+    assert (credit.total, credit.tax_total) == (D("500.00"), D("68.97"))  # 0.5 x 1,000.00; 500 x 16 / 116 = 68.9655
+    assert Service.objects.get(pk=job.pk).cost == D("1000.00")
 
 
 def test_an_invoiced_jobs_cost_is_not_typed_over(client):

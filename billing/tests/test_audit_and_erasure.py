@@ -64,5 +64,5 @@ def test_erasure_keeps_the_invoice_and_removes_the_pin_on_file():
     client_erase(client=client, by=UserFactory())
 
     invoice = Invoice.objects.get(service=job)
-    assert (invoice.customer_name, invoice.customer_kra_pin, invoice.total) == (name, "A012345678Z", Decimal("1160.00"))
+    assert (invoice.customer_name, invoice.customer_kra_pin, invoice.total) == (name, "A012345678Z", Decimal("1000.00"))
     assert not CustomerTaxPin.objects.filter(client=client).exists()
