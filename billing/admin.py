@@ -19,6 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from concierge.accounts.models import User
 from concierge.admin.readonly import ViewOnlyAdminMixin
 from concierge.audit.admin_mixins import AuditHistoryMixin
 from servicing.admin import ServiceAdmin
@@ -40,6 +41,13 @@ from .services import (
 )
 
 DECIDE_PERMISSION = "billing.record_estimate_decision"
+
+
+def _staff(request: HttpRequest) -> User:
+    """The signed-in staff member (the admin lets no one else this far)."""
+    assert isinstance(request.user, User)
+    return request.user
+
 CREDIT_PERMISSION = "billing.issue_credit_note"
 PRICE_COLUMNS = ("unit_price", "unit_cost", "discount", "tax_category", "net_amount", "tax_amount", "total_amount")
 
@@ -61,7 +69,7 @@ class PriceListItemAdmin(AuditHistoryMixin, admin.ModelAdmin):
         return False
 
     def save_model(self, request: HttpRequest, obj: PriceListItem, form: Any, change: bool) -> None:
-        price_list_item_save(item=obj, by=request.user)  # type: ignore[arg-type]
+        price_list_item_save(item=obj, by=_staff(request))
 
 
 @admin.register(CustomerTaxPin)
@@ -75,7 +83,7 @@ class CustomerTaxPinAdmin(AuditHistoryMixin, admin.ModelAdmin):
     fields = ("client", "kra_pin")
 
     def save_model(self, request: HttpRequest, obj: CustomerTaxPin, form: Any, change: bool) -> None:
-        saved = customer_tax_pin_set(client=obj.client, kra_pin=obj.kra_pin, by=request.user)  # type: ignore[arg-type]
+        saved = customer_tax_pin_set(client=obj.client, kra_pin=obj.kra_pin, by=_staff(request))
         if saved is not None:
             obj.pk = saved.pk
 
@@ -96,7 +104,8 @@ class EstimateLineFormSet(BaseInlineFormSet):
 
     def full_clean(self) -> None:
         if self._estimate_absent():
-            self._errors, self._non_form_errors = [], self.error_class()
+            self._errors: list = []
+            self._non_form_errors = self.error_class()
             return
         super().full_clean()
 
@@ -111,7 +120,7 @@ class EstimateLineInline(admin.TabularInline):
     verbose_name = "estimate line"
     verbose_name_plural = "estimate"
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = ["position", "price_list_item", "kind", "description", "part_number", "quantity", "unit_price",
                   "unit_cost", "discount", "tax_category", "net_amount", "tax_amount", "total_amount"]
         if self.has_change_permission(request, obj) and request.user.has_perm(DECIDE_PERMISSION):
@@ -180,7 +189,7 @@ class BilledServiceAdmin(ServiceAdmin):
         if formset.model is not EstimateLine:
             super().save_formset(request, form, formset, change)
             return
-        service, by = form.instance, request.user
+        service, by = form.instance, _staff(request)
         # What the admin's change message and log entry read (formset.save() would set them).
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for line_form in formset.deleted_forms:
@@ -294,7 +303,7 @@ class InvoiceAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
             try:
                 with transaction.atomic():
                     credit = credit_note_issue(invoice=invoice, reason=form.cleaned_data["reason"],
-                                               quantities=form.quantities(), by=request.user)  # type: ignore[arg-type]
+                                               quantities=form.quantities(), by=_staff(request))
             except ValidationError as error:
                 for field, errors in error.message_dict.items():
                     form.add_error(None if field not in form.fields else field, errors)

@@ -44,7 +44,8 @@ class EstimateLineForm(forms.ModelForm):
         self.initial.setdefault("follow_up", line.follow_up_date if stored else None)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         item = cleaned.get("price_list_item")
         if item is not None and self.instance._state.adding:
             cleaned["kind"] = cleaned.get("kind") or item.kind

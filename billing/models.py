@@ -23,9 +23,7 @@ from concierge.audit.triggers import audit_trigger
 from concierge.crypto.fields import EncryptedCharField, KeyedHashField
 from concierge.db.models import TimestampedModel, set_updated_at_trigger
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
-QUANTITY = {"max_digits": 10, "decimal_places": 2}
-RATE = {"max_digits": 5, "decimal_places": 2}
+# Money NUMERIC(12,2), quantities NUMERIC(10,2), rates NUMERIC(5,2): spelled out on each field below.
 CURRENCY = "KES"
 
 # A KRA PIN: A (individual) or P (non-individual), nine digits, a check letter: A123456789Z.
@@ -66,17 +64,17 @@ class PriceListItem(TimestampedModel):
     description = models.CharField(max_length=200)
     part_number = models.CharField(max_length=50, blank=True, default="", db_default="")
     standard_hours = models.DecimalField(
-        **QUANTITY, null=True, blank=True, validators=[MinValueValidator(Decimal("0.01"))],
+        max_digits=10, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(Decimal("0.01"))],
         help_text="Labour: the standard time, in hours.",
     )
     hourly_rate = models.DecimalField(
-        **MONEY, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))], help_text="Labour: KES per hour, VAT included.",
+        max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))], help_text="Labour: KES per hour, VAT included.",
     )
     unit_price = models.DecimalField(
-        **MONEY, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))], help_text="Part: KES per unit, VAT included.",
+        max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))], help_text="Part: KES per unit, VAT included.",
     )
     unit_cost = models.DecimalField(
-        **MONEY, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))],
+        max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))],
         help_text="Part: what the shop pays per unit, before VAT (gross profit compares it with the net price; never shown to the owner).",
     )
     tax_category = models.CharField(max_length=10, choices=TaxCategory.choices, default=TaxCategory.VAT16)
@@ -110,16 +108,16 @@ class PricedLine(TimestampedModel):
     description = models.CharField(max_length=200)
     part_number = models.CharField(max_length=50, blank=True, default="", db_default="")
     quantity = models.DecimalField(
-        **QUANTITY, validators=[MinValueValidator(Decimal("0.01"))], help_text="Hours for labour, units for parts.",
+        max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))], help_text="Hours for labour, units for parts.",
     )
-    unit_price = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal("0"))], help_text="KES, VAT included.")
-    unit_cost = models.DecimalField(**MONEY, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))])
+    unit_price = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))], help_text="KES, VAT included.")
+    unit_cost = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))])
     discount = models.DecimalField(
-        **MONEY, default=Decimal("0.00"), db_default=Decimal("0.00"), validators=[MinValueValidator(Decimal("0"))],
+        max_digits=12, decimal_places=2, default=Decimal("0.00"), db_default=Decimal("0.00"), validators=[MinValueValidator(Decimal("0"))],
         help_text="KES off this line, VAT included.",
     )
     tax_category = models.CharField(max_length=10, choices=TaxCategory.choices, default=TaxCategory.VAT16)
-    tax_rate = models.DecimalField(**RATE, help_text="Percent, as priced.")
+    tax_rate = models.DecimalField(max_digits=5, decimal_places=2, help_text="Percent, as priced.")
     # Prices include VAT (what the owner pays, as Kenyan prices are quoted), and the VAT is the part of
     # the line's amount the rate accounts for: amount x rate / (100 + rate). The same arithmetic as KRA's
     # eTIMS (OSCU: taxblAmt and taxAmt), so the invoice and KRA's record of it agree to the cent.
@@ -321,9 +319,9 @@ class Invoice(TimestampedModel):
     vehicle_registration = models.CharField(max_length=20, blank=True)
     reason = models.TextField(blank=True, help_text="Credit note: why.")
     currency = models.CharField(max_length=3, default=CURRENCY, db_default=CURRENCY)
-    net_total = models.DecimalField(**MONEY)
-    tax_total = models.DecimalField(**MONEY)
-    total = models.DecimalField(**MONEY)
+    net_total = models.DecimalField(max_digits=12, decimal_places=2)
+    tax_total = models.DecimalField(max_digits=12, decimal_places=2)
+    total = models.DecimalField(max_digits=12, decimal_places=2)
 
     class Meta:
         db_table = "billing_invoices"
