@@ -4,7 +4,9 @@ pending → in_progress → completed; pending or in_progress → cancelled; com
 final. The admin form, bulk actions, the job board and workflow actions all ask here.
 """
 
-from .models import ServiceStatus
+from collections.abc import Callable
+
+from .models import Service, ServiceStatus
 
 ALLOWED_TRANSITIONS = {
     ServiceStatus.PENDING: {ServiceStatus.IN_PROGRESS, ServiceStatus.CANCELLED},
@@ -18,6 +20,24 @@ FINAL_STATUSES = frozenset(s for s, nexts in ALLOWED_TRANSITIONS.items() if not 
 
 class InvalidTransition(Exception):
     """A status change the lifecycle does not allow; the message is meant for staff."""
+
+
+# What other apps add to the lifecycle (billing: work starts only once an estimate line is approved).
+# service_change_status runs each on the locked row, after the lifecycle allowed the change and before
+# anything is written; a check refuses by raising InvalidTransition with a message for staff. Registered
+# from the app's ready(), so servicing never imports the app.
+TransitionCheck = Callable[[Service, ServiceStatus, ServiceStatus], None]
+transition_checks: list[TransitionCheck] = []
+
+
+def transition_check_register(check: TransitionCheck) -> None:
+    if check not in transition_checks:
+        transition_checks.append(check)
+
+
+def transition_checks_run(service: Service, current: ServiceStatus, new: ServiceStatus) -> None:
+    for check in transition_checks:
+        check(service, current, new)
 
 
 def can_transition(current, new):

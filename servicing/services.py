@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import signals
-from .lifecycle import InvalidTransition, check_transition
+from .lifecycle import InvalidTransition, check_transition, transition_checks_run
 from .models import Service, ServiceStatus, ServiceType
 
 
@@ -61,6 +61,7 @@ def service_change_status(
         return False
     old_status = ServiceStatus(locked.status)
     check_transition(old_status, status)
+    transition_checks_run(locked, old_status, status)
     locked.status = status
     update_fields = ["status"]
     today = timezone.localdate()

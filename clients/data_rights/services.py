@@ -3,6 +3,7 @@
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
+from django.dispatch import Signal
 
 from clients.models import Client
 from clients.portal.models import PortalToken
@@ -24,6 +25,10 @@ PERSONAL_KEYS = {
 ERASED_MESSAGE = "[message erased on the client's request]"
 ERASED_FIRST_NAME, ERASED_LAST_NAME = "Erased", "client"
 ERASURE_NOTE = "personal data erased on the client's request"
+
+# client_erased(client, by): sent by client_erase in its transaction, after the client's row is
+# anonymised; apps holding more of the person's data (billing: the KRA PIN) remove it in their receivers.
+client_erased = Signal()
 
 
 def client_is_erased(client: Client) -> bool:
@@ -64,4 +69,5 @@ def client_erase(*, client: Client, by: User | None, record: bool = True) -> Cli
     ).update(object_repr=str(client))
     with connection.cursor() as cursor:
         cursor.execute("SELECT concierge_audit_erase_client(%s, %s)", [client.pk, by.pk if by else None])
+    client_erased.send(sender=Client, client=client, by=by)
     return client

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "servicing",
     "notifications",
     "reports",
+    "billing",
     "etims",
 ]
 
@@ -193,6 +194,9 @@ PARTITIONS_MONTHS_AHEAD = env.int("PARTITIONS_MONTHS_AHEAD", default=3)
 
 CURRENCY = "KES"
 SHOP_NAME = env("SHOP_NAME", default="Ndegwa Auto Concierge")
+# The shop's KRA PIN, printed on every invoice and credit note (docs/billing.md). Empty: invoices are
+# issued without it, and say so; KRA expects it on a tax invoice.
+SHOP_KRA_PIN = env("SHOP_KRA_PIN", default="")
 
 
 # --- Client addresses, staff sign-in lockout and two-factor (docs/audit-and-privacy.md) ---------
@@ -437,6 +441,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "fire-time-based-events": {
         "task": "servicing.tasks.fire_time_based_events",
+        "schedule": env.float("WORKFLOWS_TIME_EVENTS_INTERVAL", default=600.0),
+    },
+    # declined_work_due (docs/billing.md): once per job and follow-up date, however often it runs.
+    "fire-declined-work-due": {
+        "task": "billing.tasks.fire_declined_work_due",
         "schedule": env.float("WORKFLOWS_TIME_EVENTS_INTERVAL", default=600.0),
     },
 }
