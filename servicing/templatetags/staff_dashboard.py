@@ -35,3 +35,19 @@ def staff_dashboard(context):
             counts["uncertain_notifications"] > 0,
         ))
     return {"tiles": tiles, "board_url": reverse("servicing:board")}
+
+
+@register.inclusion_tag("admin/intake/_search_box.html", takes_context=True)
+def desk_search_box(context, term=""):
+    """The staff home's one search box (servicing/intake), with "New booking" beside it for those who book."""
+    user = context["request"].user
+    owner_details = user.has_perm("clients.view_client")
+    if not (owner_details or user.has_perm("fleet.view_vehicle")):
+        return {"search_url": ""}
+    may_book = owner_details and user.has_perm("servicing.add_service")
+    return {
+        "search_url": reverse("intake:search"),
+        "booking_url": reverse("intake:booking") if may_book else "",
+        "owner_details": owner_details,
+        "term": term,
+    }
