@@ -2,6 +2,7 @@
 forms (same validation, same messages, prefixed so their fields sit on one page)."""
 
 import uuid
+from typing import cast
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -54,8 +55,10 @@ class BookingForm(forms.Form):
         kwargs["initial"].setdefault("scheduled_date", timezone.localdate())
         kwargs["initial"].setdefault("once", uuid.uuid4())
         super().__init__(*args, **kwargs)
-        self.fields["service_types"].choices = [(name, name) for name in service_type_choices()]
-        self.fields["technician"].choices = [("", "Not yet")] + [(n, n) for n in technician_names()]
+        cast(forms.MultipleChoiceField, self.fields["service_types"]).choices = [
+            (name, name) for name in service_type_choices()]
+        cast(forms.ChoiceField, self.fields["technician"]).choices = [("", "Not yet")] + [
+            (n, n) for n in technician_names()]
 
     def picked(self) -> tuple[str, uuid.UUID | None]:
         """("car" | "client", id) or ("new", None); ("", None) when nothing was picked."""
@@ -74,7 +77,7 @@ class NewClientForm(ClientForm):
     """The admin's client form (phone in any Kenyan form, email lower-cased, one client per email)."""
 
     class Meta(ClientForm.Meta):
-        fields = ("first_name", "last_name", "phone", "email", "consent_gdpr")
+        fields = ("first_name", "last_name", "phone", "email", "consent_gdpr")  # type: ignore[assignment]  # fewer than the admin's
 
 
 class NewCarForm(VehicleForm):
@@ -82,7 +85,7 @@ class NewCarForm(VehicleForm):
     reading is the booking's "Mileage now", the details are added on the car's page."""
 
     class Meta(VehicleForm.Meta):
-        fields = ("license_plate", "make", "model", "year", "vin")
+        fields = ("license_plate", "make", "model", "year", "vin")  # type: ignore[assignment]  # fewer than the admin's
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -29,7 +29,7 @@ class DeskSearchResult:
     @property
     def single(self) -> Vehicle | Client | None:
         """The one car or client found, when there is exactly one."""
-        found = [*self.vehicles, *self.clients]
+        found: list[Vehicle | Client] = [*self.vehicles, *self.clients]
         return found[0] if len(found) == 1 else None
 
 

@@ -139,10 +139,10 @@ def _booking_post(request: HttpRequest) -> HttpResponse:
     valid = form.is_valid()
     client: Client | None = None
     vehicle: Vehicle | None = None
-    if kind == "car":
+    if kind == "car" and pk is not None:
         vehicle = Vehicle.objects.select_related("client").filter(pk=pk).first()
         client = vehicle.client if vehicle else None
-    elif kind == "client":
+    elif kind == "client" and pk is not None:
         client = Client.objects.filter(pk=pk).first()
         if not request.user.has_perm("fleet.add_vehicle"):
             raise PermissionDenied

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clients.tests.factories import ClientFactory
-from concierge.accounts.roles import FRONT_DESK, MANAGER, TECHNICIAN
+from concierge.accounts.roles import FRONT_DESK, TECHNICIAN
 from concierge.accounts.tests.factories import staff_in_role
 from fleet.tests.factories import VehicleFactory
 
