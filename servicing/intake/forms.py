@@ -26,6 +26,7 @@ def technician_names() -> list[str]:
 class BookingForm(forms.Form):
     lookup = forms.CharField(
         label="Plate or phone", required=False,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
         help_text="A number plate (any spacing or case) or a phone number (0712…, +254…).",
     )
     # What the lookup offered and staff picked: "car:<id>", "client:<id>" (a new car for a known

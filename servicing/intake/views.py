@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 
 from clients.models import Client
 from fleet.models import Vehicle
+from fleet.validators import validate_mileage
 
 from ..models import CLIENT_DETAILS_PERMISSION, Service, ServiceStatus
 from . import selectors
@@ -149,6 +150,13 @@ def _booking_post(request: HttpRequest) -> HttpResponse:
     elif kind == "new":
         if not (request.user.has_perm("clients.add_client") and request.user.has_perm("fleet.add_vehicle")):
             raise PermissionDenied
+    if vehicle is not None and form.cleaned_data.get("mileage") is not None:
+        # Said with the other refusals, not after them; booking_create checks again under the row lock.
+        try:
+            validate_mileage(form.cleaned_data["mileage"], previous=vehicle.mileage)
+        except ValidationError as error:
+            form.add_error("mileage", error)
+            valid = False
     if kind in ("car", "client") and client is None:
         form.add_error("lookup", "That car or client is no longer on the books: look it up again.")
         valid = False

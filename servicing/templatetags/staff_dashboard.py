@@ -34,7 +34,9 @@ def staff_dashboard(context):
             reverse("admin:notifications_notification_changelist") + "?delivery_uncertain__exact=1&status__exact=failed",
             counts["uncertain_notifications"] > 0,
         ))
-    return {"tiles": tiles, "board_url": reverse("servicing:board")}
+    # Those who move jobs get their phone view too (servicing.views.workshop).
+    workshop_url = reverse("servicing:workshop") if user.has_perm("servicing.change_service") else ""
+    return {"tiles": tiles, "board_url": reverse("servicing:board"), "workshop_url": workshop_url}
 
 
 @register.inclusion_tag("admin/intake/_search_box.html", takes_context=True)
