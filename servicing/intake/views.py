@@ -193,10 +193,13 @@ def _booking_post(request: HttpRequest) -> HttpResponse:
         return _booking_page(request, form, client_form, car_form, found, picked=picked, status=400)
     except IntegrityError:
         # Another desk saved the same email, plate or VIN between our check and our save: nothing of
-        # this booking was written; the forms, checked again, now say which.
+        # this booking was written.
         cache.delete(once_key)
         form.add_error(None, "Not saved: someone saved this client or car a moment ago. Check the details and save again.")
         return _booking_page(request, form, client_form, car_form, found, picked=picked, status=409)
+    except BaseException:
+        cache.delete(once_key)  # nothing was booked: the same page may be sent again
+        raise
     car_url = reverse("admin:fleet_vehicle_change", args=[vehicle.pk])
     messages.success(request, _booked_message(vehicle, client, services, car_url))
     return HttpResponseRedirect(reverse("intake:booking"))

@@ -45,6 +45,15 @@ def test_a_phone_in_any_kenyan_form_lands_on_the_client(desk, typed):
     assert response["Location"] == reverse("admin:clients_client_change", args=[owner.pk])
 
 
+@pytest.mark.parametrize("typed", ["0112 345 678", "+254 112 345 678", "254112345678"])
+def test_a_phone_of_the_newer_01_series_is_found_too(desk, typed):
+    owner = ClientFactory(phone="+254112345678")
+
+    response = desk.get(SEARCH, {"q": typed})
+
+    assert response["Location"] == reverse("admin:clients_client_change", args=[owner.pk])
+
+
 def test_a_phone_is_found_through_its_keyed_hash_not_by_decrypting_every_client(desk):
     ClientFactory(phone="+254712345678")
 
