@@ -23,7 +23,9 @@ from notifications.models import Notification
 from reports import selectors as reports
 from reports.periods import DEFAULT_PRESET, months_ending, preset_period
 from servicing.models import Service, ServiceStatus
-from servicing.selectors import board_columns, dashboard_counts
+from demo.kenya import TECHNICIANS
+from servicing.intake.selectors import booking_lookup, desk_search
+from servicing.selectors import board_columns, dashboard_counts, workshop_jobs
 
 TARGET_MS = {"admin": 50, "portal": 50, "report": 250}
 # Reads no shop data: what it costs is the framework and the machine at that moment. The machine is
@@ -63,6 +65,20 @@ class Sample:
     def plate(self):
         return self.busiest_vehicle.license_plate
 
+    @cached_property
+    def plate_as_typed(self):
+        """The plate as staff type it in a hurry: lower case, no space (`kda123a`)."""
+        return self.plate.replace(" ", "").lower()
+
+    @cached_property
+    def shared_phone_local(self):
+        """The phone most clients share (a family's), in its local form (0712 345 678): the booking
+        lookup's widest answer."""
+        shared = (Client.objects.exclude(phone_hash=None).values("phone_hash").annotate(n=Count("pk"))
+                  .order_by("-n", "phone_hash").first())
+        client = Client.objects.filter(phone_hash=shared["phone_hash"]).first() if shared else None
+        return "0" + client.phone[4:] if client and client.phone and client.phone.startswith("+254") else self.phone
+
 
 @dataclass(frozen=True)
 class Page:
@@ -71,6 +87,8 @@ class Page:
     main_sql: Callable[[Sample], object] | None
     role: str = "front_desk"
     kind: str = "admin"
+    # What the page answers: the staff search answers a single match with a redirect to it.
+    statuses: tuple[int, ...] = (200,)
 
 
 def _changelist_rows(model, params, user):
@@ -134,6 +152,22 @@ PAGES = [
     Page("admin: service page", lambda s: _admin_change(Service, s.service),
          lambda s: Service.objects.filter(pk=s.service.pk).select_related("vehicle__client")),
     Page("admin: job board", lambda s: reverse("servicing:board"), lambda s: board_columns),
+    # The front desk's search and booking (servicing/intake; issue 21): each an index probe.
+    Page("admin: staff search, plate typed any way", lambda s: f"{reverse('intake:search')}?q={s.plate_as_typed}",
+         lambda s: lambda: desk_search(term=s.plate_as_typed), statuses=(302,)),
+    Page("admin: staff search, phone in its local form",
+         lambda s: f"{reverse('intake:search')}?{urlencode({'q': s.shared_phone_local})}",
+         lambda s: lambda: desk_search(term=s.shared_phone_local), statuses=(200, 302)),
+    Page("admin: staff search, client name", lambda s: f"{reverse('intake:search')}?{urlencode({'q': s.client_name})}",
+         lambda s: lambda: desk_search(term=s.client_name), statuses=(200, 302)),
+    Page("admin: booking page", lambda s: reverse("intake:booking"), None),
+    Page("admin: booking lookup, plate", lambda s: f"{reverse('intake:booking_lookup')}?q={s.plate_as_typed}",
+         lambda s: lambda: booking_lookup(term=s.plate_as_typed)),
+    Page("admin: booking lookup, shared phone",
+         lambda s: f"{reverse('intake:booking_lookup')}?{urlencode({'q': s.shared_phone_local})}",
+         lambda s: lambda: booking_lookup(term=s.shared_phone_local)),
+    Page("admin: technician's jobs (phone view)", lambda s: reverse("servicing:workshop"),
+         lambda s: lambda: workshop_jobs(technician=TECHNICIANS[0])),
     # Reports: the main SQL is the page's leading selector, for the page's default period.
     Page("report: overview", lambda s: reverse("reports:overview"),
          lambda s: lambda: reports.overview(period=_period()), role="manager", kind="report"),

@@ -15,6 +15,8 @@ urlpatterns = [
             RedirectView.as_view(url="/admin/portal/portaltoken/%(rest)s", query_string=True)),
     # Before the admin's own: the job board (servicing/views.py) keeps the address it had in the admin.
     path("admin/servicing/service/", include("servicing.urls")),
+    # The front desk's search and one-page booking (servicing/intake/).
+    path("admin/desk/", include("servicing.intake.urls")),
     path("admin/", admin.site.urls),
     path("portal/", include("clients.portal.urls")),
     # A job's status link as sent by SMS: short, so the message fits one part (docs/notifications.md).

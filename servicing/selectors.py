@@ -294,3 +294,28 @@ def service_type_choices(*, keep: str | None = None, using: str = "default") -> 
     if keep and keep not in names:
         names.append(keep)
     return names
+
+
+# The technician's phone view shows at most this many of each list (a day's work fits; the board has the rest).
+WORKSHOP_JOBS_SHOWN = 30
+
+
+def workshop_jobs(*, technician: str, today: datetime.date | None = None) -> tuple[list[Service], list[Service]]:
+    """(the technician's jobs for today, the unassigned ones waiting), for their phone view.
+
+    Theirs: booked under their name (the technician column holds names) and on the board today (booked
+    today, overdue, in progress, or completed today). Unassigned: pending, booked today or overdue, no
+    technician yet. Oldest booking first, as on the board.
+    """
+    today = today or timezone.localdate()
+    order = ("scheduled_date", "created_at", "id")
+    base = Service.objects.select_related("vehicle__client").defer(
+        "notes", "vehicle__metadata", "vehicle__client__email", "vehicle__client__phone", "vehicle__client__address")
+    mine = list(base.filter(board_q(today=today), technician=technician).exclude(status=ServiceStatus.CANCELLED)
+                .order_by(*order)[:WORKSHOP_JOBS_SHOWN]) if technician else []
+    waiting = list(
+        base.filter(Q(technician__isnull=True) | Q(technician=""), status=ServiceStatus.PENDING,
+                    scheduled_date__lte=today)
+        .order_by(*order)[:WORKSHOP_JOBS_SHOWN]
+    )
+    return mine, waiting

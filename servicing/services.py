@@ -187,3 +187,34 @@ def service_types_fill_after_migrate(sender: AppConfig, using: str = "default", 
 
     if ServiceType._meta.db_table in connections[using].introspection.table_names():
         service_types_fill_if_empty(using=using)
+
+
+@transaction.atomic
+def service_advance_at_workshop(
+    *, service: Service, status: str, technician: str, mileage: int | None = None,
+    by: AbstractBaseUser | None = None,
+) -> bool:
+    """A technician's Start or Complete from their phone: the status change of service_change_status
+    (its lock, its stale check, its event), plus, in the same transaction, the job taken on by them
+    when nobody had it, and the odometer read at completion (fleet.services.vehicle_update: an
+    odometer only goes up; ValidationError and nothing written when it is lower).
+    Returns whether the job changed (False: someone moved it there first; nothing else is written)."""
+    from fleet.models import Vehicle
+    from fleet.services import vehicle_update
+    from fleet.validators import validate_mileage
+
+    changed = service_change_status(service=service, status=status, by=by)
+    if not changed:
+        return False
+    # The row is locked by service_change_status until this transaction ends: its technician as stored.
+    current = Service.objects.filter(pk=service.pk).values_list("technician", flat=True).get()
+    if not current and technician:
+        service.technician = technician
+        service_update(service=service, fields=["technician"])
+    if mileage is not None and status == ServiceStatus.COMPLETED:
+        locked = Vehicle.objects.select_for_update().only("mileage").get(pk=service.vehicle_id)
+        validate_mileage(mileage, previous=locked.mileage)
+        vehicle = service.vehicle
+        vehicle.mileage = mileage
+        vehicle_update(vehicle=vehicle, fields=["mileage"], by=by, locked=locked)
+    return True

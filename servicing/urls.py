@@ -13,4 +13,7 @@ app_name = "servicing"
 urlpatterns = [
     path("board/", admin.site.admin_view(views.board), name="board"),
     path("<uuid:service_id>/advance/", admin.site.admin_view(views.board_advance), name="board_advance"),
+    # The technician's phone view (servicing/views.py workshop).
+    path("mine/", admin.site.admin_view(views.workshop), name="workshop"),
+    path("<uuid:service_id>/mine/advance/", admin.site.admin_view(views.workshop_advance), name="workshop_advance"),
 ]

@@ -97,3 +97,84 @@ def board_advance(request: HttpRequest, service_id: uuid.UUID) -> HttpResponseRe
     messages.success(request, f"{service.vehicle.license_plate} · {service.service_type}: {target.label.lower()}.")
     return back
 
+
+
+# The technician's phone view: their jobs today and the unassigned ones, one large button per job.
+
+def _technician_name(user: AbstractBaseUser | AnonymousUser) -> str:
+    # Jobs are booked under the technician's full name (the booking page's technician list).
+    full_name = getattr(user, "get_full_name", None)  # the shop's User; AbstractBaseUser declares none
+    return full_name() if callable(full_name) else ""
+
+
+def workshop(request: HttpRequest, *, errors: dict[str, str] | None = None, status: int = 200) -> TemplateResponse:
+    """My jobs: at 390 px on a phone in the workshop. Same permission as moving a card on the board."""
+    if not _may_change(request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    name = _technician_name(request.user)
+    mine, waiting = selectors.workshop_jobs(technician=name, today=today)
+    advance_url = reverse("servicing:workshop_advance", args=[BOARD_URL_KEY])
+    for job in (*mine, *waiting):
+        job.advance_url = advance_url.replace(BOARD_URL_KEY, str(job.pk))  # type: ignore[attr-defined]  # for the template
+        job.next_step = next_status(job.status)  # type: ignore[attr-defined]  # for the template
+        job.error = (errors or {}).get(str(job.pk), "")  # type: ignore[attr-defined]  # for the template
+    context = {
+        **admin.site.each_context(request),
+        "is_nav_sidebar_enabled": False,  # a phone's width is the page's
+        "title": f"My jobs · {today:%a %d %b}",
+        "technician": name,
+        "mine": mine,
+        "waiting": waiting,
+        "owner_full_name": request.user.has_perm(CLIENT_DETAILS_PERMISSION),
+    }
+    return TemplateResponse(request, "admin/servicing/workshop.html", context, status=status)
+
+
+@require_POST
+def workshop_advance(request: HttpRequest, service_id: uuid.UUID) -> HttpResponseRedirect | TemplateResponse:
+    """Start or Complete from the phone view: the board's stale protection (the status the page showed
+    is posted and must still be the job's), and the odometer read at completion."""
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from .services import service_advance_at_workshop
+
+    if not _may_change(request.user):
+        raise PermissionDenied
+    back = redirect("servicing:workshop")
+    service = get_object_or_404(Service.objects.select_related("vehicle"), pk=service_id)
+    shown = request.POST.get("from_status")
+    target = next_status(shown) if shown in ServiceStatus.values else None
+    if target is None:
+        messages.error(request, "That job has no next step.")
+        return back
+    raw_mileage = (request.POST.get("mileage") or "").replace(",", "").replace(" ", "")
+    mileage = None
+    if target == ServiceStatus.COMPLETED and raw_mileage:
+        if not raw_mileage.isdigit():
+            return workshop(request, errors={str(service.pk): "Type the mileage in whole kilometres, e.g. 86500."},
+                            status=400)
+        mileage = int(raw_mileage)
+    by = request.user if isinstance(request.user, AbstractBaseUser) else None
+    plate = service.vehicle.license_plate or service.vehicle.vin
+    try:
+        with transaction.atomic():
+            if service.status != shown:
+                # The page was stale: the job moved since it was drawn; say so, change nothing.
+                changed = False
+            else:
+                changed = service_advance_at_workshop(service=service, status=target, technician=_technician_name(
+                    request.user), mileage=mileage, by=by)
+    except InvalidTransition as error:
+        messages.error(request, f"{plate}: {error}")
+        return back
+    except ValidationError as error:
+        return workshop(request, errors={str(service.pk): " ".join(error.messages)}, status=400)
+    if not changed:
+        current = ServiceStatus(Service.objects.values_list("status", flat=True).get(pk=service.pk))
+        messages.warning(request, f"{plate}: the job is {current.label.lower()} already (someone moved it); "
+                                  "nothing was changed.")
+        return back
+    messages.success(request, f"{plate} · {service.service_type}: {target.label.lower()}.")
+    return back

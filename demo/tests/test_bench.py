@@ -64,3 +64,13 @@ def test_the_notifications_bench_books_jobs_in_progress_for_clients_with_a_phone
     assert [s.status for s in services] == [ServiceStatus.IN_PROGRESS] * 3
     clients = {s.vehicle.client for s in services}
     assert len(clients) == 3 and all(c.phone and c.email for c in clients)
+
+
+def test_the_front_desks_search_booking_lookups_and_phone_view_are_measured(tiny_shop):
+    intake = [p for p in PAGES if p.name.startswith(("admin: staff search", "admin: booking", "admin: technician's"))]
+
+    results = measure_all(intake, repeat=1)
+
+    assert len(results) == 7
+    assert [r["name"] for r in results if "skipped" in r] == []
+    assert all(r["sql_ms"] > 0 for r in results if r["name"] != "admin: booking page")

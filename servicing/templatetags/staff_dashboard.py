@@ -34,4 +34,22 @@ def staff_dashboard(context):
             reverse("admin:notifications_notification_changelist") + "?delivery_uncertain__exact=1&status__exact=failed",
             counts["uncertain_notifications"] > 0,
         ))
-    return {"tiles": tiles, "board_url": reverse("servicing:board")}
+    # Those who move jobs get their phone view too (servicing.views.workshop).
+    workshop_url = reverse("servicing:workshop") if user.has_perm("servicing.change_service") else ""
+    return {"tiles": tiles, "board_url": reverse("servicing:board"), "workshop_url": workshop_url}
+
+
+@register.inclusion_tag("admin/intake/_search_box.html", takes_context=True)
+def desk_search_box(context, term=""):
+    """The staff home's one search box (servicing/intake), with "New booking" beside it for those who book."""
+    user = context["request"].user
+    owner_details = user.has_perm("clients.view_client")
+    if not (owner_details or user.has_perm("fleet.view_vehicle")):
+        return {"search_url": ""}
+    may_book = owner_details and user.has_perm("servicing.add_service")
+    return {
+        "search_url": reverse("intake:search"),
+        "booking_url": reverse("intake:booking") if may_book else "",
+        "owner_details": owner_details,
+        "term": term,
+    }
