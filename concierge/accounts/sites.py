@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 # The staff home lists the apps by daily use, not alphabetically (where the audit trail came first and the
 # jobs in the middle): the day's work, then the managers' pages, then staff and the audit trail. App
 # labels only (the platform imports no domain app); an app not named here goes before "staff" by name.
-APP_ORDER = ("servicing", "clients", "fleet", "reports", "workflows", "notifications")
+APP_ORDER = ("servicing", "clients", "fleet", "billing", "reports", "workflows", "notifications")
 APP_ORDER_LAST = ("accounts", "auth", "audit")
 # Within an app, its everyday list first (the jobs before the service-type catalogue).
 MODEL_ORDER_FIRST = ("Service", "Client", "Vehicle", "Notification")

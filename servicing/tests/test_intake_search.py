@@ -143,7 +143,7 @@ def test_the_admin_index_lists_apps_by_daily_use(rf, superuser):
     app_list = admin.site.get_app_list(request)
 
     labels = [app["app_label"] for app in app_list]
-    expected = ["servicing", "clients", "fleet", "reports", "workflows", "notifications"]
+    expected = ["servicing", "clients", "fleet", "billing", "reports", "workflows", "notifications"]
     assert labels[: len(expected)] == expected
     assert labels[-3:] == ["accounts", "auth", "audit"]
     assert app_list[0]["models"][0]["object_name"] == "Service"
