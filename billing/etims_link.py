@@ -13,6 +13,7 @@ transmission is recorded as such and the invoice says so (etims.selectors.status
 from typing import Any
 
 from etims.documents import CreditNoteReason, SaleDocument, SaleLine, TaxType
+from etims.documents import DocumentKind as SaleKind
 from etims.selectors import transmission_for
 from etims.services import queue_transmission
 
@@ -34,7 +35,7 @@ def sale_document_for(invoice: Invoice) -> SaleDocument:
     ]
     credit_note = invoice.credited_invoice_id is not None
     return SaleDocument(
-        kind=invoice.kind, number=invoice.number, issued_at=invoice.created_at, lines=lines,
+        kind=SaleKind(invoice.kind), number=invoice.number, issued_at=invoice.created_at, lines=lines,
         customer_name=invoice.customer_name, customer_tin=invoice.customer_kra_pin,
         original_number=invoice.credited_invoice.number if credit_note and invoice.credited_invoice else None,
         # KRA's credit note reason for a refund (rfdRsnCd 06): the reason's text is printed, not sent.

@@ -67,7 +67,10 @@ def build_demo_shop(*, clients=120, seed=2026, today=None):
     vins: set[str] = set()
     emails: set[str] = set()
     service_types = kenya.service_types()
-    client_rows, vehicle_rows, service_rows, notification_rows = [], [], [], []
+    client_rows: list[Client] = []
+    vehicle_rows: list[Vehicle] = []
+    service_rows: list[Service] = []
+    notification_rows: list[Notification] = []
 
     for _ in range(clients):
         first, last = rng.choice(kenya.FIRST_NAMES), rng.choice(kenya.LAST_NAMES)
