@@ -78,7 +78,7 @@ class NewClientForm(ClientForm):
     """The admin's client form (phone in any Kenyan form, email lower-cased, one client per email)."""
 
     class Meta(ClientForm.Meta):
-        fields = ("first_name", "last_name", "phone", "email", "consent_gdpr")  # type: ignore[assignment]  # fewer than the admin's
+        fields = ("first_name", "last_name", "phone", "email", "preferred_language", "consent_gdpr")  # type: ignore[assignment]  # fewer than the admin's
 
 
 class NewCarForm(VehicleForm):
