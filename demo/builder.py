@@ -72,7 +72,7 @@ def build_demo_shop(*, clients=120, seed=2026, today=None):
     service_rows: list[Service] = []
     notification_rows: list[Notification] = []
 
-    for _ in range(clients):
+    for number in range(clients):
         first, last = rng.choice(kenya.FIRST_NAMES), rng.choice(kenya.LAST_NAMES)
         email = f"{first}.{last}".lower()
         while email in emails:
@@ -87,7 +87,7 @@ def build_demo_shop(*, clients=120, seed=2026, today=None):
             created_at=_at(joined, rng),
             # One client in three reads their messages in Swahili (by position: the random draws, and
             # so the rest of the demo data, stay as they were).
-            preferred_language="sw" if len(client_rows) % 3 == 2 else "en",
+            preferred_language="sw" if number % 3 == 2 else "en",
         )
         client_rows.append(client)
         # A long tail: most clients have one car, a few run a small fleet.

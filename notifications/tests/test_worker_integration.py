@@ -40,7 +40,7 @@ def test_completing_a_job_in_the_admin_sends_the_workflows_sms_and_in_app_within
     [form] = sms_provider.accepted
     assert form["to"] == "+254722000333"
     assert form["message"].startswith("Hi Achieng, your") and "KDE 321F" in form["message"]
-    assert "/portal/s/" in form["message"]  # the status link
+    assert "/s/" in form["message"]  # the status link
     assert elapsed < 15
 
 

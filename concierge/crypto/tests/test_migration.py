@@ -44,9 +44,11 @@ def test_existing_plaintext_contacts_are_encrypted_and_hashed():
         cursor.execute("SELECT email, phone FROM clients")
         stored = " ".join(value or "" for row in cursor.fetchall() for value in row)
     assert "example.co.ke" not in stored and "123 456" not in stored
-    halima = Client.objects.by_email("halima.abdi@example.co.ke").get()
+    # Only the columns that exist at this migration: the model of today may have more (a later one adds them).
+    clients = Client.objects.only("email", "phone")
+    halima = clients.by_email("halima.abdi@example.co.ke").get()
     assert (halima.email, halima.phone) == ("Halima.Abdi@example.co.ke", "0722 123 456")
-    assert list(Client.objects.by_phone("+254722123456")) == [halima]
-    assert Client.objects.by_email("kevin@example.co.ke").get().phone is None
+    assert list(clients.by_phone("+254722123456")) == [halima]
+    assert clients.by_email("kevin@example.co.ke").get().phone is None
     # The trigger came after the data step: no audit row holds the plaintext.
     assert not AuditLog.objects.filter(table_name="clients").exists()
