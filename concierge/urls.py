@@ -15,6 +15,8 @@ urlpatterns = [
             RedirectView.as_view(url="/admin/portal/portaltoken/%(rest)s", query_string=True)),
     # Before the admin's own: the job board (servicing/views.py) keeps the address it had in the admin.
     path("admin/servicing/service/", include("servicing.urls")),
+    # Billing's staff pages (printed invoice, PDF, send estimate): before the admin's own, like the board.
+    path("admin/billing/", include("billing.urls")),
     path("admin/", admin.site.urls),
     path("portal/", include("clients.portal.urls")),
     path("reports/", include("reports.urls")),

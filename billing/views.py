@@ -1,0 +1,74 @@
+"""Staff pages of billing: the printable invoice / credit note (A4 or 80 mm receipt) and its PDF, and
+the "Send estimate" action on a job. Behind the admin's staff sign-in (billing/urls.py); each checks
+its own permission, so a staff member without it gets 403."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from servicing.models import Service
+
+from .documents import document_queryset, filename_for, printed_document
+from .pdf import document_pdf
+from .sending import EstimateNotSent, estimate_send
+
+VIEW_INVOICE = "billing.view_invoice"
+LAYOUTS = ("a4", "receipt")
+
+
+def _document(request: HttpRequest, pk: uuid.UUID):
+    if not request.user.has_perm(VIEW_INVOICE):
+        raise PermissionDenied
+    return printed_document(invoice=get_object_or_404(document_queryset(), pk=pk))
+
+
+def invoice_print(request: HttpRequest, pk: uuid.UUID) -> TemplateResponse:
+    document = _document(request, pk)
+    layout = request.GET.get("layout", "a4")
+    if layout not in LAYOUTS:
+        layout = "a4"
+    return TemplateResponse(request, "billing/invoice_print.html", {
+        "document": document, "invoice": document.invoice, "layout": layout,
+        "pdf_url": reverse("billing:invoice_pdf", args=[pk]),
+    })
+
+
+def invoice_pdf(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    document = _document(request, pk)
+    response = HttpResponse(document_pdf(document=document), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename_for(invoice=document.invoice)}"'
+    return response
+
+
+@require_POST
+def estimate_send_view(request: HttpRequest, service_id: uuid.UUID) -> HttpResponseRedirect:
+    """The job page's "Send estimate" button. The form posts the last estimate message it knew of:
+    a second press of the same page finds one newer and sends nothing (billing/sending.py)."""
+    if not request.user.has_perm("billing.change_estimateline"):
+        raise PermissionDenied
+    service = get_object_or_404(Service.objects.select_related("vehicle__client"), pk=service_id)
+    back = HttpResponseRedirect(
+        request.POST.get("next") if str(request.POST.get("next", "")).startswith("/admin/")
+        else reverse("admin:servicing_service_change", args=[service.pk])
+    )
+    by = request.user if isinstance(request.user, AbstractBaseUser) else None
+    try:
+        result = estimate_send(
+            service=service, channel=request.POST.get("channel", ""), by=by,
+            last_seen=request.POST.get("last_sent") or None,
+        )
+    except EstimateNotSent as refused:
+        messages.error(request, str(refused))
+        return back
+    if result.sent:
+        messages.success(request, f"Estimate sent to the owner by {result.notification.get_channel_display()}.")
+    else:
+        messages.warning(request, "The estimate was already sent from this page: it was not sent again.")
+    return back
