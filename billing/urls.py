@@ -11,6 +11,7 @@ app_name = "billing"
 urlpatterns = [
     path("documents/<uuid:pk>/print/", admin.site.admin_view(views.invoice_print), name="invoice_print"),
     path("documents/<uuid:pk>/pdf/", admin.site.admin_view(views.invoice_pdf), name="invoice_pdf"),
+    path("jobs/<uuid:service_id>/estimate/", admin.site.admin_view(views.job_estimate), name="job_estimate"),
     path("jobs/<uuid:service_id>/send-estimate/", admin.site.admin_view(views.estimate_send_view),
          name="estimate_send"),
 ]

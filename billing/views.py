@@ -4,7 +4,7 @@ its own permission, so a staff member without it gets 403."""
 
 import uuid
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -13,13 +13,18 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from servicing.models import Service
+from servicing.models import Service, ServiceStatus
 
 from .documents import document_queryset, filename_for, printed_document
 from .pdf import document_pdf
-from .sending import EstimateNotSent, estimate_send
+from .models import Invoice
+from .selectors import estimate_lines, estimate_summary
+from .sending import CHANNELS, EstimateNotSent, estimate_last_message, estimate_send
 
 VIEW_INVOICE = "billing.view_invoice"
+# Sending the estimate is part of pricing the job: whoever may change its lines may send it.
+SEND_ESTIMATE = "billing.change_estimateline"
+CLOSED = (ServiceStatus.COMPLETED, ServiceStatus.CANCELLED)
 LAYOUTS = ("a4", "receipt")
 
 
@@ -47,17 +52,35 @@ def invoice_pdf(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return response
 
 
+def job_estimate(request: HttpRequest, service_id: uuid.UUID) -> TemplateResponse:
+    """A job's estimate for staff: its lines and the owner's answers, its invoice(s), and the "Send
+    estimate" form, which posts the last estimate message shown (one send per press)."""
+    if not request.user.has_perm("billing.view_estimateline"):
+        raise PermissionDenied
+    service = get_object_or_404(Service.objects.select_related("vehicle__client"), pk=service_id)
+    context = {
+        **admin.site.each_context(request),
+        "title": f"Estimate · {service.vehicle.license_plate or service.vehicle.vin} · {service.service_type}",
+        "service": service,
+        "lines": list(estimate_lines(service=service)),
+        "summary": estimate_summary(service=service),
+        "documents": list(Invoice.objects.filter(service=service).order_by("kind", "number")),
+        "last_sent": estimate_last_message(service=service),
+        "can_send": request.user.has_perm(SEND_ESTIMATE) and service.status not in CLOSED,
+        "can_print": request.user.has_perm(VIEW_INVOICE),
+        "channels": CHANNELS,
+    }
+    return TemplateResponse(request, "billing/job_estimate.html", context)
+
+
 @require_POST
 def estimate_send_view(request: HttpRequest, service_id: uuid.UUID) -> HttpResponseRedirect:
     """The job page's "Send estimate" button. The form posts the last estimate message it knew of:
     a second press of the same page finds one newer and sends nothing (billing/sending.py)."""
-    if not request.user.has_perm("billing.change_estimateline"):
+    if not request.user.has_perm(SEND_ESTIMATE):
         raise PermissionDenied
     service = get_object_or_404(Service.objects.select_related("vehicle__client"), pk=service_id)
-    back = HttpResponseRedirect(
-        request.POST.get("next") if str(request.POST.get("next", "")).startswith("/admin/")
-        else reverse("admin:servicing_service_change", args=[service.pk])
-    )
+    back = HttpResponseRedirect(reverse("billing:job_estimate", args=[service.pk]))
     by = request.user if isinstance(request.user, AbstractBaseUser) else None
     try:
         result = estimate_send(
