@@ -19,6 +19,8 @@ urlpatterns = [
     path("admin/billing/", include("billing.urls")),
     path("admin/", admin.site.urls),
     path("portal/", include("clients.portal.urls")),
+    # Billing's read-only portal pages (the invoice and its PDF), in the portal's look and languages.
+    path("portal/", include("billing.portal_urls")),
     path("reports/", include("reports.urls")),
     # The SMS provider's callbacks (docs/notifications.md, "Delivery reports").
     path("callbacks/", include("notifications.urls")),
