@@ -1,11 +1,13 @@
 """The money side of a job (docs/billing.md): the price list on the service-type catalogue, a job's
 estimate lines and the owner's answer to each, and the invoices and credit notes issued from them.
 
-Amounts are NUMERIC(12,2) in KES, quantities NUMERIC(10,2), rates NUMERIC(5,2). A line's net, VAT and
-total are generated columns: PostgreSQL computes them, in NUMERIC, from the line's own values, so
-every reader (admin, selectors, reports, the printed invoice) adds up the same figures. Rounding rule:
-each line's net and VAT are rounded to the cent (half away from zero, PostgreSQL's ROUND on NUMERIC),
-and a document's totals are the sums of its rounded lines.
+Amounts are NUMERIC(12,2) in KES, quantities NUMERIC(10,2), rates NUMERIC(5,2). Prices and discounts
+include VAT. A line's total, VAT and net are generated columns: PostgreSQL computes them, in NUMERIC,
+from the line's own values, so every reader (admin, selectors, reports, the printed invoice) adds up
+the same figures. Rounding rule (docs/billing.md): a line's total is quantity x unit price rounded to
+the cent, less its discount; its VAT is total x rate / (100 + rate) rounded to the cent (half away from
+zero: PostgreSQL's ROUND on NUMERIC); its net is total less VAT; a document's totals are the sums of
+its lines.
 """
 
 from decimal import Decimal
@@ -21,9 +23,7 @@ from concierge.audit.triggers import audit_trigger
 from concierge.crypto.fields import EncryptedCharField, KeyedHashField
 from concierge.db.models import TimestampedModel, set_updated_at_trigger
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
-QUANTITY = {"max_digits": 10, "decimal_places": 2}
-RATE = {"max_digits": 5, "decimal_places": 2}
+# Money NUMERIC(12,2), quantities NUMERIC(10,2), rates NUMERIC(5,2): spelled out on each field below.
 CURRENCY = "KES"
 
 # A KRA PIN: A (individual) or P (non-individual), nine digits, a check letter: A123456789Z.
@@ -55,7 +55,7 @@ class LineKind(models.TextChoices):
 
 class PriceListItem(TimestampedModel):
     """One priced line of a catalogue service type: labour (standard hours x hourly rate) or a part
-    (part number x unit price), with its VAT category. Prices exclude VAT."""
+    (part number x unit price), with its VAT category. Prices include VAT (what the owner pays)."""
 
     service_type = models.ForeignKey(
         "servicing.ServiceType", on_delete=models.PROTECT, related_name="price_list_items",
@@ -64,18 +64,18 @@ class PriceListItem(TimestampedModel):
     description = models.CharField(max_length=200)
     part_number = models.CharField(max_length=50, blank=True, default="", db_default="")
     standard_hours = models.DecimalField(
-        **QUANTITY, null=True, blank=True, validators=[MinValueValidator(Decimal("0.01"))],
+        max_digits=10, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(Decimal("0.01"))],
         help_text="Labour: the standard time, in hours.",
     )
     hourly_rate = models.DecimalField(
-        **MONEY, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))], help_text="Labour: KES per hour, before VAT.",
+        max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))], help_text="Labour: KES per hour, VAT included.",
     )
     unit_price = models.DecimalField(
-        **MONEY, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))], help_text="Part: KES per unit, before VAT.",
+        max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))], help_text="Part: KES per unit, VAT included.",
     )
     unit_cost = models.DecimalField(
-        **MONEY, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))],
-        help_text="Part: what the shop pays per unit (for gross profit; never shown to the owner).",
+        max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))],
+        help_text="Part: what the shop pays per unit, before VAT (gross profit compares it with the net price; never shown to the owner).",
     )
     tax_category = models.CharField(max_length=10, choices=TaxCategory.choices, default=TaxCategory.VAT16)
     active = models.BooleanField(default=True, db_default=True)
@@ -108,27 +108,33 @@ class PricedLine(TimestampedModel):
     description = models.CharField(max_length=200)
     part_number = models.CharField(max_length=50, blank=True, default="", db_default="")
     quantity = models.DecimalField(
-        **QUANTITY, validators=[MinValueValidator(Decimal("0.01"))], help_text="Hours for labour, units for parts.",
+        max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))], help_text="Hours for labour, units for parts.",
     )
-    unit_price = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal("0"))], help_text="KES before VAT.")
-    unit_cost = models.DecimalField(**MONEY, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))])
+    unit_price = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))], help_text="KES, VAT included.")
+    unit_cost = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))])
     discount = models.DecimalField(
-        **MONEY, default=Decimal("0.00"), db_default=Decimal("0.00"), validators=[MinValueValidator(Decimal("0"))],
-        help_text="KES off this line, before VAT.",
+        max_digits=12, decimal_places=2, default=Decimal("0.00"), db_default=Decimal("0.00"), validators=[MinValueValidator(Decimal("0"))],
+        help_text="KES off this line, VAT included.",
     )
     tax_category = models.CharField(max_length=10, choices=TaxCategory.choices, default=TaxCategory.VAT16)
-    tax_rate = models.DecimalField(**RATE, help_text="Percent, as priced.")
-    net_amount = models.GeneratedField(
+    tax_rate = models.DecimalField(max_digits=5, decimal_places=2, help_text="Percent, as priced.")
+    # Prices include VAT (what the owner pays, as Kenyan prices are quoted), and the VAT is the part of
+    # the line's amount the rate accounts for: amount x rate / (100 + rate). The same arithmetic as KRA's
+    # eTIMS (OSCU: taxblAmt and taxAmt), so the invoice and KRA's record of it agree to the cent.
+    total_amount = models.GeneratedField(
         expression=Round(F("quantity") * F("unit_price"), 2) - F("discount"),
         output_field=models.DecimalField(max_digits=14, decimal_places=2), db_persist=True,
     )
     tax_amount = models.GeneratedField(
-        expression=Round((Round(F("quantity") * F("unit_price"), 2) - F("discount")) * F("tax_rate") / Decimal("100"), 2),
+        expression=Round(
+            (Round(F("quantity") * F("unit_price"), 2) - F("discount")) * F("tax_rate") / (F("tax_rate") + Decimal("100")), 2,
+        ),
         output_field=models.DecimalField(max_digits=14, decimal_places=2), db_persist=True,
     )
-    total_amount = models.GeneratedField(
-        expression=(Round(F("quantity") * F("unit_price"), 2) - F("discount"))
-        + Round((Round(F("quantity") * F("unit_price"), 2) - F("discount")) * F("tax_rate") / Decimal("100"), 2),
+    net_amount = models.GeneratedField(
+        expression=(Round(F("quantity") * F("unit_price"), 2) - F("discount")) - Round(
+            (Round(F("quantity") * F("unit_price"), 2) - F("discount")) * F("tax_rate") / (F("tax_rate") + Decimal("100")), 2,
+        ),
         output_field=models.DecimalField(max_digits=14, decimal_places=2), db_persist=True,
     )
 
@@ -313,9 +319,9 @@ class Invoice(TimestampedModel):
     vehicle_registration = models.CharField(max_length=20, blank=True)
     reason = models.TextField(blank=True, help_text="Credit note: why.")
     currency = models.CharField(max_length=3, default=CURRENCY, db_default=CURRENCY)
-    net_total = models.DecimalField(**MONEY)
-    tax_total = models.DecimalField(**MONEY)
-    total = models.DecimalField(**MONEY)
+    net_total = models.DecimalField(max_digits=12, decimal_places=2)
+    tax_total = models.DecimalField(max_digits=12, decimal_places=2)
+    total = models.DecimalField(max_digits=12, decimal_places=2)
 
     class Meta:
         db_table = "billing_invoices"

@@ -25,7 +25,7 @@ credit_note_issued = Signal()
 
 
 def _issue_invoice_on_completion(
-    sender: Any, *, service: Any, old_status: str, new_status: str, by: AbstractBaseUser | None, **kwargs: Any,
+    sender: Any, *, service: Any, old_status: str, new_status: str, by: Any, **kwargs: Any,
 ) -> None:
     from servicing.models import ServiceStatus
 

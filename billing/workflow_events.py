@@ -42,16 +42,17 @@ def declined_work_due_fire(*, today: datetime.date | None = None) -> int:
         declined_work_due(today=today).order_by("service_id", "follow_up_date", "position")
         .values_list("pk", "service_id", "follow_up_date").iterator(chunk_size=500)
     ):
+        assert follow_up is not None  # the selector compares it to a date: never NULL here
         due[(str(service_id), follow_up)].append(str(line_id))
     keys = {f"{DECLINED_WORK_DUE}:{service_id}:{follow_up.isoformat()}": (service_id, follow_up, lines)
             for (service_id, follow_up), lines in due.items()}
     already = set(Event.objects.filter(name=DECLINED_WORK_DUE, dedupe_key__in=keys).values_list("dedupe_key", flat=True))
     fired = 0
-    for key, (service_id, follow_up, lines) in keys.items():
+    for key, (job_id, follow_up, lines) in keys.items():
         if key in already:
             continue
         with transaction.atomic():
-            service = Service.objects.select_related("vehicle__client").get(pk=service_id)
+            service = Service.objects.select_related("vehicle__client").get(pk=job_id)
             payload = {"follow_up_date": follow_up.isoformat(), "estimate_lines": lines}
             if event_emit(name=DECLINED_WORK_DUE, service=service, dedupe_key=key, payload=payload):
                 fired += 1

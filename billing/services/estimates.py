@@ -8,13 +8,14 @@ lines as they stood at completion. A completed or cancelled job's estimate is cl
 import datetime
 from collections.abc import Collection
 from decimal import Decimal
+from typing import cast
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from concierge.accounts.models import User
 from servicing.models import Service, ServiceStatus
 
 from .. import signals
@@ -47,7 +48,7 @@ def _validate(line: EstimateLine) -> None:
 
 @transaction.atomic
 def estimate_line_add(
-    *, service: Service, by: AbstractBaseUser | None = None, price_list_item: PriceListItem | None = None,
+    *, service: Service, by: User | None = None, price_list_item: PriceListItem | None = None,
     kind: str | None = None, description: str | None = None, part_number: str | None = None,
     quantity: Decimal | None = None, unit_price: Decimal | None = None, unit_cost: Decimal | None = None,
     discount: Decimal = Decimal("0.00"), tax_category: str | None = None,
@@ -73,7 +74,9 @@ def estimate_line_add(
     last = EstimateLine.objects.filter(service=locked).aggregate(last=Max("position"))["last"]
     line = EstimateLine(
         service=locked, price_list_item=price_list_item, kind=kind or "", description=description or "",
-        part_number=part_number or "", quantity=quantity, unit_price=unit_price, unit_cost=unit_cost,
+        # A missing quantity or price is refused by _validate, beside its field.
+        part_number=part_number or "", quantity=cast(Decimal, quantity), unit_price=cast(Decimal, unit_price),
+        unit_cost=unit_cost,
         discount=discount, tax_category=tax_category or TaxCategory.VAT16,
         position=(last or 0) + 1,
     )
@@ -83,7 +86,7 @@ def estimate_line_add(
 
 
 @transaction.atomic
-def estimate_line_update(*, line: EstimateLine, fields: Collection[str], by: AbstractBaseUser | None = None) -> None:
+def estimate_line_update(*, line: EstimateLine, fields: Collection[str], by: User | None = None) -> None:
     """Write the changed `fields` of a line the owner has not answered yet. An answered line is the
     record of what the owner agreed to: it is not repriced (add a new line, or record a new answer)."""
     unknown = set(fields) - EDITABLE_FIELDS
@@ -103,7 +106,7 @@ def estimate_line_update(*, line: EstimateLine, fields: Collection[str], by: Abs
 
 
 @transaction.atomic
-def estimate_line_remove(*, line: EstimateLine, by: AbstractBaseUser | None = None) -> None:
+def estimate_line_remove(*, line: EstimateLine, by: User | None = None) -> None:
     """Remove a line the owner has not answered yet (answered lines are kept as the record)."""
     _lock_open_job(line.service)
     current = EstimateLine.objects.select_for_update().filter(pk=line.pk).first()
@@ -116,7 +119,7 @@ def estimate_line_remove(*, line: EstimateLine, by: AbstractBaseUser | None = No
 
 @transaction.atomic
 def estimate_line_decide(
-    *, line: EstimateLine, decision: str, via: str, by: AbstractBaseUser | None,
+    *, line: EstimateLine, decision: str, via: str, by: User | None,
     follow_up_date: datetime.date | None = None, expected: str | None = None,
 ) -> bool:
     """Record the owner's answer to one line: approved or declined, who recorded it, when and how.
@@ -161,7 +164,7 @@ def estimate_line_decide(
 
 
 @transaction.atomic
-def declined_work_recover(*, line: EstimateLine, service: Service, by: AbstractBaseUser | None = None) -> None:
+def declined_work_recover(*, line: EstimateLine, service: Service, by: User | None = None) -> None:
     """Declined work the owner later had done, on `service` (a later job on the same car): it leaves
     the call list and counts as recovered in the reports."""
     current = EstimateLine.objects.select_for_update().select_related("service").get(pk=line.pk)

@@ -10,11 +10,11 @@ from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from concierge.accounts.models import User
 from servicing.models import Service
 from servicing.services import service_update
 
@@ -67,7 +67,7 @@ def _insert(document: Invoice, lines: list[InvoiceLine]) -> Invoice:
 
 
 @transaction.atomic
-def invoice_issue(*, service: Service, by: AbstractBaseUser | None = None) -> Invoice | None:
+def invoice_issue(*, service: Service, by: User | None = None) -> Invoice | None:
     """Issue the invoice of a job being completed, from its approved estimate lines, and make the
     job's cost its total, in the caller's transaction (servicing's completion, through the receiver
     in billing.signals). A job with no approved line (priced by its cost alone, as before estimates)
@@ -100,7 +100,7 @@ def invoice_issue(*, service: Service, by: AbstractBaseUser | None = None) -> In
 
 @transaction.atomic
 def credit_note_issue(
-    *, invoice: Invoice, reason: str, by: AbstractBaseUser | None = None,
+    *, invoice: Invoice, reason: str, by: User | None = None,
     quantities: Mapping[str, Decimal] | None = None,
 ) -> Invoice:
     """Issue a credit note against an invoice: for every line still uncredited (quantities None), or

@@ -1,15 +1,15 @@
 """Writes to the price list and to customers' KRA PINs."""
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from clients.models import Client
+from concierge.accounts.models import User
 
 from ..models import CustomerTaxPin, PriceListItem, normalise_kra_pin
 
 
 @transaction.atomic
-def price_list_item_save(*, item: PriceListItem, by: AbstractBaseUser | None = None) -> PriceListItem:
+def price_list_item_save(*, item: PriceListItem, by: User | None = None) -> PriceListItem:
     """Validate and save a price-list line. The audit trigger records every price change with the
     acting user (set by the admin's middleware). Estimates already made keep the prices they copied."""
     item.part_number = item.part_number.strip()
@@ -19,7 +19,7 @@ def price_list_item_save(*, item: PriceListItem, by: AbstractBaseUser | None = N
 
 
 @transaction.atomic
-def customer_tax_pin_set(*, client: Client, kra_pin: str, by: AbstractBaseUser | None = None) -> CustomerTaxPin | None:
+def customer_tax_pin_set(*, client: Client, kra_pin: str, by: User | None = None) -> CustomerTaxPin | None:
     """Set (or with an empty value, remove) the client's KRA PIN, printed on invoices issued from now on."""
     kra_pin = normalise_kra_pin(kra_pin or "")
     if not kra_pin:

@@ -38,3 +38,13 @@ def a_job_with_one_approved_line(by=None, price: str = "1000.00", **job_fields) 
     job = ServiceFactory(cost=Decimal("0.00"), **job_fields)
     _line(job, by, "Oil change labour", LineKind.LABOUR, "1", price, TaxCategory.VAT16, decision=Decision.APPROVED)
     return job
+
+
+def an_invoiced_job(**job_fields) -> Service:
+    """A completed job with its invoice: 1,000.00, of which VAT 137.93."""
+    from servicing.services import service_complete, service_start
+
+    job = a_job_with_one_approved_line(**job_fields)
+    service_start(service=job)
+    service_complete(service=job)
+    return job

@@ -43,10 +43,11 @@ def test_a_line_from_the_price_list_copies_hours_rate_part_and_category():
     assert (pads.part_number, pads.quantity, pads.unit_price, pads.unit_cost, pads.tax_rate) == (
         "OF-1001", D("2"), D("3450.00"), D("2100.00"), D("0.00"))
     assert [fitted.position, pads.position] == [1, 2]
-    # 1.25 x 2,000.00 = 2,500.00 + VAT 400.00; 2 x 3,450.00 = 6,900.00 zero-rated. All: 9,400.00 + 400.00.
+    # 1.25 x 2,000.00 = 2,500.00, of which VAT 2,500.00 x 16 / 116 = 344.8275 -> 344.83; 2 x 3,450.00 =
+    # 6,900.00 zero-rated. All: 9,400.00, VAT 344.83, net 9,055.17.
     summary = estimate_summary(service=job)
-    assert (summary.all.net, summary.all.tax, summary.all.total) == (D("9400.00"), D("400.00"), D("9800.00"))
-    assert summary.pending.total == D("9800.00") and summary.approved.total == D("0.00")
+    assert (summary.all.net, summary.all.tax, summary.all.total) == (D("9055.17"), D("344.83"), D("9400.00"))
+    assert summary.pending.total == D("9400.00") and summary.approved.total == D("0.00")
 
 
 def test_a_typed_line_with_bad_values_is_refused_by_field():

@@ -30,19 +30,20 @@ def _complete(job: Service, by=None) -> Invoice:
 
 
 def test_vat_by_category_on_the_invoice_of_a_completed_job():
-    # Approved lines, by hand:
-    #   labour 2.5 h x 1,800.00 = 4,500.00 - 300.00 discount = 4,200.00 net; VAT 16 % = 672.00
-    #   oil filter 1 x 850.00 = 850.00; VAT 136.00
-    #   cabin filter 3 x 333.33 = 999.99; VAT 159.9984 -> 160.00
+    # Approved lines, by hand (prices include VAT; VAT = amount x 16 / 116, to the cent):
+    #   labour 2.5 h x 1,800.00 = 4,500.00 - 300.00 discount = 4,200.00; VAT 579.3103 -> 579.31
+    #   oil filter 1 x 850.00 = 850.00; VAT 117.2413 -> 117.24
+    #   cabin filter 3 x 333.33 = 999.99; VAT 137.9296 -> 137.93
     #   brake fluid 2 x 645.50 = 1,291.00, zero-rated: VAT 0.00
     #   inspection fee 1,500.00, exempt: VAT 0.00
-    # Net 4,200.00 + 850.00 + 999.99 + 1,291.00 + 1,500.00 = 8,840.99; VAT 672.00 + 136.00 + 160.00 = 968.00;
-    # total 9,808.99. The declined wiper blades and the unanswered headlight line are not invoiced.
+    # Total 4,200.00 + 850.00 + 999.99 + 1,291.00 + 1,500.00 = 8,840.99; VAT 579.31 + 117.24 + 137.93 =
+    # 834.48; net 8,840.99 - 834.48 = 8,006.51. At 16 %: 6,049.99 - 834.48 = 5,215.51 net.
+    # The declined wiper blades and the unanswered headlight line are not invoiced.
     job = a_job_priced_in_every_tax_category()
     invoice = _complete(job)
-    assert (invoice.net_total, invoice.tax_total, invoice.total) == (D("8840.99"), D("968.00"), D("9808.99"))
+    assert (invoice.net_total, invoice.tax_total, invoice.total) == (D("8006.51"), D("834.48"), D("8840.99"))
     assert [(b.tax_category, b.net, b.tax) for b in invoice_tax_breakdown(invoice=invoice)] == [
-        (TaxCategory.VAT16, D("6049.99"), D("968.00")),
+        (TaxCategory.VAT16, D("5215.51"), D("834.48")),
         (TaxCategory.ZERO_RATED, D("1291.00"), D("0.00")),
         (TaxCategory.EXEMPT, D("1500.00"), D("0.00")),
     ]
@@ -54,8 +55,8 @@ def test_vat_by_category_on_the_invoice_of_a_completed_job():
 def test_the_jobs_cost_becomes_the_invoice_total_in_the_completing_transaction():
     job = a_job_priced_in_every_tax_category()
     _complete(job)
-    assert job.cost == D("9808.99")
-    assert Service.objects.get(pk=job.pk).cost == D("9808.99")
+    assert job.cost == D("8840.99")
+    assert Service.objects.get(pk=job.pk).cost == D("8840.99")
 
 
 def test_a_job_without_estimate_lines_gets_no_invoice_and_keeps_its_cost():
@@ -95,7 +96,7 @@ def test_a_full_credit_note_credits_every_line_and_numbers_in_its_own_series():
     credit = credit_note_issue(invoice=invoice, reason="Owner disputed the whole job", by=by)
     assert credit.kind == DocumentKind.CREDIT_NOTE and credit.display_number == "CN-000001"
     assert credit.credited_invoice == invoice and credit.issued_by == by
-    assert (credit.net_total, credit.tax_total, credit.total) == (D("8840.99"), D("968.00"), D("9808.99"))
+    assert (credit.net_total, credit.tax_total, credit.total) == (D("8006.51"), D("834.48"), D("8840.99"))
     with pytest.raises(BillingRefused):
         credit_note_issue(invoice=invoice, reason="again")
 
@@ -103,18 +104,18 @@ def test_a_full_credit_note_credits_every_line_and_numbers_in_its_own_series():
 def test_partial_credit_notes_prorate_the_discount_and_add_up_to_the_invoice():
     invoice = _complete(a_job_priced_in_every_tax_category())
     labour, _oil, cabin = invoice.lines.order_by("position")[:3]
-    # 1 h of the 2.5 h labour: 1,800.00 - 300.00 x 1/2.5 = 1,800.00 - 120.00 = 1,680.00; VAT 268.80.
-    # 1 of 3 cabin filters: 333.33; VAT 53.3328 -> 53.33. Net 2,013.33, VAT 322.13, total 2,335.46.
+    # 1 h of the 2.5 h labour: 1,800.00 - 300.00 x 1/2.5 = 1,800.00 - 120.00 = 1,680.00; VAT 231.7241 -> 231.72.
+    # 1 of 3 cabin filters: 333.33; VAT 45.9765 -> 45.98. Total 2,013.33, VAT 277.70, net 1,735.63.
     first = credit_note_issue(
         invoice=invoice, reason="One filter returned, labour overcharged",
         quantities={str(labour.pk): D("1"), str(cabin.pk): D("1")},
     )
-    assert (first.net_total, first.tax_total, first.total) == (D("2013.33"), D("322.13"), D("2335.46"))
-    # The rest: labour 1.5 h: 2,700.00 - (300.00 - 120.00) = 2,520.00, VAT 403.20; cabin 2 x 333.33 =
-    # 666.66, VAT 106.6656 -> 106.67; oil 850.00 + 136.00; brake fluid 1,291.00; fee 1,500.00.
-    # Net 6,827.66, VAT 645.87, total 7,473.53; with the first: 8,840.99 + 968.00 = 9,808.99, the invoice.
+    assert (first.net_total, first.tax_total, first.total) == (D("1735.63"), D("277.70"), D("2013.33"))
+    # The rest: labour 1.5 h: 2,700.00 - (300.00 - 120.00) = 2,520.00, VAT 347.5862 -> 347.59; cabin
+    # 2 x 333.33 = 666.66, VAT 91.9531 -> 91.95; oil 850.00, VAT 117.24; brake fluid 1,291.00; fee 1,500.00.
+    # Total 6,827.66, VAT 556.78, net 6,270.88; with the first: 8,840.99 and 834.48, the invoice's.
     rest = credit_note_issue(invoice=invoice, reason="Job written off")
-    assert (rest.net_total, rest.tax_total, rest.total) == (D("6827.66"), D("645.87"), D("7473.53"))
+    assert (rest.net_total, rest.tax_total, rest.total) == (D("6270.88"), D("556.78"), D("6827.66"))
     credited = invoice_credited_total(invoice=invoice)
     assert (credited.net, credited.tax, credited.total) == (invoice.net_total, invoice.tax_total, invoice.total)
 
@@ -137,6 +138,6 @@ def test_a_credit_note_needs_a_reason():
 
 def test_the_job_keeps_its_invoice_total_as_cost_after_a_credit_note():
     job = a_job_with_one_approved_line(price="1000.00")
-    invoice = _complete(job)  # 1,000.00 + VAT 160.00
+    invoice = _complete(job)  # 1,000.00, VAT included
     credit_note_issue(invoice=invoice, reason="Goodwill")
-    assert Service.objects.get(pk=job.pk).cost == D("1160.00")
+    assert Service.objects.get(pk=job.pk).cost == D("1000.00")

@@ -11,10 +11,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_line_amounts_are_computed_by_the_database_rounded_half_up_per_line():
-    # Worked by hand: 0.25 h x 1,234.50 = 308.625 -> 308.63; VAT 16 % of 308.63 = 49.3808 -> 49.38.
+    # Worked by hand (prices include VAT): 0.25 h x 1,234.50 = 308.625 -> 308.63; its VAT at 16 % is
+    # 308.63 x 16 / 116 = 42.5696... -> 42.57; net 308.63 - 42.57 = 266.06.
     line = EstimateLineFactory(kind=LineKind.LABOUR, quantity=Decimal("0.25"), unit_price=Decimal("1234.50"))
     line.refresh_from_db()
-    assert (line.net_amount, line.tax_amount, line.total_amount) == (Decimal("308.63"), Decimal("49.38"), Decimal("358.01"))
+    assert (line.net_amount, line.tax_amount, line.total_amount) == (Decimal("266.06"), Decimal("42.57"), Decimal("308.63"))
 
 
 def test_a_discount_larger_than_the_line_is_refused():

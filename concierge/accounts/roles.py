@@ -29,6 +29,13 @@ ROLE_PERMISSIONS = {
         "servicing.view_service_price",
         "notifications.view_notification",
         "notifications.view_deliveryreport",
+        # Billing (docs/billing.md): prices jobs from the price list, records the owner's answers, keeps
+        # customers' KRA PINs, reads invoices. Neither edits prices nor credits an invoice.
+        "billing.view_pricelistitem",
+        *_crud("billing", "estimateline", "add", "change", "delete", "view"),
+        "billing.record_estimate_decision",
+        *_crud("billing", "customertaxpin", "add", "change", "view"),
+        "billing.view_invoice",
     ],
     # Moves jobs along and writes notes on the car in front of them. Least privilege: no client records
     # (so no surname, email, phone or address: the admin shows the owner's first name only) and no
@@ -37,6 +44,8 @@ ROLE_PERMISSIONS = {
         "fleet.view_vehicle",
         "servicing.view_service",
         "servicing.change_service",
+        # Which estimate lines were approved (work starts only on those); the admin hides their prices.
+        "billing.view_estimateline",
     ],
     MANAGER: [
         *_crud("clients", "client"),
@@ -47,6 +56,14 @@ ROLE_PERMISSIONS = {
         # The service-type catalogue: no delete, jobs keep a type's name (servicing.admin.ServiceTypeAdmin).
         *_crud("servicing", "servicetype", "add", "change", "view"),
         *_crud("notifications", "notification"),
+        # The price list (every change audited; items retired, never deleted), estimates, PINs, and the
+        # one correction of an issued invoice: a credit note. Invoices themselves are view-only.
+        *_crud("billing", "pricelistitem", "add", "change", "view"),
+        *_crud("billing", "estimateline"),
+        "billing.record_estimate_decision",
+        *_crud("billing", "customertaxpin"),
+        "billing.view_invoice",
+        "billing.issue_credit_note",
         # The SMS provider's delivery reports: read-only for everyone (the admin offers no other verb).
         "notifications.view_deliveryreport",
         *_crud("workflows", "workflow"),

@@ -13,6 +13,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from billing.models import CustomerTaxPin
+from billing.tests.factories import PriceListItemFactory
+from billing.tests.scenarios import an_invoiced_job
 from clients.tests.factories import ClientFactory
 from concierge.accounts.roles import ROLE_PERMISSIONS
 from concierge.accounts.tests.factories import UserFactory, login_verified, staff_in_role
@@ -79,6 +82,9 @@ def shop():
         "audit.auditlog": AuditLog.objects.filter(table_name="clients").first(),
         "accounts.user": UserFactory(),
         "servicing.servicetype": ServiceType.objects.get(name="Oil Change"),
+        "billing.pricelistitem": PriceListItemFactory(),
+        "billing.customertaxpin": CustomerTaxPin.objects.create(client=owner, kra_pin="A012345678Z"),
+        "billing.invoice": an_invoiced_job().invoices.get(),
     }
 
 
@@ -198,6 +204,9 @@ CHECKS = {
     "Reports": check_reports,
     "Audit log": admin_model("audit.auditlog"),
     "Staff users": admin_model("accounts.user"),
+    "Price list (labour and parts)": admin_model("billing.pricelistitem"),
+    "Customers' KRA PINs": admin_model("billing.customertaxpin"),
+    "Invoices and credit notes": admin_model("billing.invoice"),
 }
 
 

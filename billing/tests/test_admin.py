@@ -1,0 +1,174 @@
+"""The estimate on the job page, the invoice pages and the credit-note form, as each role uses them."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from django.utils import timezone
+
+from billing.models import Decision, DocumentKind, EstimateLine, Invoice, LineKind
+from billing.services import estimate_line_add
+from concierge.accounts.roles import FRONT_DESK, MANAGER, TECHNICIAN
+from concierge.accounts.tests.factories import login_verified, staff_in_role
+from servicing.models import Service, ServiceStatus
+from servicing.tests.factories import ServiceFactory
+from servicing.tests.test_admin import service_post
+
+from .factories import PriceListItemFactory
+from .scenarios import an_invoiced_job
+
+pytestmark = pytest.mark.django_db
+
+D = Decimal
+
+
+def _browser(client, role):
+    user = staff_in_role(role)
+    login_verified(client, user)
+    return client, user
+
+
+def _change_url(job):
+    return reverse("admin:servicing_service_change", args=[job.pk])
+
+
+def _estimate_post(browser, job, rows, **job_fields):
+    """The job form as the page renders it, with the estimate's rows: existing ones in order, then new."""
+    page = browser.get(_change_url(job))
+    formset = next(f.formset for f in page.context["inline_admin_formsets"] if f.formset.model is EstimateLine)
+    prefix = formset.prefix
+    data = service_post(job, **job_fields)
+    existing = list(formset.get_queryset())
+    data.update({f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": str(len(existing)),
+                 f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"})
+    for index, row in enumerate(rows):
+        if index < len(existing):
+            line = existing[index]
+            base = {"id": str(line.pk), "service": str(job.pk), "position": str(line.position), "kind": line.kind,
+                    "description": line.description, "part_number": line.part_number, "quantity": str(line.quantity),
+                    "unit_price": str(line.unit_price), "unit_cost": "" if line.unit_cost is None else str(line.unit_cost),
+                    "discount": str(line.discount), "tax_category": line.tax_category,
+                    "price_list_item": str(line.price_list_item_id or ""),
+                    "answer": "" if line.decision == Decision.PENDING else line.decision,
+                    "answered_how": line.decided_via, "follow_up": line.follow_up_date.isoformat() if line.follow_up_date else "",
+                    "answer_seen": line.decision}
+        else:
+            base = {"service": str(job.pk), "position": "0", "discount": "0", "tax_category": "vat16"}
+        base.update(row)
+        data.update({f"{prefix}-{index}-{key}": value for key, value in base.items()})
+    return browser.post(_change_url(job), data)
+
+
+def _messages(response):
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def test_front_desk_prices_a_job_from_the_price_list_and_records_one_line_approved_one_declined(client):
+    browser, user = _browser(client, FRONT_DESK)
+    job = ServiceFactory(cost=D("0.00"))
+    labour = PriceListItemFactory(kind=LineKind.LABOUR, description="Brake pads, fit", part_number="",
+                                  unit_price=None, unit_cost=None, standard_hours=D("1.5"), hourly_rate=D("2000.00"))
+    response = _estimate_post(browser, job, [
+        {"price_list_item": str(labour.pk)},
+        {"kind": "part", "description": "Brake disc", "quantity": "2", "unit_price": "4500.00"},
+    ])
+    assert response.status_code == 302, [(f.errors, f.data) for f in response.context["inline_admin_formsets"][0].formset.forms]
+    fitted, disc = EstimateLine.objects.filter(service=job).order_by("position")
+    assert (fitted.description, fitted.quantity, fitted.unit_price, fitted.total_amount) == (
+        "Brake pads, fit", D("1.50"), D("2000.00"), D("3000.00"))  # 1.5 x 2,000.00, VAT included
+    follow_up = timezone.localdate() + datetime.timedelta(days=60)
+    response = _estimate_post(browser, job, [
+        {"answer": "approved", "answered_how": "phone"},
+        {"answer": "declined", "answered_how": "phone", "follow_up": follow_up.isoformat()},
+    ])
+    assert response.status_code == 302
+    fitted.refresh_from_db()
+    disc.refresh_from_db()
+    assert (fitted.decision, fitted.decided_by, fitted.decided_via) == (Decision.APPROVED, user, "phone")
+    assert (disc.decision, disc.follow_up_date) == (Decision.DECLINED, follow_up)
+
+
+def test_an_answer_needs_how_it_was_given_beside_the_field(client):
+    browser, _ = _browser(client, FRONT_DESK)
+    job = ServiceFactory()
+    estimate_line_add(service=job, kind="part", description="Battery", quantity=D("1"), unit_price=D("9500"))
+    response = _estimate_post(browser, job, [{"answer": "approved", "answered_how": ""}])
+    assert response.status_code == 200
+    assert EstimateLine.objects.get(service=job).decision == Decision.PENDING
+
+
+def test_starting_a_job_before_any_line_is_approved_saves_nothing_and_says_why(client):
+    browser, _ = _browser(client, FRONT_DESK)
+    job = ServiceFactory()
+    estimate_line_add(service=job, kind="part", description="Battery", quantity=D("1"), unit_price=D("9500"))
+    response = browser.post(_change_url(job), service_post(job, status="in_progress", notes="started"))
+    assert response.status_code == 302
+    assert any("approved" in m for m in _messages(response))
+    job.refresh_from_db()
+    assert (job.status, job.notes) == (ServiceStatus.PENDING, None)
+
+
+def test_an_answer_recorded_meanwhile_by_someone_else_is_not_overwritten(client):
+    browser, _ = _browser(client, FRONT_DESK)
+    job = ServiceFactory()
+    line = estimate_line_add(service=job, kind="part", description="Battery", quantity=D("1"), unit_price=D("9500"))
+    page = browser.get(_change_url(job))  # opened while the line awaited the owner
+    from billing.services import estimate_line_decide
+
+    estimate_line_decide(line=line, decision="approved", via="in_person", by=None)  # a colleague, meanwhile
+    formset = next(f.formset for f in page.context["inline_admin_formsets"] if f.formset.model is EstimateLine)
+    prefix = formset.prefix
+    data = service_post(job)
+    data.update({f"{prefix}-TOTAL_FORMS": "1", f"{prefix}-INITIAL_FORMS": "1", f"{prefix}-MIN_NUM_FORMS": "0",
+                 f"{prefix}-MAX_NUM_FORMS": "1000"})
+    # What the stale page posts: the line as it was (pending), answered "declined".
+    row = {"id": str(line.pk), "service": str(job.pk), "position": "1", "kind": "part", "description": "Battery",
+           "part_number": "", "quantity": "1.00", "unit_price": "9500.00", "unit_cost": "", "discount": "0.00",
+           "tax_category": "vat16", "price_list_item": "", "answer": "declined", "answered_how": "phone", "follow_up": "",
+           "answer_seen": "pending"}
+    data.update({f"{prefix}-0-{key}": value for key, value in row.items()})
+    response = browser.post(_change_url(job), data)
+    line.refresh_from_db()
+    assert line.decision == Decision.APPROVED
+    assert response.status_code == 302
+    assert any("someone else" in m for m in _messages(response))
+
+
+def test_a_technician_sees_which_lines_are_approved_but_no_price_and_cannot_answer(client):
+    browser, _ = _browser(client, TECHNICIAN)
+    job = ServiceFactory()
+    estimate_line_add(service=job, kind="part", description="Battery", quantity=D("1"), unit_price=D("9876.54"))
+    page = browser.get(_change_url(job))
+    text = page.content.decode()
+    assert "Battery" in text and "awaiting the owner" in text
+    assert "9876" not in text and "9,876" not in text
+    assert 'name="estimate_lines-0-answer"' not in text
+
+
+def test_invoices_are_view_only_and_only_a_manager_issues_a_credit_note(client):
+    job = an_invoiced_job()
+    invoice = job.invoices.get()
+    url = reverse("admin:billing_invoice_credit_note", args=[invoice.pk])
+    browser, _ = _browser(client, FRONT_DESK)
+    assert browser.get(reverse("admin:billing_invoice_change", args=[invoice.pk])).status_code == 200
+    assert browser.post(reverse("admin:billing_invoice_change", args=[invoice.pk]), {}).status_code == 403
+    assert browser.get(url).status_code == 403
+    client.logout()
+    browser, manager = _browser(client, MANAGER)
+    line = invoice.lines.get()
+    too_much = browser.post(url, {"reason": "Goodwill", f"line_{line.pk}": "2"})
+    assert too_much.status_code == 200 and too_much.context["form"].errors
+    response = browser.post(url, {"reason": "Goodwill", f"line_{line.pk}": "0.5"})
+    credit = Invoice.objects.get(kind=DocumentKind.CREDIT_NOTE)
+    assert response.status_code == 302 and credit.issued_by == manager
+    assert (credit.total, credit.tax_total) == (D("500.00"), D("68.97"))  # 0.5 x 1,000.00; 500 x 16 / 116 = 68.9655
+    assert Service.objects.get(pk=job.pk).cost == D("1000.00")
+
+
+def test_an_invoiced_jobs_cost_is_not_typed_over(client):
+    browser, _ = _browser(client, MANAGER)
+    job = an_invoiced_job()
+    form = browser.get(_change_url(job)).context["adminform"].form
+    assert "cost" not in form.fields
