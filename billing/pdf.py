@@ -1,6 +1,9 @@
 """The PDF of an invoice or credit note, written by fpdf2 (pure Python: no browser, no system
 library, nothing fetched at run time). A4 only; the 80 mm receipt is the printed page's.
 
+Prices include VAT (billing.models): each line shows its VAT-inclusive amount; the VAT-by-category
+table and the totals show net and VAT.
+
 The core PDF fonts cover Latin-1: text outside it (a name in another script) is written with '?'
 for the characters they cannot show rather than failing the download.
 """
@@ -51,7 +54,7 @@ def document_pdf(*, document: PrintedDocument) -> bytes:
     pdf.ln(4)
 
     widths = (70, 18, 26, 22, 24, 30)
-    heads = ("Description", "Qty", "Unit KES", "Disc. KES", "VAT", "Amount KES")
+    heads = ("Description", "Qty", "Unit incl. VAT", "Discount", "VAT", "Amount incl. VAT")
     pdf.set_font("Helvetica", "B", 9)
     for width, head in zip(widths, heads, strict=True):
         pdf.cell(width, 6, head, border="B", align="L" if head == "Description" else "R")
@@ -60,7 +63,7 @@ def document_pdf(*, document: PrintedDocument) -> bytes:
     for line in document.lines:
         description = line.description + (f" ({line.part_number})" if line.part_number else "")
         cells = (description[:45], f"{line.quantity:g}", money(line.unit_price), money(line.discount),
-                 f"{line.tax_rate:g}%", money(line.net_amount))
+                 f"{line.tax_rate:g}%", money(line.total_amount))
         for width, text, align in zip(widths, cells, "LRRRRR", strict=True):
             pdf.cell(width, 6, _t(text), align=align)
         pdf.ln()

@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from servicing.models import Service, ServiceStatus
+from servicing.models import PRICE_VIEW_PERMISSION, Service, ServiceStatus
 
 from .documents import document_queryset, filename_for, printed_document
 from .pdf import document_pdf
@@ -55,7 +55,8 @@ def invoice_pdf(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 def job_estimate(request: HttpRequest, service_id: uuid.UUID) -> TemplateResponse:
     """A job's estimate for staff: its lines and the owner's answers, its invoice(s), and the "Send
     estimate" form, which posts the last estimate message shown (one send per press)."""
-    if not request.user.has_perm("billing.view_estimateline"):
+    # Technicians may see which lines were approved (the job page), not what they cost: this page is priced.
+    if not request.user.has_perms(("billing.view_estimateline", PRICE_VIEW_PERMISSION)):
         raise PermissionDenied
     service = get_object_or_404(Service.objects.select_related("vehicle__client"), pk=service_id)
     context = {

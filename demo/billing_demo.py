@@ -22,8 +22,9 @@ from billing.models import (
 from clients.models import Client
 from servicing.models import Service, ServiceStatus, ServiceType
 
-LABOUR_RATE = Decimal("1500.00")  # KES an hour before VAT
-# Per service type: standard labour hours, and parts (description, part number, price, cost, category).
+LABOUR_RATE = Decimal("1500.00")  # KES an hour, VAT included (as every price: billing.models)
+# Per service type: standard labour hours, and parts (description, part number, price incl. VAT,
+# cost before VAT, category).
 CATALOGUE = {
     "Oil Change": (Decimal("0.5"), [("Engine oil 5W-30, 4 L", "EO-5W30-4", "4200.00", "2900.00", TaxCategory.VAT16),
                                     ("Oil filter", "OF-1001", "850.00", "520.00", TaxCategory.VAT16)]),

@@ -251,9 +251,6 @@ def service_row(shop, i, vehicle, day, done, status, mileage):
     booked = max(day - int(rng.random() * 14), shop.vehicle_bought[vehicle])
     created = shop.moment(booked)
     cost = 0 if status == CANCELLED else low + int(rng.random() * (high - low) / 50) * 50
-    # The price including VAT at 16 % (what its invoice totals, demo/scale_billing.py): exact in
-    # whole shillings, since the price before VAT is a multiple of 50.
-    cost = cost * 116 // 100
     return {
         "id": shop.uuid("services", i),
         "vehicle_id": shop.uuid("vehicles", vehicle),

@@ -32,8 +32,9 @@ def _line(job, description, kind, quantity, price, cost=None, decision=Decision.
 
 
 def _brake_job(follow_up=None):
-    """Labour 2 h x 1 500 and two brake pads at 2 500 (cost 1 800 each) approved; a wiper at 1 200
-    declined. Invoice: net 8 000, VAT 1 280. Declined work incl. VAT: 1 392."""
+    """Labour 2 h x 1 500 and two brake pads at 2 500 (cost 1 800 each before VAT) approved; a wiper at
+    1 200 declined. Prices include VAT: labour 3 000 = 2 586.21 + VAT 413.79 (3 000 x 16 / 116), pads
+    5 000 = 4 310.34 + 689.66. Invoice: net 6 896.55, VAT 1 103.45, total 8 000."""
     job = ServiceFactory(service_type="Brake Repair")
     _line(job, "Brake labour", LineKind.LABOUR, "2", "1500.00")
     pads = _line(job, "Brake pads", LineKind.PART, "2", "2500.00", cost="1800.00")
@@ -50,13 +51,14 @@ def test_revenue_is_invoices_less_credit_notes_and_gross_profit_takes_off_the_pa
     pad_line = invoice.lines.get(estimate_line=pads)
     credit_note_issue(invoice=invoice, reason="One pad returned", quantities={str(pad_line.pk): D("1")})
     figures = money_figures(period=preset_period("this_month"))
-    assert figures["invoiced"] == D("8000.00") and figures["credited"] == D("2500.00")
-    assert figures["revenue"] == D("5500.00") and figures["invoices"] == 1
-    assert figures["average_repair_order"] == D("5500.00")
-    assert figures["vat"] == D("880.00")  # 1 280 charged, 400 credited
-    # Parts: 5 000 - 2 500 credited = 2 500 sold, at 3 600 - 1 800 = 1 800 cost.
-    assert figures["parts_revenue"] == D("2500.00") and figures["parts_cost"] == D("1800.00")
-    assert figures["gross_profit"] == D("3700.00") and figures["parts_gross_profit"] == D("700.00")
+    # The credit note: one pad, 2 500 = 2 155.17 + VAT 344.83.
+    assert figures["invoiced"] == D("6896.55") and figures["credited"] == D("2155.17")
+    assert figures["revenue"] == D("4741.38") and figures["invoices"] == 1
+    assert figures["average_repair_order"] == D("4741.38")
+    assert figures["vat"] == D("758.62")  # 1 103.45 charged, 344.83 credited
+    # Parts: 4 310.34 - 2 155.17 credited = 2 155.17 sold, at 3 600 - 1 800 = 1 800 cost.
+    assert figures["parts_revenue"] == D("2155.17") and figures["parts_cost"] == D("1800.00")
+    assert figures["gross_profit"] == D("2941.38") and figures["parts_gross_profit"] == D("355.17")
     assert figures["uncosted_parts"] == D("0.00")
 
 
@@ -65,9 +67,9 @@ def test_approval_rate_and_declined_work_with_its_recovery():
     figures = money_figures(period=preset_period("this_month"))
     assert figures["approved_lines"] == 2 and figures["declined_lines"] == 1
     assert figures["approval_rate"] == D(2) / D(3)
-    # Approved incl. VAT 3 480 + 5 800 = 9 280 of 9 280 + 1 392.
-    assert figures["approval_rate_by_value"] == D("9280.00") / D("10672.00")
-    assert figures["declined_value"] == D("1392.00") and figures["recovered_value"] == D("0.00")
+    # Approved 3 000 + 5 000 = 8 000 of 8 000 + 1 200 (VAT included, as the owner was asked).
+    assert figures["approval_rate_by_value"] == D("8000.00") / D("9200.00")
+    assert figures["declined_value"] == D("1200.00") and figures["recovered_value"] == D("0.00")
     assert figures["recovery_rate"] == D(0)
     later = ServiceFactory(vehicle=job.vehicle)
     declined_work_recover(line=wiper, service=later)
@@ -85,7 +87,7 @@ def test_invoiced_by_month_lists_every_month_and_puts_the_invoice_in_its_own():
     today = timezone.localdate()
     months = invoiced_by_month(start=today.replace(day=1, month=1), end=today)
     assert len(months) == today.month
-    assert months[-1]["revenue"] == D("8000.00") and months[-1]["invoices"] == 1
+    assert months[-1]["revenue"] == D("6896.55") and months[-1]["invoices"] == 1
     assert all(m["revenue"] == 0 for m in months[:-1])
 
 
@@ -106,9 +108,9 @@ def test_the_page_shows_the_call_list_with_phones_and_downloads_csv(client, mana
     page = client.get(reverse("reports:money")).content.decode()
     assert "Wiper blade" in page and job.vehicle.client.phone in page
     csv = client.get(reverse("reports:money-csv", kwargs={"table": "declined_work"})).content.decode()
-    assert "Wiper blade" in csv and "1392.00" in csv
+    assert "Wiper blade" in csv and "1200.00" in csv
     csv = client.get(reverse("reports:money-csv", kwargs={"table": "figures"})).content.decode()
-    assert "Invoiced revenue (before VAT)" in csv and "8000.00" in csv
+    assert "Invoiced revenue (before VAT)" in csv and "6896.55" in csv
 
 
 def test_staff_without_the_reports_permission_get_403(client, front_desk):
