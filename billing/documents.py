@@ -47,7 +47,7 @@ def document_lines(*, invoice: Invoice) -> "QuerySet[InvoiceLine]":
 
 def printed_document(*, invoice: Invoice, kra: Mapping[str, str] | None = None) -> PrintedDocument:
     """Everything the printed page and the PDF show, in three queries (document, lines, VAT by category)."""
-    credited = invoice.credited_invoice.display_number if invoice.credited_invoice_id else ""
+    credited = invoice.credited_invoice.display_number if invoice.credited_invoice is not None else ""
     return PrintedDocument(
         invoice=invoice, lines=list(document_lines(invoice=invoice)),
         tax_breakdown=invoice_tax_breakdown(invoice=invoice),

@@ -8,14 +8,13 @@ The core PDF fonts cover Latin-1: text outside it (a name in another script) is 
 for the characters they cannot show rather than failing the download.
 """
 
+import segno
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from .documents import NOT_TRANSMITTED, PrintedDocument, day_first
 from .models import TaxCategory
 from .templatetags.billing import money
-
-import segno
 
 _TAX_LABELS = {c.value: c.label for c in TaxCategory}
 
@@ -31,26 +30,25 @@ def document_pdf(*, document: PrintedDocument) -> bytes:
     pdf.set_creator(_t(invoice.shop_name))
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
-    nl = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
 
     pdf.set_font("Helvetica", "B", 16)
-    pdf.cell(0, 8, _t(invoice.shop_name), **nl)
+    pdf.cell(0, 8, _t(invoice.shop_name), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("Helvetica", "", 10)
-    pdf.cell(0, 5, _t(f"KRA PIN: {invoice.shop_kra_pin or '-'}"), **nl)
+    pdf.cell(0, 5, _t(f"KRA PIN: {invoice.shop_kra_pin or '-'}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(4)
     pdf.set_font("Helvetica", "B", 14)
-    pdf.cell(0, 7, _t(f"{document.title} {invoice.display_number}"), **nl)
+    pdf.cell(0, 7, _t(f"{document.title} {invoice.display_number}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("Helvetica", "", 10)
-    pdf.cell(0, 5, _t(f"Date: {day_first(invoice.issue_date)}"), **nl)
+    pdf.cell(0, 5, _t(f"Date: {day_first(invoice.issue_date)}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if document.credited_number:
-        pdf.cell(0, 5, _t(f"Credits invoice: {document.credited_number}"), **nl)
+        pdf.cell(0, 5, _t(f"Credits invoice: {document.credited_number}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         if invoice.reason:
-            pdf.multi_cell(0, 5, _t(f"Reason: {invoice.reason}"), **nl)
+            pdf.multi_cell(0, 5, _t(f"Reason: {invoice.reason}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(2)
-    pdf.cell(0, 5, _t(f"Customer: {invoice.customer_name}"), **nl)
-    pdf.cell(0, 5, _t(f"Customer KRA PIN: {invoice.customer_kra_pin or '-'}"), **nl)
+    pdf.cell(0, 5, _t(f"Customer: {invoice.customer_name}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, 5, _t(f"Customer KRA PIN: {invoice.customer_kra_pin or '-'}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if invoice.vehicle_registration:
-        pdf.cell(0, 5, _t(f"Vehicle: {invoice.vehicle_registration}"), **nl)
+        pdf.cell(0, 5, _t(f"Vehicle: {invoice.vehicle_registration}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(4)
 
     widths = (70, 18, 26, 22, 24, 30)
@@ -70,29 +68,29 @@ def document_pdf(*, document: PrintedDocument) -> bytes:
     pdf.ln(3)
 
     pdf.set_font("Helvetica", "B", 9)
-    pdf.cell(0, 6, "VAT by category", **nl)
+    pdf.cell(0, 6, "VAT by category", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("Helvetica", "", 9)
     for row in document.tax_breakdown:
         pdf.cell(70, 5, _t(_TAX_LABELS.get(row.tax_category, row.tax_category)))
         pdf.cell(40, 5, _t(f"taxable {money(row.net)}"), align="R")
-        pdf.cell(40, 5, _t(f"VAT {money(row.tax)}"), align="R", **nl)
+        pdf.cell(40, 5, _t(f"VAT {money(row.tax)}"), align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(2)
     pdf.set_font("Helvetica", "B", 10)
     for label, amount in (("Net", invoice.net_total), ("VAT", invoice.tax_total), ("Total KES", invoice.total)):
         pdf.cell(150, 6, label, align="R")
-        pdf.cell(40, 6, money(amount), align="R", **nl)
+        pdf.cell(40, 6, money(amount), align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(4)
 
     pdf.set_font("Helvetica", "", 8)
     kra = document.kra
     if not kra:
-        pdf.cell(0, 5, NOT_TRANSMITTED, **nl)
+        pdf.cell(0, 5, NOT_TRANSMITTED, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     else:
         for label, key in (("KRA receipt no.", "receipt_number"), ("Internal data", "internal_data"),
                            ("Receipt signature", "signature"), ("CU date and time", "sdc_datetime"),
                            ("Status", "status_line")):
             if kra.get(key):
-                pdf.cell(0, 4, _t(f"{label}: {kra[key]}"), **nl)
+                pdf.cell(0, 4, _t(f"{label}: {kra[key]}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         if kra.get("qr_content"):
             _qr(pdf, kra["qr_content"], x=pdf.l_margin, y=pdf.get_y() + 2, size=30)
     return bytes(pdf.output())

@@ -2,6 +2,7 @@
 page and its PDF. Every read goes through the portal's PortalScope (clients/portal/selectors.py): a
 signed-in client's jobs, or a status link's one job; an id outside it is a 404."""
 
+import uuid
 from typing import Any
 
 from django.db.models import QuerySet
@@ -29,7 +30,7 @@ def portal_estimate_lines(*, scope: PortalScope, service: Service) -> "QuerySet[
     return EstimateLine.objects.filter(service__in=scope.services().filter(pk=service.pk)).order_by("position", "created_at")
 
 
-def portal_invoice(*, scope: PortalScope, invoice_id: object) -> Invoice:
+def portal_invoice(*, scope: PortalScope, invoice_id: uuid.UUID | str) -> Invoice:
     try:
         return portal_invoices(scope=scope).get(pk=invoice_id)
     except (Invoice.DoesNotExist, ValueError, TypeError):

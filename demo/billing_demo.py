@@ -2,7 +2,7 @@
 the owners' answers (some work declined, with a follow-up date, a few of those already due), and an
 invoice for every completed job, numbered in completion order, its total the job's cost.
 
-Written in build_demo_shop's transaction, with bulk inserts (no model signals: loading history must
+Written after build_demo_shop, in one transaction, with bulk inserts (no model signals: loading history must
 not issue today's events). Totals and costs are summed by PostgreSQL from the lines' generated
 columns, as billing's services do; the invoice counter ends at the last number issued.
 """
@@ -12,7 +12,7 @@ import random
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from billing.models import (
@@ -74,12 +74,15 @@ def _line(service: Service, position: int, *, item: PriceListItem | None = None,
           quantity: Decimal = Decimal("1")) -> EstimateLine:
     if item is not None:
         labour = item.kind == LineKind.LABOUR
+        # The price list's constraint gives labour its hours and rate, a part its price.
+        hours, rate, price = item.standard_hours or quantity, item.hourly_rate or Decimal(0), item.unit_price or Decimal(0)
         return EstimateLine(
             service=service, price_list_item=item, position=position, kind=item.kind, description=item.description,
-            part_number=item.part_number, quantity=item.standard_hours if labour else quantity,
-            unit_price=item.hourly_rate if labour else item.unit_price, unit_cost=item.unit_cost,
+            part_number=item.part_number, quantity=hours if labour else quantity,
+            unit_price=rate if labour else price, unit_cost=item.unit_cost,
             tax_category=item.tax_category, tax_rate=TAX_RATES[TaxCategory(item.tax_category)],
         )
+    assert typed is not None  # a line is priced from the list or typed
     description, number, price, cost, category = typed
     return EstimateLine(
         service=service, position=position, kind=LineKind.PART, description=description, part_number=number,
@@ -112,10 +115,15 @@ def _next_number(series: str) -> int:
     return (row[0] if row else 0) + 1
 
 
-def build_billing(*, services: list[Service], clients: list[Client], seed: int, today: datetime.date) -> dict[str, int]:
-    """Price, answer and invoice the demo jobs (already inserted). Call inside the demo's transaction."""
+@transaction.atomic
+def build_billing(*, seed: int = 2026, today: datetime.date | None = None) -> dict[str, int]:
+    """Price, answer and invoice the demo shop's jobs (demo/builder.py has inserted them), in one
+    transaction: an invoice's lines are accepted only in the transaction that inserted it."""
     rng = random.Random(seed * 16 + 1)  # its own sequence: the rest of the demo shop stays as it was
+    today = today or timezone.localdate()
     tz = timezone.get_current_timezone()
+    services = list(Service.objects.select_related("vehicle__client").order_by("scheduled_date", "created_at", "pk"))
+    clients = list(Client.objects.order_by("created_at", "pk"))
     items = _price_list(sorted({s.service_type for s in services}))
     business = [c for c in clients if rng.random() < 0.1]
     for client in business:
@@ -156,7 +164,7 @@ def build_billing(*, services: list[Service], clients: list[Client], seed: int, 
         client = service.vehicle.client
         invoice = Invoice(
             kind=DocumentKind.INVOICE, number=number, service=service, client=client,
-            issue_date=service.completed_date, shop_name=settings.SHOP_NAME, shop_kra_pin=settings.SHOP_KRA_PIN,
+            issue_date=service.completed_date or today, shop_name=settings.SHOP_NAME, shop_kra_pin=settings.SHOP_KRA_PIN,
             customer_name=client.full_name, customer_kra_pin=pins.get(client.pk, ""),
             vehicle_registration=service.vehicle.license_plate or "",
             net_total=Decimal("0.00"), tax_total=Decimal("0.00"), total=Decimal("0.00"),

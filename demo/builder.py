@@ -17,7 +17,6 @@ from notifications.models import Notification, NotificationStatus, NotificationT
 from servicing.models import Service, ServiceStatus
 
 from . import kenya
-from .billing_demo import build_billing
 
 HISTORY_DAYS = 548  # a year and a half
 
@@ -135,9 +134,7 @@ def build_demo_shop(*, clients=120, seed=2026, today=None):
         Vehicle.objects.bulk_create(vehicle_rows)
         Service.objects.bulk_create(service_rows)
         Notification.objects.bulk_create(notification_rows)
-        # Estimates, declined work and invoices (demo/billing_demo.py), in the same transaction.
-        money = build_billing(services=service_rows, clients=client_rows, seed=seed, today=today)
     return {
         "clients": len(client_rows), "vehicles": len(vehicle_rows),
-        "services": len(service_rows), "notifications": len(notification_rows), **money,
+        "services": len(service_rows), "notifications": len(notification_rows),
     }

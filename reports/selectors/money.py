@@ -59,7 +59,9 @@ def invoiced_by_month(*, start: datetime.date, end: datetime.date) -> list[dict[
     months: list[dict[str, Any]] = []
     month = month_start(start)
     while month <= end:
-        row = by_month[month] if month in by_month else {"invoiced": ZERO, "credited": ZERO, "vat": ZERO, "invoices": 0}
+        row: dict[str, Any] = by_month[month] if month in by_month else {
+            "invoiced": ZERO, "credited": ZERO, "vat": ZERO, "invoices": 0,
+        }
         revenue = row["invoiced"] - row["credited"]
         months.append({
             "month": month, **row, "revenue": revenue,
