@@ -40,10 +40,18 @@ def _lock_open_job(service: Service) -> Service:
     return locked
 
 
+# The most a job can cost (servicing's cost column, NUMERIC(10,2)): the invoice total becomes the cost.
+MAX_JOB_TOTAL = Decimal("99999999.99")
+
+
 def _validate(line: EstimateLine) -> None:
     # The rate follows the category as priced today; a line keeps it afterwards.
     line.tax_rate = TAX_RATES[TaxCategory(line.tax_category)]
     line.full_clean(exclude={"service", "price_list_item", "decided_by", "recovered_in"})
+    # A bound, not a sum: one line worth more than a job may cost is a typing slip, refused beside
+    # the field rather than by the database's numeric overflow.
+    if line.quantity * line.unit_price > MAX_JOB_TOTAL:
+        raise ValidationError({"quantity": f"This line comes to more than KES {MAX_JOB_TOTAL:,}: check the quantity and price."})
 
 
 @transaction.atomic

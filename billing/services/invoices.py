@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from concierge.accounts.models import User
+from servicing.lifecycle import InvalidTransition
 from servicing.models import Service
 from servicing.services import service_update
 
@@ -22,6 +23,7 @@ from .. import signals
 from ..models import PRICED_FIELDS, CustomerTaxPin, Decision, DocumentKind, EstimateLine, Invoice, InvoiceLine
 from ..selectors import invoice_credited_quantities, lines_totals
 from .errors import BillingRefused
+from .estimates import MAX_JOB_TOTAL
 
 CENT = Decimal("0.01")
 
@@ -92,6 +94,10 @@ def invoice_issue(*, service: Service, by: User | None = None) -> Invoice | None
         ),
         [InvoiceLine(estimate_line=line, **{name: getattr(line, name) for name in PRICED_FIELDS}) for line in approved],
     )
+    if invoice.total > MAX_JOB_TOTAL:  # raised inside the completion: it rolls back, invoice and number too
+        raise InvalidTransition(
+            f"The approved lines come to KES {invoice.total:,}, more than a job's cost can hold ({MAX_JOB_TOTAL:,})."
+        )
     service.cost = invoice.total
     service_update(service=service, fields=["cost"])
     signals.invoice_issued.send(sender=Invoice, invoice=invoice, by=by)

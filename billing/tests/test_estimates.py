@@ -159,3 +159,10 @@ def test_a_closed_jobs_estimate_takes_no_new_line():
     service_cancel(service=job)
     with pytest.raises(BillingRefused):
         estimate_line_add(service=job, kind=LineKind.PART, description="Wipers", quantity=D("1"), unit_price=D("1"))
+
+
+def test_a_line_worth_more_than_a_job_can_cost_is_refused_beside_the_quantity():
+    job = ServiceFactory()
+    with pytest.raises(ValidationError) as error:
+        estimate_line_add(service=job, kind=LineKind.PART, description="Typo", quantity=D("100000"), unit_price=D("1000.00"))
+    assert "quantity" in error.value.message_dict

@@ -141,3 +141,18 @@ def test_the_job_keeps_its_invoice_total_as_cost_after_a_credit_note():
     invoice = _complete(job)  # 1,000.00, VAT included
     credit_note_issue(invoice=invoice, reason="Goodwill")
     assert Service.objects.get(pk=job.pk).cost == D("1000.00")
+
+
+def test_approved_lines_worth_more_than_a_job_can_cost_refuse_the_completion_and_issue_nothing():
+    from billing.services import estimate_line_add, estimate_line_decide
+    from servicing.lifecycle import InvalidTransition
+
+    job = ServiceFactory()
+    for _ in range(2):  # each 60,000,000.00: fine alone, 120,000,000.00 together
+        line = estimate_line_add(service=job, kind="part", description="Engine", quantity=D("1"), unit_price=D("60000000.00"))
+        estimate_line_decide(line=line, decision="approved", via="in_person", by=None)
+    service_start(service=job)
+    with pytest.raises(InvalidTransition):
+        service_complete(service=job)
+    assert not Invoice.objects.exists()
+    assert Service.objects.get(pk=job.pk).status == "in_progress"
