@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from notifications.models import NotificationStatus
 from servicing.models import PRICE_VIEW_PERMISSION, Service, ServiceStatus
 
 from .documents import document_queryset, filename_for, printed_document
@@ -91,7 +92,10 @@ def estimate_send_view(request: HttpRequest, service_id: uuid.UUID) -> HttpRespo
     except EstimateNotSent as refused:
         messages.error(request, str(refused))
         return back
-    if result.sent:
+    if result.sent and result.notification.status == NotificationStatus.FAILED:
+        # Written as failed at once (no phone or email on file): say so, not "sent".
+        messages.error(request, f"The estimate could not be sent: {result.notification.error}.")
+    elif result.sent:
         messages.success(request, f"Estimate sent to the owner by {result.notification.get_channel_display()}.")
     else:
         messages.warning(request, "The estimate was already sent from this page: it was not sent again.")

@@ -83,3 +83,15 @@ def test_the_staff_estimate_page_lists_every_answer(client, superuser):
     page = client.get(reverse("billing:job_estimate", args=[job.pk])).content.decode()
     assert f"decision-{Decision.DECLINED}" in page and f"decision-{Decision.PENDING}" in page
     assert "Send estimate" in page
+
+
+def test_sending_by_sms_to_an_owner_without_a_phone_says_it_was_not_sent(client, superuser):
+    job = a_job_priced_in_every_tax_category()
+    job.vehicle.client.phone = None
+    job.vehicle.client.save()
+    login_verified(client, superuser)
+    response = client.post(reverse("billing:estimate_send", args=[job.pk]),
+                           {"channel": NotificationType.SMS, "last_sent": ""}, follow=True)
+    page = response.content.decode()
+    assert "could not be sent: not sent: no phone number on file" in page
+    assert "Estimate sent" not in page
