@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from concierge.accounts.models import User
@@ -140,8 +141,10 @@ class EstimateLineInline(admin.TabularInline):
         if line._state.adding or line.decision == Decision.PENDING:
             return "awaiting the owner"
         by = line.decided_by.get_full_name() if line.decided_by else "system"
-        return (f"{Decision(line.decision).label} · {line.get_decided_via_display()} · "
-                f"{line.decided_at:%d/%m/%Y %H:%M} · {by}" if line.decided_at else Decision(line.decision).label)
+        if line.decided_at is None:
+            return Decision(line.decision).label
+        when = timezone.localtime(line.decided_at)  # the shop's time (Africa/Nairobi), day first
+        return f"{Decision(line.decision).label} · {line.get_decided_via_display()} · {when:%d/%m/%Y %H:%M} · {by}"
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).select_related("decided_by", "price_list_item")

@@ -172,3 +172,16 @@ def test_an_invoiced_jobs_cost_is_not_typed_over(client):
     job = an_invoiced_job()
     form = browser.get(_change_url(job)).context["adminform"].form
     assert "cost" not in form.fields
+
+
+def test_the_answer_is_shown_with_the_shops_time_day_first(client):
+    browser, _ = _browser(client, FRONT_DESK)
+    job = ServiceFactory()
+    line = estimate_line_add(service=job, kind="part", description="Battery", quantity=D("1"), unit_price=D("9500"))
+    from billing.services import estimate_line_decide
+
+    estimate_line_decide(line=line, decision="approved", via="phone", by=None)
+    # 21:30 UTC on 4 Nov 2026 is 00:30 on 5 Nov in Nairobi (UTC+3).
+    EstimateLine.objects.filter(pk=line.pk).update(decided_at=datetime.datetime(2026, 11, 4, 21, 30, tzinfo=datetime.UTC))
+    text = browser.get(_change_url(job)).content.decode()
+    assert "Approved · By phone · 05/11/2026 00:30" in text
