@@ -162,11 +162,11 @@ class BilledServiceAdmin(ServiceAdmin):
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         fieldsets = list(super().get_fieldsets(request, obj))
         if obj is not None and request.user.has_perm(PRICE_VIEW_PERMISSION):
-            fieldsets.append(("Estimate and invoice", {"fields": ("estimate_totals", "invoice_link")}))
+            fieldsets.append(("Estimate and invoice", {"fields": ("estimate_totals", "invoice_link", "estimate_page")}))
         return fieldsets
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        readonly = list(super().get_readonly_fields(request, obj)) + ["estimate_totals", "invoice_link"]
+        readonly = list(super().get_readonly_fields(request, obj)) + ["estimate_totals", "invoice_link", "estimate_page"]
         # An invoiced job's cost is its invoice's total (kept by the same transaction): not typed over.
         if obj is not None and "cost" not in readonly and invoice_for_service(service=obj) is not None:
             readonly.append("cost")
@@ -187,6 +187,12 @@ class BilledServiceAdmin(ServiceAdmin):
             return "Issued when the job is completed, from its approved lines."
         return format_html('<a href="{}">{} · KES {}</a>', reverse("admin:billing_invoice_change", args=[invoice.pk]),
                            invoice.display_number, f"{invoice.total:,.2f}")
+
+    @admin.display(description="send and print")
+    def estimate_page(self, service: Service) -> str:
+        # billing/views.py (billing-ui): the estimate as sent, "Send estimate", the printable invoice.
+        return format_html('<a class="button" href="{}">Send estimate · print invoice</a>',
+                           reverse("billing:job_estimate", args=[service.pk]))
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         if formset.model is not EstimateLine:
@@ -272,12 +278,19 @@ class InvoiceAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     inlines = [InvoiceLineInline]
     fields = ("display_number", "kind", "credited_invoice", "issue_date", "issued_by", "service", "shop_name",
               "shop_kra_pin", "customer_name", "customer_kra_pin", "vehicle_registration", "reason", "net_total",
-              "tax_total", "total", "credit_note_action")
+              "tax_total", "total", "print_links", "credit_note_action")
     readonly_fields = fields
 
     @admin.display(description="number", ordering="number")
     def display_number(self, invoice: Invoice) -> str:
         return invoice.display_number
+
+    @admin.display(description="print")
+    def print_links(self, invoice: Invoice) -> str:
+        # billing/views.py (billing-ui): A4, 80 mm receipt, PDF.
+        page = reverse("billing:invoice_print", args=[invoice.pk])
+        return format_html('<a href="{}">A4</a> · <a href="{}?layout=receipt">80 mm receipt</a> · <a href="{}">PDF</a>',
+                           page, page, reverse("billing:invoice_pdf", args=[invoice.pk]))
 
     @admin.display(description="correction")
     def credit_note_action(self, invoice: Invoice) -> str:

@@ -17,3 +17,8 @@ class BillingConfig(AppConfig):
         from . import signals
 
         signals.connect()
+
+        # The estimate and invoice section of the portal's job page (clients/portal/panels.py).
+        from . import portal
+
+        portal.register()

@@ -17,8 +17,12 @@ urlpatterns = [
     path("admin/servicing/service/", include("servicing.urls")),
     # The front desk's search and one-page booking (servicing/intake/).
     path("admin/desk/", include("servicing.intake.urls")),
+    # Billing's staff pages (printed invoice, PDF, send estimate): before the admin's own, like the board.
+    path("admin/billing/", include("billing.urls")),
     path("admin/", admin.site.urls),
     path("portal/", include("clients.portal.urls")),
+    # Billing's read-only portal pages (the invoice and its PDF), in the portal's look and languages.
+    path("portal/", include("billing.portal_urls")),
     # A job's status link as sent by SMS: short, so the message fits one part (docs/notifications.md).
     path("s/", include("clients.portal.short_urls")),
     path("reports/", include("reports.urls")),

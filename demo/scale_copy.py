@@ -15,6 +15,7 @@ from concierge.audit.services import partitions_create_ahead
 
 from .scale import Shop, client_rows, notification_rows, service_rows, vehicle_rows
 from .scale_audit import audit_rows
+from .scale_billing import invoice_completed_jobs
 
 # In foreign-key order.
 TABLES = ("clients", "vehicles", "services", "notifications", "audit_logs")
@@ -95,6 +96,9 @@ def seed_scale(*, scale, seed, today, using="default", replace=False, progress=T
         for table, rows in steps:
             bar.set_description(table)
             counts[table] = copy_rows(cursor, table, rows(), bar)
+        # Every completed job invoiced (issue 16), before the audit top-up counts what the triggers wrote.
+        bar.set_description("invoices")
+        counts["billing_invoices"] = invoice_completed_jobs(cursor, seed=seed, replace=replace)
         # Audit triggers (when the tables have them) have recorded the inserts already: top up to the target.
         cursor.execute("SELECT count(*) FROM audit_logs")
         already = cursor.fetchone()[0]

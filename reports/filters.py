@@ -8,6 +8,7 @@ only validates them and hands a Period to the selectors."""
 import django_filters
 from django import forms
 
+from billing.models import Invoice
 from notifications.models import Notification, NotificationStatus, NotificationType
 from servicing.models import Service
 
@@ -106,3 +107,10 @@ class ClientReportFilterSet(PeriodFilterSet):
 
     class Meta(PeriodFilterSet.Meta):
         model = Service
+
+
+class MoneyReportFilterSet(PeriodFilterSet):
+    """The money page: the period only (its figures come from invoices and estimate lines)."""
+
+    class Meta(PeriodFilterSet.Meta):
+        model = Invoice

@@ -10,6 +10,7 @@ _PAGES = [
     ("technicians/", "technicians", views.TechniciansPage),
     ("clients/", "clients", views.ClientsPage),
     ("notifications/", "notifications", views.NotificationsPage),
+    ("money/", "money", views.MoneyPage),
 ]
 
 urlpatterns = []

@@ -19,6 +19,7 @@ from concierge.client_ip import client_ip
 
 from .auth import portal_client, portal_sign_in, portal_sign_out
 from .forms import SignInRequestForm
+from .panels import service_panels
 from .ratelimit import sign_in_request_allowed
 from .selectors import PortalScope, service_closed_at, service_timeline
 from .services import client_language_choose, inbox_mark_read, sign_in_request_queue
@@ -83,6 +84,8 @@ def _service_context(scope, service):
         "vehicle": service.vehicle,
         "timeline": service_timeline(service),
         "messages_sent": scope.service_messages(service),
+        # Other apps' sections (billing's estimate and invoice): clients/portal/panels.py.
+        "panels": service_panels(scope, service),
     }
 
 

@@ -1,3 +1,4 @@
+from .money import MoneyPage
 from .pages import ClientsPage, NotificationsPage, OverviewPage, RevenuePage, TechniciansPage
 
-__all__ = ["ClientsPage", "NotificationsPage", "OverviewPage", "RevenuePage", "TechniciansPage"]
+__all__ = ["ClientsPage", "MoneyPage", "NotificationsPage", "OverviewPage", "RevenuePage", "TechniciansPage"]

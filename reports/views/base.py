@@ -24,6 +24,7 @@ PAGES = [
     ("reports:technicians", "Technicians"),
     ("reports:clients", "Clients"),
     ("reports:notifications", "Notifications"),
+    ("reports:money", "Invoices and estimates"),
 ]
 
 

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from clients.models import Client
 from concierge.workflows.defaults import install_default_workflows
+from demo.billing_demo import build_billing
 from demo.builder import build_demo_shop
 
 
@@ -22,6 +23,9 @@ class Command(BaseCommand):
             self.stdout.write("Demo data: the database already has clients; nothing loaded.")
             return
         counts = build_demo_shop(clients=clients)
+        # Estimates, declined work and invoices on those jobs (demo/billing_demo.py). Here, not in the
+        # builder: other apps' tests build shops with it, and the layers keep them from billing.
+        counts.update(build_billing())
         self.stdout.write(self.style.SUCCESS(
             "Demo data loaded: " + ", ".join(f"{n} {what}" for what, n in counts.items())
         ))
