@@ -2,8 +2,8 @@
 read (billing.selectors' sums, done by PostgreSQL) and one PDF writer, so the three never disagree.
 
 The KRA eTIMS block reads a `kra` mapping (receipt number, internal data, signature, control-unit
-date and time, QR content, status line) that the eTIMS wiring fills (billing/etims_link.py); until
-it does, every document says it was not transmitted to KRA eTIMS.
+date and time, QR content, status line) from the document's transmission in the etims app
+(kra_fields_for); a document never handed to eTIMS says it was not transmitted.
 """
 
 import dataclasses
@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from typing import Any
 
 import segno
+from etims.models import TransmissionState
+from etims.selectors import control_unit_time, status_line_for, transmission_for
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -36,9 +38,22 @@ class PrintedDocument:
 
 
 def kra_fields_for(*, invoice: Invoice) -> Mapping[str, str] | None:
-    """The control unit's answer for this document, or None (not transmitted). Filled in by the eTIMS
-    wiring at merge (billing/etims_link.py); None until then."""
-    return None
+    """What KRA eTIMS answered for this document (etims app), to print: the status line always, the
+    control unit's receipt number, internal data, signature, time and QR code once KRA accepted it.
+    None when it was never handed to eTIMS (the page then says it was not transmitted)."""
+    row = transmission_for(kind=invoice.kind, number=invoice.number)
+    if row is None:
+        return None
+    fields = {"status_line": status_line_for(invoice.kind, invoice.number)}
+    if row.state == TransmissionState.ACCEPTED:
+        moment = control_unit_time(row)
+        fields |= {
+            "receipt_number": f"{row.cur_rcpt_no}/{row.tot_rcpt_no}" if row.tot_rcpt_no else row.cur_rcpt_no,
+            "internal_data": row.intrl_data, "signature": row.rcpt_sign,
+            "sdc_datetime": f"{moment:%d/%m/%Y %H:%M:%S}" if moment else row.sdc_date_time,
+            "qr_content": row.qr_url,
+        }
+    return fields
 
 
 def document_lines(*, invoice: Invoice) -> "QuerySet[InvoiceLine]":
