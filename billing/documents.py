@@ -12,9 +12,10 @@ from typing import Any
 
 import segno
 from etims.models import TransmissionState
-from etims.selectors import control_unit_time, status_line_for, transmission_for
+from etims.selectors import control_unit_time, transmission_for
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .models import DocumentKind, Invoice, InvoiceLine
 from .selectors import TaxBreakdown, invoice_tax_breakdown
@@ -38,22 +39,23 @@ class PrintedDocument:
 
 
 def kra_fields_for(*, invoice: Invoice) -> Mapping[str, str] | None:
-    """What KRA eTIMS answered for this document (etims app), to print: the status line always, the
-    control unit's receipt number, internal data, signature, time and QR code once KRA accepted it.
-    None when it was never handed to eTIMS (the page then says it was not transmitted)."""
+    """What KRA eTIMS answered for this document (etims app), to print in the reader's language: the
+    status always, and the control unit's receipt number, internal data, signature, time and QR code
+    once KRA accepted it. None when it was never handed to eTIMS (the page says not transmitted)."""
     row = transmission_for(kind=invoice.kind, number=invoice.number)
     if row is None:
         return None
-    fields = {"status_line": status_line_for(invoice.kind, invoice.number)}
-    if row.state == TransmissionState.ACCEPTED:
-        moment = control_unit_time(row)
-        fields |= {
-            "receipt_number": f"{row.cur_rcpt_no}/{row.tot_rcpt_no}" if row.tot_rcpt_no else row.cur_rcpt_no,
-            "internal_data": row.intrl_data, "signature": row.rcpt_sign,
-            "sdc_datetime": f"{moment:%d/%m/%Y %H:%M:%S}" if moment else row.sdc_date_time,
-            "qr_content": row.qr_url,
-        }
-    return fields
+    if row.state == TransmissionState.NOT_CONFIGURED:
+        return {"status_line": gettext("Not transmitted to KRA eTIMS (not configured)")}
+    if row.state != TransmissionState.ACCEPTED:  # queued, sending, uncertain or refused: not confirmed
+        return {"status_line": gettext("Awaiting KRA")}
+    moment = control_unit_time(row)
+    when = f"{moment:%d/%m/%Y %H:%M:%S}" if moment else row.sdc_date_time
+    number = f"{row.cur_rcpt_no}/{row.tot_rcpt_no}" if row.tot_rcpt_no else row.cur_rcpt_no
+    return {
+        "status_line": gettext("Accepted by KRA eTIMS"), "receipt_number": number,
+        "internal_data": row.intrl_data, "signature": row.rcpt_sign, "sdc_datetime": when, "qr_content": row.qr_url,
+    }
 
 
 def document_lines(*, invoice: Invoice) -> "QuerySet[InvoiceLine]":

@@ -29,7 +29,7 @@ def test_the_estimate_goes_as_an_sms_holding_a_link_placeholder_never_a_token(se
     assert "KES" in stored.message and job.vehicle.license_plate in stored.message
     # The worker makes the link when it sends: a portal address with a fresh token.
     sent_text = message_for_sending(stored)
-    assert "https://portal.example/portal/s/" in sent_text
+    assert "https://portal.example/s/" in sent_text  # the short status link
 
 
 def test_a_second_press_of_the_same_page_sends_nothing(client, superuser):
