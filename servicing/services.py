@@ -12,17 +12,25 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from fleet.models import ReadingSource
+from fleet.services import vehicle_mileage_record
+
 from . import signals
 from .lifecycle import InvalidTransition, check_transition
 from .models import Service, ServiceStatus, ServiceType
 
 
 @transaction.atomic
-def service_create(*, service: Service, by: AbstractBaseUser | None = None) -> Service:
+def service_create(
+    *, service: Service, by: AbstractBaseUser | None = None, mileage: int | None = None,
+) -> Service:
     """Book a job (an unsaved Service, as a form or a workflow action built it) and say so:
-    service_created, in this transaction."""
+    service_created, in this transaction. `mileage`, when the desk read the odometer, is kept as the
+    car's reading at booking (fleet.services.vehicle_mileage_record)."""
     service.save(force_insert=True)
     signals.service_created.send(sender=Service, service=service, by=by)
+    if mileage is not None:
+        vehicle_mileage_record(vehicle=service.vehicle, mileage=mileage, source=ReadingSource.BOOKING, by=by)
     return service
 
 
@@ -38,7 +46,7 @@ def service_update(*, service: Service, fields: Collection[str]) -> None:
 @transaction.atomic
 def service_change_status(
     *, service: Service, status: str, by: AbstractBaseUser | None = None,
-    completed_date: datetime.date | None = None,
+    completed_date: datetime.date | None = None, mileage: int | None = None,
 ) -> bool:
     """Move one job along its lifecycle, under a row lock so two people cannot race each other.
 
@@ -51,7 +59,8 @@ def service_change_status(
     Raises InvalidTransition (nothing written) when the lifecycle forbids the change. Starting a job
     before its booked day moves the booking to today (Nairobi): the seed's CHECK wants a job completed
     on or after its scheduled date, and a job started on the 30th is done by then, not on the 2nd.
-    Completing a job sets completed_date to today unless one is given.
+    Completing a job sets completed_date to today unless one is given, and keeps `mileage` (when the
+    technician read it) as the car's reading at completion.
     """
     locked = Service.objects.select_for_update().get(pk=service.pk)
     status = ServiceStatus(status)
@@ -81,6 +90,8 @@ def service_change_status(
     signals.service_status_changed.send(
         sender=Service, service=service, old_status=old_status, new_status=status, by=by,
     )
+    if status == ServiceStatus.COMPLETED and mileage is not None:
+        vehicle_mileage_record(vehicle=service.vehicle, mileage=mileage, source=ReadingSource.COMPLETION, by=by)
     return True
 
 
@@ -90,8 +101,11 @@ def service_start(*, service: Service, by: AbstractBaseUser | None = None) -> bo
 
 def service_complete(
     *, service: Service, by: AbstractBaseUser | None = None, completed_date: datetime.date | None = None,
+    mileage: int | None = None,
 ) -> bool:
-    return service_change_status(service=service, status=ServiceStatus.COMPLETED, by=by, completed_date=completed_date)
+    return service_change_status(
+        service=service, status=ServiceStatus.COMPLETED, by=by, completed_date=completed_date, mileage=mileage,
+    )
 
 
 def service_cancel(*, service: Service, by: AbstractBaseUser | None = None) -> bool:
