@@ -47,7 +47,7 @@ class ServiceTypeAdmin(AuditHistoryMixin, admin.ModelAdmin):
     deleted, because jobs keep its name."""
 
     form = ServiceTypeForm
-    list_display = ("name", "active", "updated_at")
+    list_display = ("name", "active", "interval_km", "interval_months", "updated_at")
     list_filter = ("active",)
     search_fields = ("name",)
 

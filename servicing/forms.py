@@ -65,7 +65,7 @@ class ServiceForm(StaleEditFormMixin, forms.ModelForm):
 class ServiceTypeForm(forms.ModelForm):
     class Meta:
         model = ServiceType
-        fields = ("name", "active")
+        fields = ("name", "active", "interval_km", "interval_months")
         help_texts = {"name": "Renaming a type renames it on every job already booked with it."}
 
     def clean_name(self):

@@ -154,6 +154,21 @@ STANDARD_SERVICE_TYPES = (
     "Full Service", "Oil Change", "Suspension Repair", "Tyre Replacement", "Wheel Alignment",
 )
 
+# Intervals (km, months) the standard types start with, for cars as driven in Nairobi: dusty roads and
+# stop-go traffic are "severe service" in the makers' books (Toyota's: oil every 5 000 km / 6 months
+# rather than 10 000), potholes and speed bumps wear alignment and suspension early. Managers edit them.
+STANDARD_INTERVALS: dict[str, tuple[int | None, int | None]] = {
+    "Oil Change": (5_000, 6),
+    "Full Service": (10_000, 12),
+    "Wheel Alignment": (10_000, 6),
+    "AC Service": (20_000, 12),
+    "Brake Repair": (20_000, 12),
+    "Suspension Repair": (40_000, 24),
+    "Tyre Replacement": (40_000, 36),
+    "Battery Replacement": (None, 24),
+}
+
+
 def service_type_name_normalise(name: str) -> str:
     """The name as stored: outer spaces dropped, runs of spaces made one. Case is kept (the catalogue's
     unique index ignores it)."""
@@ -189,7 +204,11 @@ def service_types_fill_if_empty(*, using: str = "default") -> int:
     if ServiceType.objects.using(using).exists():
         return 0
     with transaction.atomic(using=using), pgtrigger.ignore("servicing.ServiceType:audit", databases=[using]):
-        ServiceType.objects.using(using).bulk_create([ServiceType(name=name) for name in STANDARD_SERVICE_TYPES])
+        ServiceType.objects.using(using).bulk_create([
+            ServiceType(name=name, interval_km=STANDARD_INTERVALS.get(name, (None, None))[0],
+                        interval_months=STANDARD_INTERVALS.get(name, (None, None))[1])
+            for name in STANDARD_SERVICE_TYPES
+        ])
     return len(STANDARD_SERVICE_TYPES)
 
 
