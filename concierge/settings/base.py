@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "servicing",
     "notifications",
     "reports",
+    "forecasting",
 ]
 
 MIDDLEWARE = [
@@ -407,7 +408,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "servicing.tasks.fire_time_based_events",
         "schedule": env.float("WORKFLOWS_TIME_EVENTS_INTERVAL", default=600.0),
     },
+    # Every car's predicted services worked out again, then service_predicted_due fired (docs/predictions.md).
+    "refresh-predictions": {
+        "task": "forecasting.tasks.refresh_predictions",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
+
+# Predicted services (docs/predictions.md): the km per day assumed for a car with too few readings and
+# no make/model to go by (15 000 km a year, a Nairobi commuter), and how many days before the predicted
+# date service_predicted_due fires.
+PREDICTION_DEFAULT_KM_PER_DAY = env.float("PREDICTION_DEFAULT_KM_PER_DAY", default=40.0)
+PREDICTION_REMINDER_DAYS = env.int("PREDICTION_REMINDER_DAYS", default=7)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
