@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from clients.models import Client
 from concierge.workflows.defaults import install_default_workflows
 from demo.builder import build_demo_shop
+from forecasting.services import predictions_refresh
 
 
 class Command(BaseCommand):
@@ -22,6 +23,8 @@ class Command(BaseCommand):
             self.stdout.write("Demo data: the database already has clients; nothing loaded.")
             return
         counts = build_demo_shop(clients=clients)
+        # Each car's predicted next services, from the history just loaded (as the nightly task would).
+        counts["predicted services"] = predictions_refresh()
         self.stdout.write(self.style.SUCCESS(
             "Demo data loaded: " + ", ".join(f"{n} {what}" for what, n in counts.items())
         ))
