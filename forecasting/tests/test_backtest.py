@@ -35,3 +35,14 @@ def test_evaluate_predictions_on_an_empty_shop_says_there_is_nothing_to_evaluate
     out = io.StringIO()
     call_command("evaluate_predictions", stdout=out)
     assert "nothing to evaluate" in out.getvalue()
+
+
+@pytest.mark.owner_role  # seed_scale loads as the owner role (TRUNCATE, VACUUM)
+def test_backtest_on_the_scale_generator_beats_the_baseline_too():
+    from fleet.models import OdometerReading, Vehicle
+
+    call_command("seed_scale", scale=0.01, seed=2026, no_progress=True)
+    assert OdometerReading.objects.values("vehicle").distinct().count() == Vehicle.objects.count()
+    assert OdometerReading.objects.exclude(flag="").count() < 0.05 * OdometerReading.objects.count()
+    overall = backtest(today=timezone.localdate())["all"]
+    assert overall.services > 200 and overall.mae < 0.7 * overall.baseline_mae
