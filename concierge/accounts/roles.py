@@ -27,6 +27,7 @@ ROLE_PERMISSIONS = {
         *_crud("servicing", "service", "add", "change", "view"),
         "servicing.change_service_price",
         "servicing.view_service_price",
+        "forecasting.view_serviceprediction",  # the "expected next 30 days" list
         "notifications.view_notification",
         "notifications.view_deliveryreport",
     ],
@@ -46,6 +47,7 @@ ROLE_PERMISSIONS = {
         "servicing.view_service_price",
         # The service-type catalogue: no delete, jobs keep a type's name (servicing.admin.ServiceTypeAdmin).
         *_crud("servicing", "servicetype", "add", "change", "view"),
+        "forecasting.view_serviceprediction",
         *_crud("notifications", "notification"),
         # The SMS provider's delivery reports: read-only for everyone (the admin offers no other verb).
         "notifications.view_deliveryreport",
