@@ -25,13 +25,14 @@ def expected_by_week(*, start: datetime.date, end: datetime.date) -> list[dict[s
     """How many of each service type fall due per week (weeks starting Monday), for capacity planning:
     [{"week": Monday, "service_type": name, "cars": n}], by week then type. One GROUP BY on the
     due-date index's range."""
-    return list(
+    rows = (
         ServicePrediction.objects.filter(due_date__gte=start, due_date__lte=end)
         .annotate(week=TruncWeek("due_date"))
         .values("week", service_type_name=F("service_type__name"))
         .annotate(cars=Count("id"))
         .order_by("week", "service_type_name")
     )
+    return [dict(row) for row in rows]
 
 
 def next_prediction_subqueries(*, vehicle_ref: str = "pk") -> dict[str, Subquery]:
