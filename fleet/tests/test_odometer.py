@@ -80,3 +80,12 @@ def test_history_before_the_readings_table_is_recovered_from_the_audit_trail():
         (70_000, "audit", ""), (70_400, "audit", ""), (7_100, "audit", ReadingFlag.BACKWARDS), (70_900, "audit", ""),
     ]
     assert added == 4 and not OdometerReading.objects.filter(vehicle=untouched).exists()
+
+
+@pytest.mark.django_db
+def test_a_car_deleted_by_sql_takes_its_readings_with_it():
+    car = VehicleFactory(mileage=85_000)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM clients WHERE id = %s", [car.client_id])
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the deferred check would otherwise wait for commit
+    assert not OdometerReading.objects.filter(vehicle_id=car.pk).exists()

@@ -80,3 +80,14 @@ def test_a_new_reading_refreshes_the_cars_prediction():
     refresh_car_predictions(str(car.pk))
     after = ServicePrediction.objects.get(vehicle=car)
     assert (before.due_date, after.due_date) == (D(2026, 6, 9), D(2026, 3, 11))
+
+
+def test_a_car_deleted_by_sql_takes_its_predictions_with_it():
+    from django.db import connection
+
+    car = car_with_history(readings=monthly(100_000, 50, 4), services=[("Oil Change", D(2026, 3, 1))])
+    predictions_refresh(today=TODAY)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM clients WHERE id = %s", [car.client_id])
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    assert not ServicePrediction.objects.filter(vehicle_id=car.pk).exists()
