@@ -12,7 +12,7 @@ from forecasting.admin import predicted_services_html
 from servicing.models import CLIENT_DETAILS_PERMISSION, PRICE_VIEW_PERMISSION, Service
 
 from .forms import VehicleForm
-from .models import Vehicle
+from .models import ReadingSource, Vehicle
 from .selectors import vehicle_admin_search_filter
 from .services import vehicle_create, vehicle_update
 
@@ -27,7 +27,10 @@ def vehicle_save_from_form(
         vehicle_create(vehicle=vehicle, by=by)
         return
     stored = form.locked_row or Vehicle.objects.select_for_update().get(pk=vehicle.pk)
-    vehicle_update(vehicle=vehicle, fields=changed_columns(vehicle, stored), by=by, locked=stored)
+    # A reading lower than the last one goes in only with the "correct the mileage" tick: kept as a
+    # correction, which replaces the mistyped reading in the car's history (fleet/odometer.py).
+    source = ReadingSource.CORRECTION if form.cleaned_data.get("mileage_correction") else ReadingSource.ADMIN
+    vehicle_update(vehicle=vehicle, fields=changed_columns(vehicle, stored), by=by, locked=stored, source=source)
 
 
 class ServiceInline(QuickInputsInlineMixin, BoundedInlineMixin, admin.TabularInline):

@@ -65,6 +65,7 @@ class ReadingSource(models.TextChoices):
 
     ADDED = "added", "Car added"
     ADMIN = "admin", "Staff edit"
+    CORRECTION = "correction", "Staff correction"
     IMPORT = "import", "Import"
     BOOKING = "booking", "At booking"
     COMPLETION = "completion", "At completion"
@@ -77,6 +78,7 @@ class ReadingFlag(models.TextChoices):
     OK = "", "Used"
     BACKWARDS = "backwards", "Lower than an earlier reading"
     JUMP = "jump", "Impossible jump since the previous reading"
+    CORRECTED = "corrected", "Replaced by a later staff correction"
 
 
 class OdometerReading(models.Model):

@@ -3,25 +3,38 @@
 One rule for every reading, live or recovered (`reading_flags`): a car's readings in date order, each
 compared with the last reading that was believed. Lower than it: flagged `backwards` (a typo, a
 swapped car, a rolled-back clock). More km than a car can cover in the days between: flagged `jump`.
-A flagged reading is kept, with its reason, and predictions skip it.
+A staff correction (the "correct the mileage" tick) is believed whatever came before, and the
+earlier believed readings above it are flagged `corrected`: the mistyped one is replaced, and the
+readings after the correction are compared with it. A flagged reading is kept, with its reason, and
+predictions skip it.
 """
 
 import datetime
 from collections.abc import Sequence
 from typing import Any
 
-from .models import ReadingFlag
+from .models import ReadingFlag, ReadingSource
 
 # A Nairobi–Mombasa run (480 km) there and back, every day, with room to spare. A matatu or a long
 # distance taxi covers 300–600 km a day; above this the reading is a typo (an extra digit).
 MAX_KM_PER_DAY = 1_200
 
 
-def reading_flags(readings: Sequence[tuple[datetime.date, int]]) -> list[str]:
-    """The flag of each reading of one car, `readings` in the order they were taken (date, then entry)."""
+def reading_flags(
+    readings: Sequence[tuple[datetime.date, int]], *, corrections: Sequence[bool] | None = None,
+) -> list[str]:
+    """The flag of each reading of one car, `readings` in the order they were taken (date, then entry);
+    `corrections[i]` says reading i is a staff correction."""
     flags: list[str] = []
     last: tuple[datetime.date, int] | None = None
-    for read_on, mileage in readings:
+    for i, (read_on, mileage) in enumerate(readings):
+        if corrections is not None and corrections[i]:
+            for j in range(i):
+                if flags[j] == ReadingFlag.OK and readings[j][1] > mileage:
+                    flags[j] = ReadingFlag.CORRECTED
+            flags.append(ReadingFlag.OK)
+            last = (read_on, mileage)
+            continue
         if last is not None and mileage < last[1]:
             flags.append(ReadingFlag.BACKWARDS)
             continue
@@ -61,25 +74,28 @@ def flags_write(cursor: Any, *, vehicle_ids: Sequence[Any] | None = None) -> int
     car; only changed flags are written, in one UPDATE. Returns how many changed."""
     where, params = ("WHERE vehicle_id = ANY(%s)", [list(vehicle_ids)]) if vehicle_ids is not None else ("", [])
     cursor.execute(
-        f"SELECT id, vehicle_id, read_on, mileage, flag FROM odometer_readings {where} ORDER BY vehicle_id, read_on, id",
+        f"SELECT id, vehicle_id, read_on, mileage, flag, source FROM odometer_readings {where} "
+        "ORDER BY vehicle_id, read_on, id",
         params,
     )
     changed_ids: list[int] = []
     changed_flags: list[str] = []
-    car: list[tuple[int, datetime.date, int, str]] = []
+    car: list[tuple[int, datetime.date, int, str, str]] = []
     current = None
 
     def settle() -> None:
-        for (reading_id, _, _, old), new in zip(car, reading_flags([(d, m) for _, d, m, _ in car])):
+        flags = reading_flags([(d, m) for _, d, m, _, _ in car],
+                              corrections=[source == ReadingSource.CORRECTION for *_, source in car])
+        for (reading_id, _, _, old, _), new in zip(car, flags):
             if old != new:
                 changed_ids.append(reading_id)
                 changed_flags.append(str(new))
 
-    for reading_id, vehicle_id, read_on, mileage, flag in cursor.fetchall():
+    for reading_id, vehicle_id, read_on, mileage, flag, source in cursor.fetchall():
         if vehicle_id != current:
             settle()
             car, current = [], vehicle_id
-        car.append((reading_id, read_on, mileage, flag))
+        car.append((reading_id, read_on, mileage, flag, source))
     settle()
     if changed_ids:
         cursor.execute(

@@ -2,8 +2,8 @@
 
 A full refresh (nightly) reads every believed reading once to get each car's own km per day and the
 make/model medians, then goes through the cars a batch at a time: three SELECTs (readings, last
-services, makes) and one DELETE + one INSERT from arrays per batch, each batch its own transaction,
-so a car's rows are always a whole set. A one-car refresh (after a reading) takes the make/model
+services, makes), one DELETE of the rows no longer predicted and one upsert from arrays per batch,
+each batch its own transaction, so a car's rows are always a whole set. A one-car refresh (after a reading) takes the make/model
 median from the stored rows instead of recomputing the fleet.
 """
 
@@ -89,9 +89,19 @@ def _stored_fleet_median(make: str, model: str) -> float | None:
 _COLUMNS = ("vehicle_id", "service_type_id", "km_per_day", "rate_source", "confidence", "readings_used",
             "last_service_date", "km_since_last", "due_date", "due_by")
 _TYPES = ("uuid", "uuid", "float8", "text", "text", "int", "date", "int", "date", "text")
-_INSERT_SQL = (
+# An upsert, not DELETE + INSERT: the nightly batch and a car's own refresh after a reading may run at
+# once; both write the car's rows and the last one wins, where two INSERTs would break the unique key.
+_UPSERT_SQL = (
     f"INSERT INTO service_predictions ({', '.join(_COLUMNS)}, refreshed_at) "
-    f"SELECT *, now() FROM unnest({', '.join(f'%s::{t}[]' for t in _TYPES)})"
+    f"SELECT *, now() FROM unnest({', '.join(f'%s::{t}[]' for t in _TYPES)}) "
+    "ON CONFLICT (vehicle_id, service_type_id) DO UPDATE SET "
+    + ", ".join(f"{c} = EXCLUDED.{c}" for c in (*_COLUMNS[2:], "refreshed_at"))
+)
+# The rows of these cars that this refresh did not write (a type retired, a job deleted).
+_DELETE_STALE_SQL = (
+    "DELETE FROM service_predictions sp WHERE sp.vehicle_id = ANY(%s) AND NOT EXISTS ("
+    "SELECT 1 FROM unnest(%s::uuid[], %s::uuid[]) AS fresh(vehicle_id, service_type_id) "
+    "WHERE fresh.vehicle_id = sp.vehicle_id AND fresh.service_type_id = sp.service_type_id)"
 )
 
 
@@ -136,9 +146,9 @@ def _batch_refresh(
                 due.km_since_last, due.due_date, due.due_by,
             )):
                 column.append(value)
-        cursor.execute("DELETE FROM service_predictions WHERE vehicle_id = ANY(%s)", [list(vehicle_ids)])
+        cursor.execute(_DELETE_STALE_SQL, [list(vehicle_ids), columns[0], columns[1]])
         if columns[0]:
-            cursor.execute(_INSERT_SQL, columns)
+            cursor.execute(_UPSERT_SQL, columns)
     return len(columns[0])
 
 

@@ -89,3 +89,36 @@ def test_a_car_deleted_by_sql_takes_its_readings_with_it():
         cursor.execute("DELETE FROM clients WHERE id = %s", [car.client_id])
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the deferred check would otherwise wait for commit
     assert not OdometerReading.objects.filter(vehicle_id=car.pk).exists()
+
+
+def test_a_staff_correction_replaces_the_mistyped_reading_and_later_ones_compare_with_it():
+    readings = [(D(2026, 1, 1), 100_000), (D(2026, 1, 2), 100_500), (D(2026, 1, 3), 101_000),
+                (D(2026, 1, 4), 100_700), (D(2026, 1, 5), 100_900), (D(2026, 2, 1), 102_000)]
+    # 101 000 was mistyped (the car read 100 600); 100 700 is staff's correction. Without it, the
+    # correction and the next reading would be "backwards" of the typo.
+    ok, back, corrected = ReadingFlag.OK, ReadingFlag.BACKWARDS, ReadingFlag.CORRECTED
+    assert reading_flags(readings) == [ok, ok, ok, back, back, ok]
+    assert reading_flags(readings, corrections=[False, False, False, True, False, False]) == [
+        ok, ok, corrected, ok, ok, ok,
+    ]
+
+
+@pytest.mark.django_db
+def test_the_correct_the_mileage_tick_records_a_correction(client, superuser):
+    from django.urls import reverse
+
+    from concierge.accounts.tests.factories import login_verified
+    from concierge.tests.admin_forms import posted_as_opened
+
+    car = VehicleFactory(mileage=95_000)
+    car.mileage = 96_000  # mistyped: the odometer said 95 600
+    vehicle_update(vehicle=car, fields=["mileage"])
+    login_verified(client, superuser)
+    url = reverse("admin:fleet_vehicle_change", args=[car.pk])
+    response = client.post(url, posted_as_opened(client.get(url), mileage="95500", mileage_correction="on"))
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    rows = list(OdometerReading.objects.filter(vehicle=car).values_list("mileage", "source", "flag"))
+    assert rows == [(95_000, "added", ""), (96_000, "admin", ReadingFlag.CORRECTED), (95_500, "correction", "")]
+    car.mileage = 95_800  # the next reading is compared with the correction, not the typo
+    vehicle_update(vehicle=car, fields=["mileage"])
+    assert OdometerReading.objects.filter(vehicle=car).latest("id").flag == ""

@@ -91,3 +91,17 @@ def test_a_car_deleted_by_sql_takes_its_predictions_with_it():
         cursor.execute("DELETE FROM clients WHERE id = %s", [car.client_id])
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     assert not ServicePrediction.objects.filter(vehicle_id=car.pk).exists()
+
+
+def test_refreshing_again_updates_the_rows_and_drops_those_no_longer_predicted():
+    from servicing.models import ServiceType
+
+    car = car_with_history(readings=monthly(100_000, 50, 4),
+                           services=[("Oil Change", D(2026, 3, 1)), ("Wheel Alignment", D(2026, 3, 1))])
+    predictions_refresh(vehicle_ids=[car.pk], today=TODAY)
+    assert ServicePrediction.objects.filter(vehicle=car).count() == 2
+    ServiceType.objects.filter(name="Wheel Alignment").update(interval_km=None, interval_months=None)
+    ServiceType.objects.filter(name="Oil Change").update(interval_km=10_000, interval_months=12)
+    predictions_refresh(vehicle_ids=[car.pk], today=TODAY)
+    oil = ServicePrediction.objects.get(vehicle=car)  # the alignment's row is gone
+    assert (oil.service_type.name, oil.due_date) == ("Oil Change", D(2026, 3, 1) + datetime.timedelta(days=200))
