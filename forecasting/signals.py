@@ -5,6 +5,7 @@ from typing import Any
 
 from concierge.celery import enqueue_on_commit
 from fleet import signals as fleet_signals
+from fleet.models import ReadingSource
 from servicing import signals as servicing_signals
 from servicing.models import ServiceStatus
 
@@ -15,8 +16,13 @@ def _refresh_car(vehicle_id: Any) -> None:
     enqueue_on_commit(refresh_car_predictions, str(vehicle_id))
 
 
+# A car's first reading, as it is registered or imported: it has no completed job yet, so nothing to predict.
+NEW_CAR_SOURCES = {ReadingSource.ADDED, ReadingSource.IMPORT}
+
+
 def reading_recorded(sender: Any, *, vehicle: Any, reading: Any, **kwargs: Any) -> None:
-    if not reading.flag:  # a flagged reading changes nothing the prediction uses
+    # A flagged reading changes nothing the prediction uses.
+    if not reading.flag and reading.source not in NEW_CAR_SOURCES:
         _refresh_car(vehicle.pk)
 
 

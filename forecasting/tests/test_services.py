@@ -105,3 +105,20 @@ def test_refreshing_again_updates_the_rows_and_drops_those_no_longer_predicted()
     predictions_refresh(vehicle_ids=[car.pk], today=TODAY)
     oil = ServicePrediction.objects.get(vehicle=car)  # the alignment's row is gone
     assert (oil.service_type.name, oil.due_date) == ("Oil Change", D(2026, 3, 1) + datetime.timedelta(days=200))
+
+
+def test_a_new_reading_or_a_completed_job_queues_the_cars_refresh_after_commit(django_capture_on_commit_callbacks):
+    from fleet.tests.factories import VehicleFactory
+    from servicing.services import service_complete
+    from servicing.tests.factories import ServiceFactory
+
+    with django_capture_on_commit_callbacks() as added:
+        car = VehicleFactory(mileage=50_000)  # registered: no job yet, nothing to predict
+    job = ServiceFactory(vehicle=car, status="in_progress")
+    with django_capture_on_commit_callbacks() as read:
+        odometer_reading_record(vehicle=car, mileage=50_400, source=ReadingSource.ADMIN)
+    with django_capture_on_commit_callbacks() as flagged:
+        odometer_reading_record(vehicle=car, mileage=5_040, source=ReadingSource.ADMIN)
+    with django_capture_on_commit_callbacks() as completed:
+        service_complete(service=job)
+    assert (len(added), len(read), len(flagged), len(completed)) == (0, 1, 0, 1)
