@@ -19,6 +19,8 @@ from clients.models import Client
 from clients.portal.selectors import PortalScope
 from concierge.audit.models import AuditLog
 from fleet.models import Vehicle
+from forecasting.models import ServicePrediction
+from forecasting.selectors import car_predictions
 from notifications.models import Notification
 from reports import selectors as reports
 from reports.periods import DEFAULT_PRESET, months_ending, preset_period
@@ -149,6 +151,10 @@ PAGES = [
          lambda s: Vehicle.objects.filter(client=s.busiest_client)),
     Page("admin: vehicle page (most jobs)", lambda s: _admin_change(Vehicle, s.busiest_vehicle),
          lambda s: Service.objects.filter(vehicle=s.busiest_vehicle)),
+    # The car page's predicted services (issue 19): the same page, measured by its predictions' query.
+    Page("admin: vehicle page, predicted services", lambda s: _admin_change(Vehicle, s.busiest_vehicle),
+         lambda s: car_predictions(vehicle=s.busiest_vehicle)),
+    changelist("admin: expected services, next 30 days", ServicePrediction),
     Page("admin: service page", lambda s: _admin_change(Service, s.service),
          lambda s: Service.objects.filter(pk=s.service.pk).select_related("vehicle__client")),
     Page("admin: job board", lambda s: reverse("servicing:board"), lambda s: board_columns),
