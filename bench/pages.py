@@ -15,12 +15,16 @@ from django.db.models import Count
 from django.test import RequestFactory
 from django.urls import reverse
 
+from billing.models import Invoice
 from clients.models import Client
 from clients.portal.selectors import PortalScope
 from concierge.audit.models import AuditLog
 from fleet.models import Vehicle
+from forecasting.models import ServicePrediction
+from forecasting.selectors import car_predictions
 from notifications.models import Notification
 from reports import selectors as reports
+from reports.selectors.money import money_figures
 from reports.periods import DEFAULT_PRESET, months_ending, preset_period
 from servicing.models import Service, ServiceStatus
 from demo.kenya import TECHNICIANS
@@ -144,11 +148,17 @@ PAGES = [
     changelist("admin: services, search by plate", Service, lambda s: {"q": s.plate}),
     changelist("admin: services, search by client name", Service, lambda s: {"q": s.busiest_client.last_name}),
     changelist("admin: notifications", Notification, role="manager"),
+    # Invoices (issue 16): every completed job invoiced by seed_scale.
+    changelist("admin: invoices", Invoice, role="manager"),
     changelist("admin: audit log", AuditLog, role="manager"),
     Page("admin: client page (most cars)", lambda s: _admin_change(Client, s.busiest_client),
          lambda s: Vehicle.objects.filter(client=s.busiest_client)),
     Page("admin: vehicle page (most jobs)", lambda s: _admin_change(Vehicle, s.busiest_vehicle),
          lambda s: Service.objects.filter(vehicle=s.busiest_vehicle)),
+    # The car page's predicted services (issue 19): the same page, measured by its predictions' query.
+    Page("admin: vehicle page, predicted services", lambda s: _admin_change(Vehicle, s.busiest_vehicle),
+         lambda s: car_predictions(vehicle=s.busiest_vehicle)),
+    changelist("admin: expected services, next 30 days", ServicePrediction),
     Page("admin: service page", lambda s: _admin_change(Service, s.service),
          lambda s: Service.objects.filter(pk=s.service.pk).select_related("vehicle__client")),
     Page("admin: job board", lambda s: reverse("servicing:board"), lambda s: board_columns),
@@ -175,6 +185,8 @@ PAGES = [
          lambda s: lambda: reports.revenue_by_month(start=months_ending(_period().end)[0],
                                                     end=months_ending(_period().end)[1]),
          role="manager", kind="report"),
+    Page("report: invoices and estimates", lambda s: reverse("reports:money"),
+         lambda s: lambda: money_figures(period=_period()), role="manager", kind="report"),
     Page("report: technicians", lambda s: reverse("reports:technicians"),
          lambda s: lambda: reports.technician_performance(period=_period()), role="manager", kind="report"),
     Page("report: clients", lambda s: reverse("reports:clients"),

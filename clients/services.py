@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from fleet.forms import METADATA_KEYS, VehicleForm
+from fleet.models import ReadingSource
 from fleet.services import vehicle_create
 
 from . import signals
@@ -76,7 +77,7 @@ def clients_import(
         if not vehicle_form.is_valid():
             errors.extend(_form_errors(line, vehicle_form))
             continue
-        vehicle_create(vehicle=vehicle_form.save(commit=False), by=by)
+        vehicle_create(vehicle=vehicle_form.save(commit=False), by=by, source=ReadingSource.IMPORT)
         result.vehicles_created += 1
         result.warnings.extend(f"line {line}: {warning}" for warning in vehicle_form.warnings)
     if errors:

@@ -12,11 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from clients.models import Client
-from fleet.models import Vehicle
+from fleet.models import OdometerReading, ReadingSource, Vehicle
+from fleet.odometer import reading_flags
 from notifications.models import Notification, NotificationStatus, NotificationType
-from servicing.models import Service, ServiceStatus
+from servicing.models import Service, ServiceStatus, ServiceType
 
-from . import kenya
+from . import driving, kenya
 
 HISTORY_DAYS = 548  # a year and a half
 
@@ -67,6 +68,12 @@ def build_demo_shop(*, clients=120, seed=2026, today=None):
     vins: set[str] = set()
     emails: set[str] = set()
     service_types = kenya.service_types()
+    prices = {name: (low, high) for name, low, high in service_types}
+    interval_of = {name: (km, months) for name, km, months in
+                   ServiceType.objects.filter(name__in=prices).values_list("name", "interval_km", "interval_months")}
+    intervals = [(name, *interval_of[name]) for name in prices if any(interval_of.get(name, (None, None)))]
+    repairs = [name for name in prices if not any(interval_of.get(name, (None, None)))]
+    reading_rows: list[OdometerReading] = []
     client_rows: list[Client] = []
     vehicle_rows: list[Vehicle] = []
     service_rows: list[Service] = []
@@ -103,27 +110,37 @@ def build_demo_shop(*, clients=120, seed=2026, today=None):
                 created_at=_at(bought, rng),
             )
             vehicle_rows.append(vehicle)
-            mileage = rng.randrange(40_000, 160_000)
-            day = bought
-            while True:
-                day += datetime.timedelta(days=rng.randrange(45, 160))
-                if day > today + datetime.timedelta(days=14):
-                    break
-                service_type, low, high = rng.choice(service_types)
+            # Driven at its own km per day; it comes in when its services fall due (demo/driving.py).
+            rate = driving.km_per_day(rng)
+            mileage = float(rng.randrange(20_000, 160_000))
+            car_readings = [OdometerReading(vehicle=vehicle, read_on=bought, mileage=int(mileage), source=ReadingSource.ADDED)]
+            last = bought
+            visits = driving.schedule(rng, rate=rate, start=1, end=(today + datetime.timedelta(days=14) - bought).days,
+                                      interval_types=intervals, repairs=repairs)
+            for offset, service_type in visits:
+                day = bought + datetime.timedelta(days=offset)
+                low, high = prices[service_type]
                 status = _status_for(day, today, rng)
                 completed = None
                 if status == ServiceStatus.COMPLETED:
                     completed = min(day + datetime.timedelta(days=rng.choices([0, 1, 2, 4], [55, 25, 12, 8])[0]), today)
-                mileage += rng.randrange(1_500, 6_000)
+                mileage = driving.mileage_after(rng, mileage, rate=rate, days=(day - last).days)
+                last = day
                 service = Service(
                     vehicle=vehicle, service_type=service_type, status=status,
-                    description=f"{service_type} at {mileage:,} km",
+                    description=f"{service_type} at {int(mileage):,} km",
                     scheduled_date=day, completed_date=completed,
                     cost=Decimal(rng.randrange(low, high + 1, 50)),
                     technician=rng.choice(kenya.TECHNICIANS) if status != ServiceStatus.PENDING else None,
                     created_at=_at(day - datetime.timedelta(days=rng.randrange(1, 10)), rng),
                 )
                 service_rows.append(service)
+                if completed is not None:
+                    vehicle.mileage = int(mileage)
+                    car_readings.append(OdometerReading(
+                        vehicle=vehicle, read_on=completed, mileage=driving.typed(rng, int(mileage)),
+                        source=ReadingSource.COMPLETION,
+                    ))
                 if status in (ServiceStatus.COMPLETED, ServiceStatus.IN_PROGRESS) and client.phone:
                     words = "is ready for collection" if status == ServiceStatus.COMPLETED else "is now being worked on"
                     failed = rng.random() < 0.04
@@ -133,12 +150,17 @@ def build_demo_shop(*, clients=120, seed=2026, today=None):
                         status=NotificationStatus.FAILED if failed else NotificationStatus.SENT,
                         sent_at=_at(completed or day, rng),
                     ))
-            vehicle.mileage = mileage
+            car_readings.sort(key=lambda r: r.read_on)
+            for reading, flag in zip(car_readings, reading_flags([(r.read_on, r.mileage) for r in car_readings])):
+                reading.flag = flag
+            reading_rows.extend(car_readings)
+            vehicle.mileage = vehicle.mileage or car_readings[0].mileage
 
     with transaction.atomic():
         Client.objects.bulk_create(client_rows)
         Vehicle.objects.bulk_create(vehicle_rows)
         Service.objects.bulk_create(service_rows)
+        OdometerReading.objects.bulk_create(reading_rows)
         Notification.objects.bulk_create(notification_rows)
     return {
         "clients": len(client_rows), "vehicles": len(vehicle_rows),

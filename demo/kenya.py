@@ -54,6 +54,14 @@ def service_types(*, using="default"):
     return [(name, *SERVICE_PRICES.get(name, DEFAULT_SERVICE_PRICE)) for name in names]
 
 
+def service_intervals(*, using="default"):
+    """{name: (interval_km, interval_months)} of the catalogue's types (forecasting reads the same)."""
+    from servicing.models import ServiceType
+
+    return {name: (km, months) for name, km, months in
+            ServiceType.objects.using(using).values_list("name", "interval_km", "interval_months")}
+
+
 TECHNICIANS = ["Peter Kamau", "Joseph Otieno", "Samuel Kiprono", "David Mwangi", "Ann Wanjiku"]
 # Safaricom / Airtel mobile prefixes after +254.
 MOBILE_PREFIXES = ["710", "711", "712", "713", "714", "720", "721", "722", "723", "724", "725", "726", "727",

@@ -18,13 +18,14 @@ from array import array
 
 from clients.models import Client
 from notifications.models import NotificationStatus, NotificationType
+from fleet.odometer import reading_flags
 from servicing.models import ServiceStatus
 
-from . import kenya
+from . import driving, kenya
 
 # Bumped when the generator or the schema under it changes what a seeded database holds: bench
 # databases seeded by an older version are seeded again rather than reused.
-GENERATOR_VERSION = 5
+GENERATOR_VERSION = 6  # 5: invoices for every completed job (issue 16); 6: cars driven at their own km/day, odometer readings (issue 19)
 # Rows per unit of scale, as the issue asks.
 PER_SCALE = {
     "clients": 10_000,
@@ -72,6 +73,9 @@ class Shop:
         self.vehicle_client = array("I")
         self.vehicle_car = array("B")
         self.vehicle_bought = array("H")
+        self.vehicle_rate = array("f")  # km per day (demo/driving.py)
+        self.vehicle_base = array("I")  # odometer when we met it
+        self.interval_of = kenya.service_intervals(using=using)
         self.service_vehicle = array("I")
         self.service_day = array("H")
         self.service_done = array("H")
@@ -181,12 +185,15 @@ def vehicle_rows(shop):
         shop.vehicle_client.append(owner)
         shop.vehicle_car.append(car)
         shop.vehicle_bought.append(bought)
+        shop.vehicle_rate.append(driving.km_per_day(rng))
+        shop.vehicle_base.append(20_000 + int(rng.random() * 120_000))
         yield vehicle_row(shop, i, owner, car, bought)
 
 
 def vehicle_row(shop, i, owner, car, bought):
     rng = shop.rng
     make, model, wmi = kenya.CARS[car]
+    mileage = shop.vehicle_base[i] + int(shop.vehicle_rate[i] * (shop.today - bought))
     created = shop.moment(bought)
     return {
         "id": shop.uuid("vehicles", i),
@@ -196,7 +203,7 @@ def vehicle_row(shop, i, owner, car, bought):
         "year": 2005 + int(rng.random() * 19),
         "vin": shop.vin(i, wmi),
         "license_plate": shop.plate(i),
-        "mileage": 40_000 + int(rng.random() * 160_000),
+        "mileage": mileage,
         "metadata": json.dumps({"colour": rng.choice(kenya.COLOURS), "fuel": rng.choice(kenya.FUELS),
                                 "transmission": rng.choice(kenya.TRANSMISSIONS)}),
         "created_at": created,
@@ -225,29 +232,65 @@ def _status(rng, day, today):
     return CANCELLED if roll < 0.055 else COMPLETED
 
 
+def _visits(shop, vehicle, count):
+    """(day, service type) of a car's `count` jobs: the last `count` visits of its driving schedule
+    (demo/driving.py: it comes in when its services fall due at its km per day), padded with repairs
+    on random days when the schedule has fewer."""
+    rng, first, last = shop.rng, shop.vehicle_bought[vehicle] + 1, shop.today + FUTURE_DAYS
+    names = [name for name, _, _ in shop.service_types]
+    intervals = [(name, *shop.interval_of[name]) for name in names if any(shop.interval_of.get(name, (None, None)))]
+    repairs = [name for name in names if not any(shop.interval_of.get(name, (None, None)))] or names
+    visits = driving.schedule(rng, rate=shop.vehicle_rate[vehicle], start=first, end=last,
+                              interval_types=intervals, repairs=repairs)[-count:] if count else []
+    while len(visits) < count:
+        visits.append((first + int(rng.random() * (last - first + 1)), rng.choice(repairs)))
+    visits.sort()
+    return visits
+
+
+def _mileage_on(shop, vehicle, day):
+    return shop.vehicle_base[vehicle] + int(shop.vehicle_rate[vehicle] * (day - shop.vehicle_bought[vehicle]))
+
+
 def service_rows(shop):
     rng, today, i = shop.rng, shop.today, 0
+    prices = {name: (low, high) for name, low, high in shop.service_types}
+    shop.readings = []  # (vehicle, day, km, source), in car order: odometer_rows writes them
     for vehicle, count in enumerate(_jobs_per_vehicle(shop)):
-        first, last = shop.vehicle_bought[vehicle] + 1, today + FUTURE_DAYS
-        days = sorted(first + int(rng.random() * (last - first + 1)) for _ in range(count))
-        mileage = 40_000 + int(rng.random() * 100_000)
-        for day in days:
+        shop.readings.append((vehicle, shop.vehicle_bought[vehicle], shop.vehicle_base[vehicle], "added"))
+        for day, service_type in _visits(shop, vehicle, count):
             status = _status(rng, day, today)
             done = NO_DAY
             if status == COMPLETED:
                 done = min(day + rng.choices((0, 1, 2, 4), (55, 25, 12, 8))[0], today)
-            mileage += 1_500 + int(rng.random() * 4_500)
+                shop.readings.append((vehicle, done, driving.typed(rng, _mileage_on(shop, vehicle, done)), "completion"))
             shop.service_vehicle.append(vehicle)
             shop.service_day.append(day)
             shop.service_done.append(done)
             shop.service_status.append(status)
-            yield service_row(shop, i, vehicle, day, done, status, mileage)
+            yield service_row(shop, i, vehicle, day, done, status, _mileage_on(shop, vehicle, day),
+                              service_type=service_type, price=prices[service_type])
             i += 1
 
 
-def service_row(shop, i, vehicle, day, done, status, mileage):
+def odometer_rows(shop):
+    """Each car's readings (when we met it, at each completed job), flagged by fleet's rule."""
+    start = 0
+    while start < len(shop.readings):
+        end = start
+        while end < len(shop.readings) and shop.readings[end][0] == shop.readings[start][0]:
+            end += 1
+        car = sorted(shop.readings[start:end], key=lambda r: r[1])
+        for (vehicle, day, km, source), flag in zip(car, reading_flags([(shop.days[d], k) for _, d, k, _ in car])):
+            yield {"vehicle_id": shop.uuid("vehicles", vehicle), "read_on": shop.days[day], "mileage": km,
+                   "source": source, "flag": str(flag)}
+        start = end
+    shop.readings = []
+
+
+def service_row(shop, i, vehicle, day, done, status, mileage, *, service_type, price):
     rng = shop.rng
-    service_type, low, high = rng.choice(shop.service_types)
+    low, high = price
     booked = max(day - int(rng.random() * 14), shop.vehicle_bought[vehicle])
     created = shop.moment(booked)
     cost = 0 if status == CANCELLED else low + int(rng.random() * (high - low) / 50) * 50

@@ -13,12 +13,12 @@ from psycopg import sql
 
 from concierge.audit.services import partitions_create_ahead
 
-from .scale import Shop, client_rows, notification_rows, service_rows, vehicle_rows
+from .scale import Shop, client_rows, notification_rows, odometer_rows, service_rows, vehicle_rows
 from .scale_audit import audit_rows
 from .scale_billing import invoice_completed_jobs
 
 # In foreign-key order.
-TABLES = ("clients", "vehicles", "services", "notifications", "audit_logs")
+TABLES = ("clients", "vehicles", "services", "notifications", "audit_logs", "odometer_readings")
 _CHUNK = 5_000
 
 
@@ -91,6 +91,7 @@ def seed_scale(*, scale, seed, today, using="default", replace=False, progress=T
             ("clients", lambda: client_rows(shop, connection=connection)),
             ("vehicles", lambda: vehicle_rows(shop)),
             ("services", lambda: service_rows(shop)),
+            ("odometer_readings", lambda: odometer_rows(shop)),
             ("notifications", lambda: notification_rows(shop)),
         ]
         for table, rows in steps:

@@ -8,10 +8,11 @@ from concierge.admin.changelists import LargeTableAdminMixin, QuickRowsAdminMixi
 from concierge.admin.concurrency import StaleEditAdminMixin, changed_columns
 from concierge.admin.filters import IndexedValuesListFilter
 from concierge.audit.admin_mixins import AuditHistoryMixin
+from forecasting.admin import predicted_services_html
 from servicing.models import CLIENT_DETAILS_PERMISSION, PRICE_VIEW_PERMISSION, Service
 
 from .forms import VehicleForm
-from .models import Vehicle
+from .models import ReadingSource, Vehicle
 from .selectors import vehicle_admin_search_filter
 from .services import vehicle_create, vehicle_update
 
@@ -26,7 +27,10 @@ def vehicle_save_from_form(
         vehicle_create(vehicle=vehicle, by=by)
         return
     stored = form.locked_row or Vehicle.objects.select_for_update().get(pk=vehicle.pk)
-    vehicle_update(vehicle=vehicle, fields=changed_columns(vehicle, stored), by=by, locked=stored)
+    # A reading lower than the last one goes in only with the "correct the mileage" tick: kept as a
+    # correction, which replaces the mistyped reading in the car's history (fleet/odometer.py).
+    source = ReadingSource.CORRECTION if form.cleaned_data.get("mileage_correction") else ReadingSource.ADMIN
+    vehicle_update(vehicle=vehicle, fields=changed_columns(vehicle, stored), by=by, locked=stored, source=source)
 
 
 class ServiceInline(QuickInputsInlineMixin, BoundedInlineMixin, admin.TabularInline):
@@ -71,7 +75,7 @@ class VehicleAdmin(StaleEditAdminMixin, AuditHistoryMixin, QuickRowsAdminMixin, 
     search_help_text = "Plate (with or without the space), VIN, make, model, or the owner's name or phone."
     autocomplete_fields = ("client",)
     inlines = [ServiceInline]
-    readonly_fields = ("book_service", "jobs_shown", "owner_first_name")
+    readonly_fields = ("book_service", "jobs_shown", "owner_first_name", "predicted_services")
     fieldsets = (
         (None, {"fields": ("client", "license_plate", "vin", "make", "model", "year")}),
         ("Odometer", {"fields": ("mileage", "mileage_correction")}),
@@ -87,7 +91,12 @@ class VehicleAdmin(StaleEditAdminMixin, AuditHistoryMixin, QuickRowsAdminMixin, 
         if obj is None:
             return fieldsets
         top = ("book_service", "jobs_shown") if request.user.has_perm("servicing.add_service") else ("jobs_shown",)
-        return ((None, {"fields": top}),) + tuple(fieldsets)
+        predicted = (("Predicted next services", {"fields": ("predicted_services",)}),)
+        return ((None, {"fields": top}),) + tuple(fieldsets) + predicted
+
+    @admin.display(description="")
+    def predicted_services(self, vehicle):
+        return predicted_services_html(vehicle)
 
     def get_list_display(self, request):
         if request.user.has_perm(CLIENT_DETAILS_PERMISSION):

@@ -4,7 +4,7 @@ from django.core.validators import MinValueValidator
 from django.db.models.functions import ExtractYear, Replace, Upper
 
 from concierge.audit.triggers import audit_trigger
-from concierge.db.functions import CurrentDate
+from concierge.db.functions import CurrentDate, CurrentTimestamp
 from concierge.db.models import TimestampedModel, set_updated_at_trigger
 
 from .validators import validate_year
@@ -58,3 +58,50 @@ class Vehicle(TimestampedModel):
 
     def __str__(self):
         return f"{self.license_plate or self.vin} ({self.make} {self.model})"
+
+
+class ReadingSource(models.TextChoices):
+    """Where an odometer reading came from."""
+
+    ADDED = "added", "Car added"
+    ADMIN = "admin", "Staff edit"
+    CORRECTION = "correction", "Staff correction"
+    IMPORT = "import", "Import"
+    BOOKING = "booking", "At booking"
+    COMPLETION = "completion", "At completion"
+    AUDIT = "audit", "Recovered from the audit trail"
+
+
+class ReadingFlag(models.TextChoices):
+    """Why a reading is kept but not used for predictions (fleet/odometer.py decides)."""
+
+    OK = "", "Used"
+    BACKWARDS = "backwards", "Lower than an earlier reading"
+    JUMP = "jump", "Impossible jump since the previous reading"
+    CORRECTED = "corrected", "Replaced by a later staff correction"
+
+
+class OdometerReading(models.Model):
+    """One dated odometer reading of a car: every mileage the shop records is kept, so a car's km per
+    day can be read off its history (forecasting/). Readings are never edited by staff; a flagged one
+    stays, with its reason, and predictions skip it. Not audited: each reading is the car's `mileage`
+    change, which the vehicles trigger already records with the acting user."""
+
+    id = models.BigAutoField(primary_key=True)
+    vehicle = models.ForeignKey(Vehicle, on_delete=models.CASCADE, related_name="odometer_readings")
+    read_on = models.DateField()
+    mileage = models.IntegerField(validators=[MinValueValidator(0)])
+    source = models.CharField(max_length=12, choices=ReadingSource.choices)
+    flag = models.CharField(max_length=12, choices=ReadingFlag.choices, blank=True, default="", db_default="")
+    created_at = models.DateTimeField(db_default=CurrentTimestamp(), editable=False)
+
+    class Meta:
+        db_table = "odometer_readings"
+        ordering = ["vehicle", "read_on", "id"]
+        indexes = [models.Index(fields=["vehicle", "read_on", "id"], name="odometer_vehicle_date_idx")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(mileage__gte=0), name="odometer_mileage_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.mileage:,} km on {self.read_on:%d/%m/%Y}"

@@ -4,24 +4,33 @@ never .save(): the service that makes a change sends its signal (fleet/signals.p
 from collections.abc import Collection
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+import datetime
+
+from django.db import connection, transaction
+from django.utils import timezone
 
 from . import signals
-from .models import Vehicle
+from .models import OdometerReading, ReadingSource, Vehicle
+from .odometer import flags_write
 
 
 @transaction.atomic
-def vehicle_create(*, vehicle: Vehicle, by: AbstractBaseUser | None = None) -> Vehicle:
+def vehicle_create(
+    *, vehicle: Vehicle, by: AbstractBaseUser | None = None, source: str = ReadingSource.ADDED,
+) -> Vehicle:
     """Register a car (an unsaved Vehicle, as a form built it) and say so: vehicle_added, in this
-    transaction."""
+    transaction. Its mileage, when one was given, is its first odometer reading."""
     vehicle.save(force_insert=True)
     signals.vehicle_added.send(sender=Vehicle, vehicle=vehicle, by=by)
+    if vehicle.mileage:
+        odometer_reading_record(vehicle=vehicle, mileage=vehicle.mileage, source=source)
     return vehicle
 
 
 @transaction.atomic
 def vehicle_update(
     *, vehicle: Vehicle, fields: Collection[str], by: AbstractBaseUser | None = None, locked: Vehicle | None = None,
+    source: str = ReadingSource.ADMIN,
 ) -> bool:
     """Write `fields` of a registered car (the admin passes the columns its user changed). Returns
     whether the mileage changed.
@@ -29,7 +38,8 @@ def vehicle_update(
     A new reading is compared with the stored one on the row locked in this transaction, as
     service_change_status does with a status: `locked` is that row when the caller holds it already
     (the admin form's stale-edit check), else it is locked here. A differing reading sends
-    vehicle_mileage_changed with both readings and `by`; the same reading is no change and sends nothing.
+    vehicle_mileage_changed with both readings and `by`, and is kept as a dated odometer reading from
+    `source`; the same reading is no change and sends nothing.
     """
     if not fields:
         return False
@@ -44,4 +54,36 @@ def vehicle_update(
     signals.vehicle_mileage_changed.send(
         sender=Vehicle, vehicle=vehicle, old_mileage=old_mileage, new_mileage=vehicle.mileage, by=by,
     )
+    odometer_reading_record(vehicle=vehicle, mileage=vehicle.mileage, source=source)
     return True
+
+
+@transaction.atomic
+def vehicle_mileage_record(
+    *, vehicle: Vehicle, mileage: int, source: str, by: AbstractBaseUser | None = None,
+) -> bool:
+    """A reading taken with a job (at booking, at completion): the car's mileage moves to it when it
+    is higher, as a staff edit would; a lower one is kept as a reading only (flagged backwards), never
+    lowering the car's mileage without the "correct the mileage" tick. Returns whether the car changed."""
+    locked = Vehicle.objects.select_for_update().only("mileage").get(pk=vehicle.pk)
+    if mileage > locked.mileage:
+        vehicle.mileage = mileage
+        return vehicle_update(vehicle=vehicle, fields=["mileage"], by=by, locked=locked, source=source)
+    odometer_reading_record(vehicle=vehicle, mileage=mileage, source=source)
+    return False
+
+
+@transaction.atomic
+def odometer_reading_record(
+    *, vehicle: Vehicle, mileage: int, source: str, read_on: datetime.date | None = None,
+) -> OdometerReading:
+    """Keep one dated reading of the car and (re)flag the car's readings by fleet.odometer's rule;
+    says so with odometer_reading_recorded (forecasting refreshes the car's predictions after commit)."""
+    reading = OdometerReading.objects.create(
+        vehicle=vehicle, mileage=mileage, source=source, read_on=read_on or timezone.localdate(),
+    )
+    with connection.cursor() as cursor:
+        flags_write(cursor, vehicle_ids=[vehicle.pk])
+    reading.refresh_from_db(fields=["flag"])
+    signals.odometer_reading_recorded.send(sender=OdometerReading, vehicle=vehicle, reading=reading)
+    return reading

@@ -9,6 +9,9 @@ Event row commits or rolls back with the change). A plain Vehicle.save() says no
 - vehicle_mileage_changed(vehicle, old_mileage, new_mileage, by): the odometer reading changed. Sent by
   vehicle_update when the reading differs from the row as locked in its transaction.
 
+- odometer_reading_recorded(vehicle, reading): a dated odometer reading was kept (and flagged). Sent
+  by odometer_reading_record; forecasting refreshes the car's predictions from it.
+
 `by` is the acting user, or None for the system (a command, an import without a user).
 """
 
@@ -24,6 +27,7 @@ from .models import Vehicle
 
 vehicle_added = Signal()
 vehicle_mileage_changed = Signal()
+odometer_reading_recorded = Signal()
 
 
 def vehicle_added_event(

@@ -8,6 +8,8 @@ from concierge.admin.filters import IndexedValuesListFilter
 from concierge.admin.changelists import LargeTableAdminMixin, QuickRowsAdminMixin
 from concierge.admin.concurrency import StaleEditAdminMixin, changed_columns
 from concierge.audit.admin_mixins import AuditHistoryMixin
+from fleet.models import ReadingSource
+from fleet.services import vehicle_mileage_record
 
 from .forms import ServiceForm, ServiceTypeForm
 from .lifecycle import InvalidTransition
@@ -47,7 +49,7 @@ class ServiceTypeAdmin(AuditHistoryMixin, admin.ModelAdmin):
     deleted, because jobs keep its name."""
 
     form = ServiceTypeForm
-    list_display = ("name", "active", "updated_at")
+    list_display = ("name", "active", "interval_km", "interval_months", "updated_at")
     list_filter = ("active",)
     search_fields = ("name",)
 
@@ -76,7 +78,7 @@ class ServiceAdmin(StaleEditAdminMixin, AuditHistoryMixin, QuickRowsAdminMixin, 
     actions = ("start_selected", "complete_selected", "cancel_selected")
     fieldsets = (
         ("Booking", {"fields": ("vehicle", "service_type", "description", "scheduled_date", "technician", "cost")}),
-        ("Progress", {"fields": ("status", "completed_date", "notes")}),
+        ("Progress", {"fields": ("status", "completed_date", "odometer", "notes")}),
         ("Client portal", {"fields": ("portal_status_link",)}),
     )
 
@@ -162,8 +164,9 @@ class ServiceAdmin(StaleEditAdminMixin, AuditHistoryMixin, QuickRowsAdminMixin, 
         for the status the job already has (the form saved twice at once, or opened before the job
         moved on the board, asks for a status the job has; no second event, no second text).
         """
+        odometer = form.cleaned_data.get("odometer")
         if not change:
-            service_create(service=obj, by=request.user)
+            service_create(service=obj, by=request.user, mileage=odometer)
             return
         # Locked by the form's stale-edit check in this request's transaction.
         stored = form.locked_row or Service.objects.select_for_update().get(pk=obj.pk)
@@ -175,7 +178,11 @@ class ServiceAdmin(StaleEditAdminMixin, AuditHistoryMixin, QuickRowsAdminMixin, 
         if moving:
             # Checked by the form already; a refusal here means the job moved on in a way the form could
             # not see. The admin's change view is atomic: the exception also undoes the columns above.
-            service_change_status(service=obj, status=obj.status, by=request.user, completed_date=obj.completed_date)
+            service_change_status(service=obj, status=obj.status, by=request.user, completed_date=obj.completed_date,
+                                  mileage=odometer)
+        # Read at some other moment (work started, a note added): a plain reading of the car.
+        if odometer is not None and not (moving and obj.status == ServiceStatus.COMPLETED):
+            vehicle_mileage_record(vehicle=obj.vehicle, mileage=odometer, source=ReadingSource.ADMIN, by=request.user)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

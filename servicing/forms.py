@@ -12,6 +12,13 @@ class ServiceForm(StaleEditFormMixin, forms.ModelForm):
     """The admin's job form. A status edit is checked by the lifecycle here, beside the field, and then
     applied by ServiceAdmin through service_change_status, never by saving the field directly."""
 
+    # Not a column of the job: the car's odometer as read now, kept as a dated reading of the car
+    # (fleet.OdometerReading) at booking, at completion, or as a plain reading (ServiceAdmin.save_model).
+    odometer = forms.IntegerField(
+        label="Odometer (km)", required=False, min_value=0, max_value=3_000_000,
+        help_text="The car's mileage as read now, if someone read it: kept in the car's odometer history.",
+    )
+
     class Meta:
         model = Service
         fields = ("vehicle", "service_type", "description", "scheduled_date", "technician", "cost",
@@ -65,7 +72,7 @@ class ServiceForm(StaleEditFormMixin, forms.ModelForm):
 class ServiceTypeForm(forms.ModelForm):
     class Meta:
         model = ServiceType
-        fields = ("name", "active")
+        fields = ("name", "active", "interval_km", "interval_months")
         help_texts = {"name": "Renaming a type renames it on every job already booked with it."}
 
     def clean_name(self):

@@ -38,6 +38,16 @@ class ServiceType(TimestampedModel):
         default=True, db_default=True,
         help_text="Untick to stop offering this type for new bookings; jobs already booked keep it.",
     )
+    # Due again after this many km or months, whichever comes first (forecasting/ predicts the date
+    # from each car's km per day). Neither set: a one-off repair, never predicted.
+    interval_km = models.PositiveIntegerField(
+        "interval (km)", null=True, blank=True,
+        help_text="Due again after this many km (whichever comes first with the months). Empty: no km interval.",
+    )
+    interval_months = models.PositiveSmallIntegerField(
+        "interval (months)", null=True, blank=True,
+        help_text="Due again after this many months. Empty: no time interval.",
+    )
 
     class Meta:
         db_table = "service_types"

@@ -12,17 +12,25 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from fleet.models import ReadingSource
+from fleet.services import vehicle_mileage_record
+
 from . import signals
 from .lifecycle import InvalidTransition, check_transition, transition_checks_run
 from .models import Service, ServiceStatus, ServiceType
 
 
 @transaction.atomic
-def service_create(*, service: Service, by: AbstractBaseUser | None = None) -> Service:
+def service_create(
+    *, service: Service, by: AbstractBaseUser | None = None, mileage: int | None = None,
+) -> Service:
     """Book a job (an unsaved Service, as a form or a workflow action built it) and say so:
-    service_created, in this transaction."""
+    service_created, in this transaction. `mileage`, when the desk read the odometer, is kept as the
+    car's reading at booking (fleet.services.vehicle_mileage_record)."""
     service.save(force_insert=True)
     signals.service_created.send(sender=Service, service=service, by=by)
+    if mileage is not None:
+        vehicle_mileage_record(vehicle=service.vehicle, mileage=mileage, source=ReadingSource.BOOKING, by=by)
     return service
 
 
@@ -38,7 +46,7 @@ def service_update(*, service: Service, fields: Collection[str]) -> None:
 @transaction.atomic
 def service_change_status(
     *, service: Service, status: str, by: AbstractBaseUser | None = None,
-    completed_date: datetime.date | None = None,
+    completed_date: datetime.date | None = None, mileage: int | None = None,
 ) -> bool:
     """Move one job along its lifecycle, under a row lock so two people cannot race each other.
 
@@ -51,7 +59,8 @@ def service_change_status(
     Raises InvalidTransition (nothing written) when the lifecycle forbids the change. Starting a job
     before its booked day moves the booking to today (Nairobi): the seed's CHECK wants a job completed
     on or after its scheduled date, and a job started on the 30th is done by then, not on the 2nd.
-    Completing a job sets completed_date to today unless one is given.
+    Completing a job sets completed_date to today unless one is given, and keeps `mileage` (when the
+    technician read it) as the car's reading at completion.
     """
     locked = Service.objects.select_for_update().get(pk=service.pk)
     status = ServiceStatus(status)
@@ -82,6 +91,8 @@ def service_change_status(
     signals.service_status_changed.send(
         sender=Service, service=service, old_status=old_status, new_status=status, by=by,
     )
+    if status == ServiceStatus.COMPLETED and mileage is not None:
+        vehicle_mileage_record(vehicle=service.vehicle, mileage=mileage, source=ReadingSource.COMPLETION, by=by)
     return True
 
 
@@ -91,8 +102,11 @@ def service_start(*, service: Service, by: AbstractBaseUser | None = None) -> bo
 
 def service_complete(
     *, service: Service, by: AbstractBaseUser | None = None, completed_date: datetime.date | None = None,
+    mileage: int | None = None,
 ) -> bool:
-    return service_change_status(service=service, status=ServiceStatus.COMPLETED, by=by, completed_date=completed_date)
+    return service_change_status(
+        service=service, status=ServiceStatus.COMPLETED, by=by, completed_date=completed_date, mileage=mileage,
+    )
 
 
 def service_cancel(*, service: Service, by: AbstractBaseUser | None = None) -> bool:
@@ -141,6 +155,21 @@ STANDARD_SERVICE_TYPES = (
     "Full Service", "Oil Change", "Suspension Repair", "Tyre Replacement", "Wheel Alignment",
 )
 
+# Intervals (km, months) the standard types start with, for cars as driven in Nairobi: dusty roads and
+# stop-go traffic are "severe service" in the makers' books (Toyota's: oil every 5 000 km / 6 months
+# rather than 10 000), potholes and speed bumps wear alignment and suspension early. Managers edit them.
+STANDARD_INTERVALS: dict[str, tuple[int | None, int | None]] = {
+    "Oil Change": (5_000, 6),
+    "Full Service": (10_000, 12),
+    "Wheel Alignment": (10_000, 6),
+    "AC Service": (20_000, 12),
+    "Brake Repair": (20_000, 12),
+    "Suspension Repair": (40_000, 24),
+    "Tyre Replacement": (40_000, 36),
+    "Battery Replacement": (None, 24),
+}
+
+
 def service_type_name_normalise(name: str) -> str:
     """The name as stored: outer spaces dropped, runs of spaces made one. Case is kept (the catalogue's
     unique index ignores it)."""
@@ -176,7 +205,11 @@ def service_types_fill_if_empty(*, using: str = "default") -> int:
     if ServiceType.objects.using(using).exists():
         return 0
     with transaction.atomic(using=using), pgtrigger.ignore("servicing.ServiceType:audit", databases=[using]):
-        ServiceType.objects.using(using).bulk_create([ServiceType(name=name) for name in STANDARD_SERVICE_TYPES])
+        ServiceType.objects.using(using).bulk_create([
+            ServiceType(name=name, interval_km=STANDARD_INTERVALS.get(name, (None, None))[0],
+                        interval_months=STANDARD_INTERVALS.get(name, (None, None))[1])
+            for name in STANDARD_SERVICE_TYPES
+        ])
     return len(STANDARD_SERVICE_TYPES)
 
 

@@ -15,6 +15,8 @@ from django.utils import timezone
 from clients.models import Client
 from concierge.audit.models import AuditLog
 from fleet.models import Vehicle
+from forecasting.models import ServicePrediction
+from forecasting.selectors import next_prediction_subqueries
 from notifications.models import Notification, NotificationType
 from servicing.models import Service, ServiceStatus
 
@@ -77,10 +79,17 @@ class PortalScope:
             current_service_type=Subquery(current.values("service_type")[:1]),
             next_service_date=Subquery(upcoming.values("scheduled_date")[:1]),
             next_service_type=Subquery(upcoming.values("service_type")[:1]),
+            # The soonest predicted service (forecasting), of this car, which the scope already limits.
+            **next_prediction_subqueries(),
         )
 
     def vehicle(self, vehicle_id: object) -> Vehicle:
         return _get(self.vehicles(), vehicle_id)
+
+    def vehicle_predictions(self, vehicle: Vehicle) -> QuerySet[ServicePrediction]:
+        """The predicted next services of one of the client's cars (`vehicle` from self.vehicle())."""
+        return ServicePrediction.objects.filter(vehicle__in=self.vehicles().filter(pk=vehicle.pk)).select_related(
+            "service_type").order_by("due_date")
 
     def vehicle_history(self, vehicle: Vehicle) -> QuerySet[Service]:
         # The primary key last: pages of the history never skip or repeat a job that shares a date.

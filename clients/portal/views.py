@@ -75,7 +75,8 @@ class VehicleDetailView(PortalPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         vehicle = self.scope.vehicle(self.kwargs["pk"])
         page = _page(self.request, self.scope.vehicle_history(vehicle))
-        return super().get_context_data(vehicle=vehicle, services=page.object_list, page=page, **kwargs)
+        return super().get_context_data(vehicle=vehicle, services=page.object_list, page=page,
+                                        predictions=self.scope.vehicle_predictions(vehicle), **kwargs)
 
 
 def _service_context(scope, service):

@@ -27,6 +27,7 @@ ROLE_PERMISSIONS = {
         *_crud("servicing", "service", "add", "change", "view"),
         "servicing.change_service_price",
         "servicing.view_service_price",
+        "forecasting.view_serviceprediction",  # the "expected next 30 days" list
         "notifications.view_notification",
         "notifications.view_deliveryreport",
         # Messaging consent (read-only lists; an in-person opt-out is recorded from the client page).
@@ -57,6 +58,7 @@ ROLE_PERMISSIONS = {
         "servicing.view_service_price",
         # The service-type catalogue: no delete, jobs keep a type's name (servicing.admin.ServiceTypeAdmin).
         *_crud("servicing", "servicetype", "add", "change", "view"),
+        "forecasting.view_serviceprediction",
         *_crud("notifications", "notification"),
         # The price list (every change audited; items retired, never deleted), estimates, PINs, and the
         # one correction of an issued invoice: a credit note. Invoices themselves are view-only.

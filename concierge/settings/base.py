@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "reports",
     "billing",
     "etims",
+    "forecasting",
 ]
 
 MIDDLEWARE = [
@@ -448,6 +449,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "billing.tasks.fire_declined_work_due",
         "schedule": env.float("WORKFLOWS_TIME_EVENTS_INTERVAL", default=600.0),
     },
+    # Every car's predicted services worked out again, then service_predicted_due fired (docs/predictions.md).
+    "refresh-predictions": {
+        "task": "forecasting.tasks.refresh_predictions",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
 # --- KRA eTIMS, online sales control unit (docs/etims.md) ---
@@ -472,6 +478,12 @@ ETIMS_QR_BASE_URL = env(
 if ETIMS_RETRY_CAP_SECONDS >= CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]:
     raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must exceed ETIMS_RETRY_CAP_SECONDS")
 CELERY_BEAT_SCHEDULE["sweep-etims"] = {"task": "etims.tasks.sweep_transmissions", "schedule": ETIMS_SWEEP_INTERVAL}
+
+# Predicted services (docs/predictions.md): the km per day assumed for a car with too few readings and
+# no make/model to go by (15 000 km a year, a Nairobi commuter), and how many days before the predicted
+# date service_predicted_due fires.
+PREDICTION_DEFAULT_KM_PER_DAY = env.float("PREDICTION_DEFAULT_KM_PER_DAY", default=40.0)
+PREDICTION_REMINDER_DAYS = env.int("PREDICTION_REMINDER_DAYS", default=7)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")

@@ -130,3 +130,17 @@ def test_an_empty_catalogue_gets_the_standard_types_and_a_kept_one_is_left_alone
     ServiceType.objects.all().delete()
     assert service_types_fill_if_empty() == len(STANDARD_SERVICE_TYPES)
     assert sorted(ServiceType.objects.values_list("name", flat=True)) == sorted(STANDARD_SERVICE_TYPES)
+
+
+def test_standard_types_start_with_nairobi_intervals_and_a_manager_edits_them(client):
+    oil = ServiceType.objects.get(name="Oil Change")
+    assert (oil.interval_km, oil.interval_months) == (5_000, 6)
+    assert ServiceType.objects.get(name="Engine Diagnostics").interval_km is None  # a one-off: never predicted
+    login_verified(client, staff_in_role(MANAGER))
+    url = reverse("admin:servicing_servicetype_change", args=[oil.pk])
+    refused = client.post(url, {"name": "Oil Change", "active": "on", "interval_km": "-5", "interval_months": "6"})
+    assert refused.status_code == 200 and "interval_km" in refused.context["adminform"].form.errors
+    assert client.post(url, {"name": "Oil Change", "active": "on", "interval_km": "7500",
+                             "interval_months": "9"}).status_code == 302
+    oil.refresh_from_db()
+    assert (oil.interval_km, oil.interval_months) == (7_500, 9)

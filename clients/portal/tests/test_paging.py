@@ -94,8 +94,8 @@ def test_a_cars_page_costs_the_same_queries_and_rows_whatever_its_history(signed
     with CaptureQueriesContext(connection) as queries:
         response = http.get(url, {"page": 2 if jobs > PAGE_SIZE + 1 else 1})
 
-    # session, client, car, count, one page of jobs, unread count
-    assert len(queries) == 6
+    # session, client, car, count, one page of jobs, its predicted services, unread count
+    assert len(queries) == 7
     assert len(_job_titles(response)) == PAGE_SIZE
 
 

@@ -4,6 +4,7 @@ from clients.models import Client
 from concierge.workflows.defaults import install_default_workflows
 from demo.billing_demo import build_billing
 from demo.builder import build_demo_shop
+from forecasting.services import predictions_refresh
 
 
 class Command(BaseCommand):
@@ -26,6 +27,8 @@ class Command(BaseCommand):
         # Estimates, declined work and invoices on those jobs (demo/billing_demo.py). Here, not in the
         # builder: other apps' tests build shops with it, and the layers keep them from billing.
         counts.update(build_billing())
+        # Each car's predicted next services, from the history just loaded (as the nightly task would).
+        counts["predicted services"] = predictions_refresh()
         self.stdout.write(self.style.SUCCESS(
             "Demo data loaded: " + ", ".join(f"{n} {what}" for what, n in counts.items())
         ))

@@ -7,6 +7,7 @@ from django.utils import timezone
 from concierge.db.roles import as_owner
 from demo.scale import MAX_SCALE, PER_SCALE, targets
 from demo.scale_copy import seed_scale, tables_with_rows
+from forecasting.services import predictions_refresh
 
 
 class Command(BaseCommand):
@@ -50,6 +51,11 @@ class Command(BaseCommand):
         with as_owner(database):
             counts = seed_scale(scale=scale, seed=seed, today=timezone.localdate(), using=database,
                                 replace=bool(occupied), progress=not no_progress)
+        # Each car's predicted services from the history just loaded, as the nightly task would (no event
+        # is fired: loading history must not remind anyone).
+        # forecasting works on the default database only.
+        if database == DEFAULT_DB_ALIAS:
+            counts["service_predictions"] = predictions_refresh()
         self.stdout.write(self.style.SUCCESS(
             f"Scale {scale:g} loaded in {time.monotonic() - started:.0f} s: "
             + ", ".join(f"{n:,} {table}" for table, n in counts.items())
