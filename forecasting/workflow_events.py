@@ -26,10 +26,10 @@ DEFAULT_WORKFLOW = {
     "name": "Reminder when a car's next service is predicted due",
     "trigger_event": SERVICE_PREDICTED_DUE,
     "actions": [{
-        # A reminder the owner did not ask for with a job: the marketing category, so it goes only to
-        # clients who gave consent, never to a number that replied STOP, and never at night
+        # A reminder the owner did not ask for with a job asks for business: the marketing category, so it
+        # goes only to clients who gave consent, never to a number that replied STOP, and never at night
         # (docs/notifications.md, "Opt-out, consent and quiet hours").
-        "type": "send_notification", "channel": "SMS", "marketing": True,
+        "type": "send_notification", "channel": "SMS", "category": "marketing",
         "template": "Hi {{ first_name }}, by how your {{ car }} ({{ plate }}) is driven, its {{ predicted_service }} "
                     "is due around {{ predicted_date }}. Reply or call us to book. {{ shop_name }}",
         "template_sw": "Habari {{ first_name }}, kwa jinsi gari lako {{ plate }} linavyotumika, {{ predicted_service }} "
