@@ -125,3 +125,13 @@ def declined_work_due(*, today: datetime.date) -> "QuerySet[EstimateLine]":
     return EstimateLine.objects.filter(
         decision=Decision.DECLINED, recovered_in__isnull=True, follow_up_date__lte=today,
     )
+
+
+def declined_work_on_car(*, service: Service) -> "QuerySet[EstimateLine]":
+    """The car's declined work from its other jobs that no job has done yet, oldest answer first, with
+    the job it was declined on: what the front desk offers again when the car is back."""
+    return (
+        EstimateLine.objects.filter(
+            service__vehicle_id=service.vehicle_id, decision=Decision.DECLINED, recovered_in__isnull=True,
+        ).exclude(service=service).select_related("service").order_by("decided_at", "pk")
+    )

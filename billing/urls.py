@@ -14,4 +14,6 @@ urlpatterns = [
     path("jobs/<uuid:service_id>/estimate/", admin.site.admin_view(views.job_estimate), name="job_estimate"),
     path("jobs/<uuid:service_id>/send-estimate/", admin.site.admin_view(views.estimate_send_view),
          name="estimate_send"),
+    path("jobs/<uuid:service_id>/add-declined-work/", admin.site.admin_view(views.declined_work_add_view),
+         name="declined_work_add"),
 ]

@@ -19,12 +19,14 @@ from servicing.models import PRICE_VIEW_PERMISSION, Service, ServiceStatus
 from .documents import document_queryset, filename_for, printed_document
 from .pdf import document_pdf
 from .models import Invoice
-from .selectors import estimate_lines, estimate_summary
+from .selectors import declined_work_on_car, estimate_lines, estimate_summary
+from .services import BillingRefused, declined_work_add_to_job
 from .sending import CHANNELS, EstimateNotSent, estimate_last_message, estimate_send
 
 VIEW_INVOICE = "billing.view_invoice"
 # Sending the estimate is part of pricing the job: whoever may change its lines may send it.
 SEND_ESTIMATE = "billing.change_estimateline"
+ADD_LINE = "billing.add_estimateline"
 CLOSED = (ServiceStatus.COMPLETED, ServiceStatus.CANCELLED)
 LAYOUTS = ("a4", "receipt")
 
@@ -71,6 +73,8 @@ def job_estimate(request: HttpRequest, service_id: uuid.UUID) -> TemplateRespons
         "can_send": request.user.has_perm(SEND_ESTIMATE) and service.status not in CLOSED,
         "can_print": request.user.has_perm(VIEW_INVOICE),
         "channels": CHANNELS,
+        "declined_earlier": list(declined_work_on_car(service=service)),
+        "can_add_declined": request.user.has_perm(ADD_LINE) and service.status not in CLOSED,
     }
     return TemplateResponse(request, "billing/job_estimate.html", context)
 
@@ -99,4 +103,34 @@ def estimate_send_view(request: HttpRequest, service_id: uuid.UUID) -> HttpRespo
         messages.success(request, f"Estimate sent to the owner by {result.notification.get_channel_display()}.")
     else:
         messages.warning(request, "The estimate was already sent from this page: it was not sent again.")
+    return back
+
+
+@require_POST
+def declined_work_add_view(request: HttpRequest, service_id: uuid.UUID) -> HttpResponseRedirect:
+    """"Add to this job" beside the car's earlier declined work: one new line awaiting the owner's
+    answer. A second press (or the work already on this estimate) adds nothing and says so."""
+    if not request.user.has_perm(ADD_LINE):
+        raise PermissionDenied
+    service = get_object_or_404(Service, pk=service_id)
+    back = HttpResponseRedirect(reverse("billing:job_estimate", args=[service.pk]))
+    try:
+        line_id = uuid.UUID(request.POST.get("line", ""))
+    except ValueError:
+        messages.error(request, "Choose the declined work to add.")
+        return back
+    declined = declined_work_on_car(service=service).filter(pk=line_id).first()
+    if declined is None:
+        messages.warning(request, "That declined work is no longer open on this car: nothing was added.")
+        return back
+    by = request.user if isinstance(request.user, AbstractBaseUser) else None
+    try:
+        added = declined_work_add_to_job(line=declined, service=service, by=by)
+    except BillingRefused as refused:
+        messages.error(request, str(refused))
+        return back
+    if added is None:
+        messages.warning(request, f"“{declined.description}” is already on this job's estimate: nothing was added.")
+    else:
+        messages.success(request, f"“{added.description}” added to the estimate, awaiting the owner's answer.")
     return back

@@ -4,7 +4,9 @@ from .errors import BillingRefused, StaleDecision
 from .estimates import (
     DECLINED_FOLLOW_UP_DAYS,
     EDITABLE_FIELDS,
+    declined_work_add_to_job,
     declined_work_recover,
+    declined_work_recovered_by,
     estimate_line_add,
     estimate_line_decide,
     estimate_line_remove,
@@ -15,6 +17,6 @@ from .price_list import customer_tax_pin_erase, customer_tax_pin_set, price_list
 
 __all__ = [
     "DECLINED_FOLLOW_UP_DAYS", "EDITABLE_FIELDS", "BillingRefused", "StaleDecision", "credit_note_issue", "customer_tax_pin_erase",
-    "customer_tax_pin_set", "declined_work_recover", "document_number_take", "estimate_line_add",
+    "customer_tax_pin_set", "declined_work_add_to_job", "declined_work_recover", "declined_work_recovered_by", "document_number_take", "estimate_line_add",
     "estimate_line_decide", "estimate_line_remove", "estimate_line_update", "invoice_issue", "price_list_item_save",
 ]

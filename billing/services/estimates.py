@@ -180,6 +180,61 @@ def declined_work_recover(*, line: EstimateLine, service: Service, by: User | No
         raise BillingRefused("Only declined work can be recovered.")
     if service.vehicle_id != current.service.vehicle_id:
         raise BillingRefused("Declined work is recovered by a job on the same car.")
+    if current.service_id == service.pk:
+        raise BillingRefused("Declined work is recovered by a later job, not the one it was declined on.")
+    if current.recovered_in_id is not None and current.recovered_in_id != service.pk:
+        raise BillingRefused("This declined work is already counted as done on another job.")
     current.recovered_in = service
     current.save(update_fields=["recovered_in"])
     line.recovered_in = service
+
+
+def same_work(declined: EstimateLine, line: EstimateLine) -> bool:
+    """Whether `line` is the work `declined` was: the same price-list item, the same part number, or
+    (typed lines) the same description, read without case or spacing differences."""
+    if declined.kind != line.kind:
+        return False
+    if declined.price_list_item_id is not None and declined.price_list_item_id == line.price_list_item_id:
+        return True
+    if declined.part_number and declined.part_number.strip().casefold() == line.part_number.strip().casefold():
+        return True
+    return " ".join(declined.description.split()).casefold() == " ".join(line.description.split()).casefold()
+
+
+def declined_work_recovered_by(*, service: Service, lines: Collection[EstimateLine], by: User | None = None) -> int:
+    """At a job's invoice: mark as recovered the car's earlier declined work that `lines` (the job's
+    approved lines) did. In the invoice's transaction, so the reports and the call list move with it.
+    Returns how many declined lines were recovered."""
+    open_declined = EstimateLine.objects.filter(
+        service__vehicle_id=service.vehicle_id, decision=Decision.DECLINED, recovered_in__isnull=True,
+    ).exclude(service=service).select_for_update(of=("self",)).order_by("decided_at", "pk")
+    recovered = 0
+    for declined in open_declined:
+        if any(same_work(declined, line) for line in lines):
+            declined_work_recover(line=declined, service=service, by=by)
+            recovered += 1
+    return recovered
+
+
+@transaction.atomic
+def declined_work_add_to_job(*, line: EstimateLine, service: Service, by: User | None = None) -> EstimateLine | None:
+    """The job page's "Add to this job": the car's earlier declined work becomes a line of `service`'s
+    estimate, awaiting the owner's answer, at today's price-list price (a typed line keeps its price).
+    Pressed twice (or already on the estimate), nothing is added and None is returned."""
+    declined = EstimateLine.objects.select_related("price_list_item").get(pk=line.pk)
+    if declined.decision != Decision.DECLINED or declined.recovered_in_id is not None:
+        raise BillingRefused("Only declined work not yet done can be added to a job.")
+    if declined.service_id == service.pk or declined.service.vehicle_id != service.vehicle_id:
+        raise BillingRefused("Declined work can be added only to a later job on the same car.")
+    locked = _lock_open_job(service)
+    on_estimate = EstimateLine.objects.filter(service=locked).exclude(decision=Decision.DECLINED)
+    if any(same_work(declined, existing) for existing in on_estimate):
+        return None
+    item = declined.price_list_item if declined.price_list_item and declined.price_list_item.active else None
+    if item is not None:
+        return estimate_line_add(service=locked, by=by, price_list_item=item, quantity=declined.quantity)
+    return estimate_line_add(
+        service=locked, by=by, kind=declined.kind, description=declined.description,
+        part_number=declined.part_number, quantity=declined.quantity, unit_price=declined.unit_price,
+        unit_cost=declined.unit_cost, tax_category=declined.tax_category,
+    )

@@ -23,7 +23,7 @@ from .. import signals
 from ..models import PRICED_FIELDS, CustomerTaxPin, Decision, DocumentKind, EstimateLine, Invoice, InvoiceLine
 from ..selectors import invoice_credited_quantities, lines_totals
 from .errors import BillingRefused
-from .estimates import MAX_JOB_TOTAL
+from .estimates import MAX_JOB_TOTAL, declined_work_recovered_by
 
 CENT = Decimal("0.01")
 
@@ -100,6 +100,9 @@ def invoice_issue(*, service: Service, by: User | None = None) -> Invoice | None
         )
     service.cost = invoice.total
     service_update(service=service, fields=["cost"])
+    # Work the owner declined on an earlier visit and had done now leaves the call list and counts as
+    # recovered, in the invoice's transaction (the reports read recovered_in).
+    declined_work_recovered_by(service=job, lines=approved, by=by)
     signals.invoice_issued.send(sender=Invoice, invoice=invoice, by=by)
     return invoice
 
