@@ -198,3 +198,11 @@ def test_the_notifications_page_shows_the_real_delivery_rate_and_the_networks_re
     rows = _csv(signed_in.get(reverse("reports:notifications-csv", kwargs={"table": "delivery_failure_reasons"}),
                               MARCH_QUERY))
     assert rows == [["Reason", "Texts"], ["AbsentSubscriber", "1"]]
+
+
+def test_job_based_pages_say_their_revenue_is_job_value_and_point_to_invoiced_revenue(signed_in):
+    # The overview and revenue pages sum the jobs' cost (VAT included); the money page's invoiced
+    # revenue is net of VAT and credit notes. A reader comparing the two is told why they differ.
+    for name in ("reports:overview", "reports:revenue"):
+        page = signed_in.get(reverse(name), MARCH_QUERY).text
+        assert "invoice total, VAT included" in page and "net of VAT and credit notes is on the Money report" in page

@@ -33,10 +33,17 @@ MONTH_COLUMNS = [
 ]
 
 
+# These pages count jobs (filterable by type, technician, client): their revenue is the completed jobs'
+# cost, which billing makes the invoice total. The money page counts the invoices themselves.
+JOB_REVENUE_NOTE = ("Revenue here is the completed jobs' value: each job's cost, which for an invoiced job is its "
+                    "invoice total, VAT included. Invoiced revenue net of VAT and credit notes is on the Money report.")
+
+
 def revenue_by_month_table(page, name, title):
     """The last 12 months of revenue up to the page's period, as the overview and revenue pages show it."""
     start, end = months_ending(page.period.end)
-    return Table(name, title, MONTH_COLUMNS, selectors.revenue_by_month(start=start, end=end, services=page.scope))
+    return Table(name, title, MONTH_COLUMNS, selectors.revenue_by_month(start=start, end=end, services=page.scope),
+                 note=JOB_REVENUE_NOTE)
 
 
 def month_labels(months):
@@ -68,7 +75,7 @@ class OverviewPage(ReportPage):
             Column("current", "This period", "row"),
             Column("previous", "Previous period", "row"),
             Column("change", "Change", "signed_percent"),
-        ], rows, note="Overdue jobs are counted now, so they have no previous value.")
+        ], rows, note=f"{JOB_REVENUE_NOTE} Overdue jobs are counted now, so they have no previous value.")
 
     def table_revenue_by_month(self):
         return revenue_by_month_table(self, "revenue_by_month", "Revenue by month, last 12 months")
