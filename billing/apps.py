@@ -22,3 +22,8 @@ class BillingConfig(AppConfig):
         from . import portal
 
         portal.register()
+
+        # Invoices, estimate lines and the KRA PIN in the client's access-request export.
+        from . import data_export
+
+        data_export.register()

@@ -66,3 +66,24 @@ def test_erasure_keeps_the_invoice_and_removes_the_pin_on_file():
     invoice = Invoice.objects.get(service=job)
     assert (invoice.customer_name, invoice.customer_kra_pin, invoice.total) == (name, "A012345678Z", Decimal("1000.00"))
     assert not CustomerTaxPin.objects.filter(client=client).exists()
+
+
+def test_the_access_request_export_holds_the_clients_invoices_estimate_lines_and_pin():
+    from clients.data_rights.export import client_export_html, client_export_json
+
+    job = a_job_with_one_approved_line()
+    client = job.vehicle.client
+    customer_tax_pin_set(client=client, kra_pin="A012345678Z")
+    service_start(service=job)
+    service_complete(service=job)
+    other = a_job_with_one_approved_line()  # another client's job and invoice stay out
+    service_start(service=other)
+    service_complete(service=other)
+
+    data = json.loads(client_export_json(client=client))
+    invoice = Invoice.objects.get(service=job)
+    assert [(d["number"], d["total"]) for d in data["invoices"]] == [(invoice.display_number, "1000.00")]
+    assert [line["decision"] for line in data["estimate_lines"]] == ["Approved"]
+    assert [pin["kra_pin"] for pin in data["kra_pin"]] == ["A012345678Z"]
+    page = client_export_html(client=client)
+    assert "Invoices and credit notes (1)" in page and invoice.display_number in page

@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 
 from clients.models import Client
 
+from .sections import export_sections
 from .selectors import client_personal_data
 
 
@@ -18,6 +19,8 @@ def client_export_html(*, client: Client, json_url: str | None = None) -> str:
     data = client_personal_data(client=client)
     sections = [
         ("Vehicles", data["vehicles"]), ("Services", data["services"]),
-        ("Notifications", data["notifications"]), ("Audit trail", data["audit_trail"]),
+        ("Notifications", data["notifications"]), ("Texting consent of the phone number", data["phone_consent"]),
+        *((section.title, data[section.key]) for section in export_sections()),
+        ("Audit trail", data["audit_trail"]),
     ]
     return render_to_string("data_rights/client_export.html", {"data": data, "client": client, "sections": sections, "json_url": json_url})

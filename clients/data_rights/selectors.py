@@ -12,8 +12,10 @@ from clients.models import Client
 from concierge.audit.models import AuditLog
 from concierge.audit.selectors import audit_rows_about, user_names
 from fleet.models import Vehicle
-from notifications.models import Notification
+from notifications.models import ConsentChange, Notification, PhoneConsent
 from servicing.models import Service
+
+from .sections import export_sections
 
 
 def client_record_ids(*, client_id: uuid.UUID) -> dict[str, set[uuid.UUID]]:
@@ -62,7 +64,20 @@ def client_personal_data(*, client: Client) -> dict[str, Any]:
         "vehicles": [_row_dict(v) for v in Vehicle.objects.filter(client=client).order_by("created_at")],
         "services": [_row_dict(s) for s in Service.objects.filter(vehicle__client=client).order_by("created_at")],
         "notifications": [_row_dict(n) for n in Notification.objects.filter(pk__in=ids["notifications"])],
+        "phone_consent": phone_consent_rows(client=client),
+        **{section.key: section.rows_for(client) for section in export_sections()},
         "audit_trail": [
             {**_row_dict(row), "user": names.get(row.user_id) if row.user_id else None} for row in rows
         ],
     }
+
+
+def phone_consent_rows(*, client: Client) -> list[dict[str, Any]]:
+    """The client's phone number's texting consent and its history (per number: shared with anyone on
+    the same phone), without the keyed hash."""
+    if not client.phone_hash:
+        return []
+    current = PhoneConsent.objects.filter(phone_hash=client.phone_hash).first()
+    history = ConsentChange.objects.filter(phone_hash=client.phone_hash).order_by("at")
+    rows = [{"state": "now", **_row_dict(current, exclude=("phone_hash",))}] if current else []
+    return rows + [{"state": "change", **_row_dict(change, exclude=("phone_hash", "inbound_id"))} for change in history]

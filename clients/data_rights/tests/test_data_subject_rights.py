@@ -136,3 +136,16 @@ def test_erasure_ends_the_clients_portal_links(history):
     assert PortalToken.objects.filter(client=history["client"]).exists()
     client_erase(client=history["client"], by=history["staff"])
     assert not PortalToken.objects.filter(client=history["client"]).exists()
+
+
+def test_export_holds_the_phone_numbers_texting_consent_and_its_history(history):
+    from notifications.consent import consent_set_for_client
+
+    client, staff = history["client"], UserFactory()
+    consent_set_for_client(client=client, opted_out=True, by=staff, note="asked at the desk")
+    consent_set_for_client(client=client, opted_out=False, by=staff)
+    data = json.loads(client_export_json(client=client))
+    states = [(row["state"], row["opted_out"]) for row in data["phone_consent"]]
+    assert states == [("now", False), ("change", True), ("change", False)]
+    assert all("phone_hash" not in row for row in data["phone_consent"])
+    assert "Texting consent of the phone number (3)" in client_export_html(client=client)
