@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -168,7 +169,11 @@ class SignInConfirmView(View):
         except OwnerNotChosen as refused:
             return self._page(request, refused.owners, status=400)
         portal_sign_in(request, client)
-        return redirect("portal:vehicles")
+        response = redirect("portal:vehicles")
+        # The portal opens in the language the client chose before (on another phone, or at the desk):
+        # the same cookie the language buttons set.
+        _language_cookie_set(response, client.preferred_language)
+        return response
 
 
 class SignOutView(View):
@@ -186,9 +191,27 @@ class StatusLinkView(View):
             service = status_link_service(token, closed_at_for=service_closed_at)
         except InvalidToken:
             return _link_invalid(request)
-        scope = PortalScope(client=service.vehicle.client, service=service)
+        client = service.vehicle.client
+        scope = PortalScope(client=client, service=service)
         context = _service_context(scope, scope.service_detail(service.pk))
+        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES and client.preferred_language in dict(settings.LANGUAGES):
+            # A link opened without a choice on this phone shows in the client's language, as the text
+            # that carried it was written (a cookie set on this phone wins). For this response only
+            # (LocaleMiddleware activates afresh per request) and no cookie: the link may be forwarded.
+            translation.activate(client.preferred_language)
+            request.LANGUAGE_CODE = client.preferred_language
         return TemplateResponse(request, "portal/service.html", {**context, "status_link": True})
+
+
+def _language_cookie_set(response: HttpResponseBase, language: str) -> None:
+    if language not in dict(settings.LANGUAGES):
+        return
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
 
 
 def language_switch(request: HttpRequest) -> HttpResponseBase:

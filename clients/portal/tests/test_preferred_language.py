@@ -67,3 +67,31 @@ def test_saved_messages_show_in_the_language_they_were_sent_in(signed_in):
         assert '<html lang="en">' in html
         assert '<p lang="sw">Gari lako liko tayari kuchukuliwa.</p>' in html
         assert '<p lang="en">Your car is ready for collection.</p>' in html
+
+
+def test_signing_in_opens_the_portal_in_the_clients_saved_language(client):
+    from django.conf import settings
+
+    from .conftest import portal_sign_in_as
+
+    owner = ClientFactory(preferred_language=Language.SWAHILI)
+    portal_sign_in_as(client, owner)
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "sw"
+    page = client.get(reverse("portal:vehicles"))
+    assert page["Content-Language"] == "sw"
+
+
+def test_a_status_link_shows_in_the_clients_language_unless_this_phone_chose_one(client):
+    from django.conf import settings
+
+    from clients.portal.tokens import status_link_token_issue
+
+    owner = ClientFactory(preferred_language=Language.SWAHILI)
+    job = ServiceFactory(vehicle=VehicleFactory(client=owner))
+    url = reverse("portal:status_link", kwargs={"token": status_link_token_issue(service=job)})
+    response = client.get(url)
+    assert response["Content-Language"] == "sw" and 'lang="sw"' in response.content.decode()
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies  # the link may be forwarded: nothing kept
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(url)
+    assert response["Content-Language"] == "en" and 'lang="en"' in response.content.decode()
