@@ -41,7 +41,7 @@ class NotificationAdmin(QuickRowsAdminMixin, LargeTableAdminMixin, admin.ModelAd
     # once per column).
     list_display = ("channel", "category", "client", "user", "status", "delivery_state", "delivery_uncertain", "created_at",
                     "sent_at", "attempts", "error", "delivery_reason")
-    list_filter = ("channel", "category", "status", DeliveredFilter, "delivery_uncertain")
+    list_filter = ("channel", "category", "language", "status", DeliveredFilter, "delivery_uncertain")
     list_select_related = ("client", "user")
     list_deferred = ("message", "client__email", "client__phone", "client__address")
     raw_id_fields = ("client", "vehicle", "service", "user")

@@ -110,3 +110,10 @@ def test_delivery_reports_are_kept_as_received_no_one_adds_changes_or_deletes_th
     assert page.status_code == 200 and "action-select" not in page.content.decode()  # no bulk delete
     report.refresh_from_db()
     assert report.status == "Success"
+
+
+def test_the_list_filters_by_the_language_a_message_was_sent_in(staff):
+    swahili, english = NotificationFactory(language="sw"), NotificationFactory(language="en")
+    page = staff.get(reverse(CHANGELIST), {"language": "sw"})
+    assert page.status_code == 200 and set(page.context["cl"].queryset) == {swahili}
+    assert english not in set(staff.get(reverse(CHANGELIST), {"language": "sw"}).context["cl"].queryset)
