@@ -29,13 +29,20 @@ BOOK_PERMISSION = "servicing.add_service"
 ONCE_SECONDS = 24 * 60 * 60
 
 
+def _term(request: HttpRequest) -> str:
+    """What was typed. The search box and the booking page's lookup POST it, so a phone number never
+    sits in a URL (browser history, proxies' logs, the Referer header); a GET with ?q= still works for
+    a plate linked from elsewhere."""
+    return (request.POST if request.method == "POST" else request.GET).get("q", "")
+
+
 def search(request: HttpRequest) -> HttpResponse:
     """The staff home's search box: the car or client itself when one matches, else a short list."""
     user = request.user
     owner_details = user.has_perm(CLIENT_DETAILS_PERMISSION)
     if not (owner_details or user.has_perm("fleet.view_vehicle")):
         raise PermissionDenied
-    result = selectors.desk_search(term=request.GET.get("q", ""), owner_details=owner_details)
+    result = selectors.desk_search(term=_term(request), owner_details=owner_details)
     single = result.single
     if isinstance(single, Vehicle):
         return redirect("admin:fleet_vehicle_change", single.pk)
@@ -62,7 +69,7 @@ def lookup(request: HttpRequest) -> TemplateResponse:
     """The booking page's answer to what was typed in "Plate or phone", as the piece of page it
     replaces (fetched by booking.js; no page load)."""
     _may_book(request)
-    found = selectors.booking_lookup(term=request.GET.get("q", ""))
+    found = selectors.booking_lookup(term=_term(request))
     return TemplateResponse(request, "admin/intake/_lookup.html", _lookup_context(request, found, picked=""))
 
 

@@ -52,4 +52,6 @@ def desk_search_box(context, term=""):
         "booking_url": reverse("intake:booking") if may_book else "",
         "owner_details": owner_details,
         "term": term,
+        # The box posts (a phone typed in it stays out of URLs), so it carries the page's CSRF token.
+        "csrf_token": context.get("csrf_token"),
     }

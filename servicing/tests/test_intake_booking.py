@@ -62,7 +62,7 @@ def test_a_shared_family_phone_offers_each_owner_and_their_cars(desk):
     son = ClientFactory(first_name="Brian", last_name="Kamau", phone="+254722000111")
     her_car, his_car = VehicleFactory(client=mother), VehicleFactory(client=son)
 
-    page = desk.get(LOOKUP, {"q": "0722 000 111"}).content.decode()
+    page = desk.post(LOOKUP, {"q": "0722 000 111"}).content.decode()
 
     assert "2 clients share this phone" in page
     for value in (f"car:{her_car.pk}", f"car:{his_car.pk}", f"client:{mother.pk}", f"client:{son.pk}", "new"):

@@ -39,7 +39,7 @@ def test_a_phone_in_any_kenyan_form_lands_on_the_client(desk, typed):
     owner = ClientFactory(phone="+254712345678")
     ClientFactory(phone="+254712345679")
 
-    response = desk.get(SEARCH, {"q": typed})
+    response = desk.post(SEARCH, {"q": typed})
 
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:clients_client_change", args=[owner.pk])
@@ -49,7 +49,7 @@ def test_a_phone_in_any_kenyan_form_lands_on_the_client(desk, typed):
 def test_a_phone_of_the_newer_01_series_is_found_too(desk, typed):
     owner = ClientFactory(phone="+254112345678")
 
-    response = desk.get(SEARCH, {"q": typed})
+    response = desk.post(SEARCH, {"q": typed})
 
     assert response["Location"] == reverse("admin:clients_client_change", args=[owner.pk])
 
@@ -147,3 +147,19 @@ def test_the_admin_index_lists_apps_by_daily_use(rf, superuser):
     assert labels[: len(expected)] == expected
     assert labels[-3:] == ["accounts", "auth", "audit"]
     assert app_list[0]["models"][0]["object_name"] == "Service"
+
+
+def test_the_search_box_posts_so_a_typed_phone_never_sits_in_a_url(desk):
+    page = desk.get(reverse("admin:index")).content.decode()
+    box = re.search(r'<form class="desk-search"[^>]*>', page).group(0)
+    assert 'method="post"' in box and f'action="{SEARCH}"' in box
+    assert 'name="csrfmiddlewaretoken"' in page[page.index(box):page.index("</form>", page.index(box))]
+
+
+def test_a_search_posted_without_the_csrf_token_is_refused():
+    from django.test import Client as HttpClient
+
+    strict = HttpClient(enforce_csrf_checks=True)
+    strict.force_login(staff_in_role(FRONT_DESK))
+    ClientFactory(phone="+254712345678")
+    assert strict.post(SEARCH, {"q": "0712345678"}).status_code == 403

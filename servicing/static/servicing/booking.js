@@ -40,7 +40,14 @@
     var term = box.value.trim();
     if (term === asked) { return; }
     asked = term;
-    fetch(form.getAttribute("data-lookup-url") + "?q=" + encodeURIComponent(term), {credentials: "same-origin"})
+    // POST, not ?q=: a phone number typed here stays out of URLs (history, proxies' logs).
+    var body = new FormData();
+    body.append("q", term);
+    var token = form.querySelector("input[name=csrfmiddlewaretoken]");
+    fetch(form.getAttribute("data-lookup-url"), {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: {"X-CSRFToken": token ? token.value : ""}
+    })
       .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
       .then(function (html) {
         if (term !== asked) { return; }  // an older answer arriving after a newer one
