@@ -170,9 +170,10 @@ class SignInConfirmView(View):
             return self._page(request, refused.owners, status=400)
         portal_sign_in(request, client)
         response = redirect("portal:vehicles")
-        # The portal opens in the language the client chose before (on another phone, or at the desk):
-        # the same cookie the language buttons set.
-        _language_cookie_set(response, client.preferred_language)
+        # A phone with no language chosen opens the portal in the one the client chose before (on another
+        # phone, or at the desk): the same cookie the language buttons set. A choice made on this phone stays.
+        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            _language_cookie_set(response, client.preferred_language)
         return response
 
 

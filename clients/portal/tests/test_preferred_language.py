@@ -95,3 +95,14 @@ def test_a_status_link_shows_in_the_clients_language_unless_this_phone_chose_one
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.get(url)
     assert response["Content-Language"] == "en" and 'lang="en"' in response.content.decode()
+
+
+def test_a_language_chosen_on_this_phone_before_signing_in_stays(client):
+    from django.conf import settings
+
+    from .conftest import portal_sign_in_as
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sw"
+    portal_sign_in_as(client, ClientFactory(preferred_language=Language.ENGLISH))
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "sw"
+    assert client.get(reverse("portal:vehicles"))["Content-Language"] == "sw"
