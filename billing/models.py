@@ -327,11 +327,7 @@ class Invoice(TimestampedModel):
         db_table = "billing_invoices"
         ordering = ["-issue_date", "-number"]
         indexes = [
-            # By issue date: the list's drill-down probes, and the money report's sums of a period or
-            # of twelve months by day, read from the index alone (kind, totals and id in it; the rows
-            # are never updated after issue, so the visibility map stays set). docs/reports.md, "Indexes".
-            models.Index(fields=["issue_date"], name="billing_invoices_date_idx",
-                         include=["kind", "net_total", "tax_total", "id"]),
+            models.Index(fields=["issue_date"], name="billing_invoices_date_idx"),
             models.Index(fields=["client", "-issue_date"], name="billing_invoices_client_idx"),
         ]
         constraints = [
@@ -391,12 +387,6 @@ class InvoiceLine(PricedLine):
     class Meta:
         db_table = "billing_invoice_lines"
         ordering = ["invoice", "position"]
-        indexes = [
-            # The money report's parts figures: each invoice of the period probes its part lines here,
-            # index-only, instead of reading every line of every invoice (the lines carry no date).
-            models.Index(fields=["invoice"], name="billing_inv_lines_parts_idx", condition=Q(kind="part"),
-                         include=["quantity", "unit_cost", "net_amount"]),
-        ]
         constraints = PricedLine.line_constraints("billing_inv")
         triggers = [
             audit_trigger(),

@@ -8,7 +8,6 @@ first, as a live table mostly is: the planner prices an index-only scan by the p
 all-visible."""
 
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.db import connections
@@ -70,44 +69,6 @@ def test_revenue_by_month_is_an_index_only_scan_of_the_narrow_revenue_index(shop
     start, end = months_ending(MARCH.end)
     (plan,) = plans(lambda: selectors.revenue_by_month(start=start, end=end))
     assert "Index Only Scan using services_revenue_day_idx" in plan, plan
-
-
-@pytest.fixture
-def invoiced():
-    """Invoices issued in February and March (a part line and a labour line each), one credited."""
-    from billing.models import DecisionChannel, LineKind
-    from billing.services import credit_note_issue, estimate_line_add, estimate_line_decide
-    from servicing.services import service_complete, service_start
-    from servicing.tests.factories import ServiceFactory
-
-    for on in (day(2, 10), day(3, 2), day(3, 5), day(3, 9)):
-        job = ServiceFactory(scheduled_date=on)
-        for kind, price, cost in ((LineKind.PART, "2500.00", Decimal("1800.00")), (LineKind.LABOUR, "1500.00", None)):
-            line = estimate_line_add(service=job, kind=kind, description=f"{kind} work", quantity=Decimal("1"),
-                                     unit_price=Decimal(price), unit_cost=cost)
-            estimate_line_decide(line=line, decision="approved", via=DecisionChannel.PHONE, by=None)
-        service_start(service=job)
-        service_complete(service=job, completed_date=on)
-    invoice = job.invoices.get()
-    credit_note_issue(invoice=invoice, reason="Returned", quantities={str(invoice.lines.get(kind=LineKind.PART).pk): Decimal("1")})
-    with connections[reports_db_alias()].cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE billing_invoices, billing_invoice_lines")
-
-
-def test_money_figures_read_invoices_and_their_part_lines_from_indexes_alone(invoiced):
-    """A million invoices and two million lines at scale 10: the period's invoices come from the issue
-    date index with their kind and totals, and each one's part lines from the partial index of part
-    lines by invoice, neither table read (docs/reports.md, "Indexes")."""
-    documents, parts, _answers = plans(lambda: selectors.money_figures(period=MARCH))
-    assert index_only(documents, "billing_invoices", "billing_invoices_date_idx"), documents
-    assert index_only(parts, "billing_invoices", "billing_invoices_date_idx"), parts
-    assert index_only(parts, "billing_invoice_lines", "billing_inv_lines_parts_idx"), parts
-
-
-def test_invoiced_by_month_is_an_index_only_scan_of_the_issue_dates(invoiced):
-    start, end = months_ending(MARCH.end)
-    (plan,) = plans(lambda: selectors.invoiced_by_month(start=start, end=end))
-    assert index_only(plan, "billing_invoices", "billing_invoices_date_idx"), plan
 
 
 def test_the_notification_period_is_a_range_of_created_at(shop):
