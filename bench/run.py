@@ -23,7 +23,7 @@ def main(argv=None):
     parser.add_argument("--scales", default="1 10", help='space-separated, fractions allowed (default "1 10")')
     parser.add_argument("--repeat", type=int, default=30, help="timed requests per page (default 30)")
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--only", help="measure only pages whose name contains this")
+    parser.add_argument("--only", help='measure only pages whose name contains this (several: "a|b"), and the baseline')
     parser.add_argument("--output", help="markdown file to write (default: see above)")
     args = parser.parse_args(argv)
     try:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from concierge.accounts.models import User
+from concierge.admin.changelists import LargeTableAdminMixin
 from concierge.admin.readonly import ViewOnlyAdminMixin
 from concierge.audit.admin_mixins import AuditHistoryMixin
 from servicing.admin import ServiceAdmin
@@ -267,9 +268,16 @@ class InvoiceLineInline(admin.TabularInline):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+class InvoiceAdmin(ViewOnlyAdminMixin, LargeTableAdminMixin, admin.ModelAdmin):
     """Invoices and credit notes as issued: nobody changes one (the database refuses it too). A
-    manager corrects an invoice by issuing a credit note against it (button on the invoice's page)."""
+    manager corrects an invoice by issuing a credit note against it (button on the invoice's page).
+
+    One per completed job: a million at scale 10. LargeTableAdminMixin counts it by the planner's
+    estimate (filtered: exactly up to a bound) and finds the date drill-down's years by one index
+    probe each, where Django's counted every row twice and ran SELECT DISTINCT DATE_TRUNC over them
+    (151 → ~27 ms at scale 10). The rows stay Django's own: the quick rows (QuickRowsAdminMixin) took
+    it to 18 ms, but the page meets its target without that fork (docs/admin-at-scale.md).
+    """
 
     list_display = ("display_number", "kind", "issue_date", "customer_name", "vehicle_registration", "total")
     list_filter = ("kind", "issue_date")

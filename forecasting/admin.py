@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from concierge.admin.changelists import DeferringChangeList, QuickRowsAdminMixin
 from concierge.admin.readonly import ViewOnlyAdminMixin
 from servicing.models import CLIENT_DETAILS_PERMISSION
 
@@ -41,8 +42,13 @@ def predicted_services_html(vehicle) -> str:
 
 
 @admin.register(ServicePrediction)
-class ExpectedServiceAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
-    """Services predicted due from today to 30 days on: how many of each type per week, and the cars."""
+class ExpectedServiceAdmin(ViewOnlyAdminMixin, QuickRowsAdminMixin, admin.ModelAdmin):
+    """Services predicted due from today to 30 days on: how many of each type per week, and the cars.
+
+    Its rows are made once per column (QuickRowsAdminMixin, through the template's
+    admin/concierge/change_list.html): Django's rows were 50 ms of this page's 67 ms at scale 10
+    (100 rows of 11 columns), which missed its 50 ms target with them. Its count stays exact: the list
+    is always a 30-day window (about 40 000 cars at scale 10, counted from its index)."""
 
     change_list_template = "admin/forecasting/serviceprediction/change_list.html"
     list_display = ("due_date", "plate", "car", "service_type", "due_by", "km_since", "rate", "rate_source", "confidence")
@@ -51,6 +57,11 @@ class ExpectedServiceAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     ordering = ("due_date", "id")
     list_per_page = 100
     show_full_result_count = False
+    # The owner is shown by name: their encrypted contacts (two decryptions a row) are left unread.
+    list_deferred = ("vehicle__metadata", "vehicle__client__email", "vehicle__client__phone", "vehicle__client__address")
+
+    def get_changelist(self, request, **kwargs):
+        return DeferringChangeList
 
     def window(self) -> tuple[datetime.date, datetime.date]:
         today = timezone.localdate()

@@ -34,7 +34,10 @@ class ServicePrediction(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["vehicle", "service_type"], name="service_predictions_car_type_uniq"),
         ]
-        indexes = [models.Index(fields=["due_date"], name="service_predictions_due_idx")]
+        # The expected list: its rows in its order (due date, id), so the first page is the index's first
+        # 100 entries rather than a whole day's cars joined then sorted; and with the type included, its
+        # count per day and type is read from the index alone (forecasting.selectors.expected_by_week).
+        indexes = [models.Index(fields=["due_date", "id"], include=["service_type"], name="predictions_due_order_idx")]
 
     def __str__(self):
         return f"{self.service_type} due {self.due_date:%d/%m/%Y}"

@@ -55,3 +55,30 @@ def test_a_cars_page_shows_its_predicted_services_and_km_since_last(client):
     html = client.get(reverse("admin:fleet_vehicle_change", args=[car.pk])).content.decode().lower()
     assert "predicted next services" in html
     assert "4,321" in html and "km since last service" in html
+
+
+def test_expected_list_rows_are_djangos_html_without_the_owners_contacts(client):
+    """The rows are made once per column (QuickRowsAdminMixin): the same HTML as Django's; the owner is
+    shown by name, so their encrypted email and phone are not read."""
+    from django.contrib import admin
+    from django.contrib.admin.templatetags.admin_list import result_list
+    from django.db import connection
+    from django.test import RequestFactory
+    from django.test.utils import CaptureQueriesContext
+
+    from concierge.admin.changelists import quick_result_list
+
+    for n, type_name in enumerate(["Oil Change", "Wheel Alignment", "Oil Change"]):
+        predicted(car_with_history(readings=[]), type_name, n + 1, km_since=1_000 * n)
+    staff = staff_in_role(FRONT_DESK)
+    request = RequestFactory().get(reverse("admin:forecasting_serviceprediction_changelist"))
+    request.user = staff
+    model_admin = admin.site._registry[ServicePrediction]
+    with CaptureQueriesContext(connection) as ctx:
+        cl = model_admin.get_changelist_instance(request)
+        cl.formset = None
+        djangos, ours = result_list(cl), quick_result_list(cl)
+    assert len(ours["results"]) == len(cl.result_list) == 3
+    assert ["".join(row) for row in ours["results"]] == ["".join(row) for row in djangos["results"]]
+    rows = [q["sql"] for q in ctx.captured_queries if '"clients"."first_name"' in q["sql"]]
+    assert rows and not any('"clients"."email"' in sql or '"clients"."phone"' in sql for sql in rows)

@@ -4,7 +4,10 @@ declined-work call list.
 
 Invoiced revenue is what the issued invoices charged before VAT, less what credit notes took back,
 by issue date. Every sum is PostgreSQL's, over the NUMERIC columns billing stores (invoice totals,
-the lines' generated amounts); Python only divides totals and adds days into months.
+the lines' generated amounts); Python only divides totals and adds days into months. The documents'
+and their part lines' sums per issue date are kept by the database in report_invoice_days
+(reports.models.InvoiceDays, docs/reports.md "Invoice days"), so a period costs a row per day
+rather than a read of its invoices and a join to their lines.
 """
 
 import datetime
@@ -12,10 +15,11 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value, When
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from billing.models import Decision, DocumentKind, EstimateLine, Invoice, InvoiceLine, LineKind
+from billing.models import Decision, EstimateLine
+from reports.models import InvoiceDays
 from reports.routers import reads_reports
 
 from ..periods import Period, add_months, month_start
@@ -23,13 +27,6 @@ from .figures import ratio
 
 ZERO = Decimal("0.00")
 _MONEY = DecimalField(max_digits=16, decimal_places=2)
-
-
-def _signed(expression: Any, kind_field: str = "kind") -> Case:
-    """+amount on an invoice, -amount on a credit note (its amounts are stored positive)."""
-    return Case(
-        When(**{kind_field: DocumentKind.CREDIT_NOTE}, then=-expression), default=expression, output_field=_MONEY,
-    )
 
 
 def _sum(expression: Any, condition: Q | None = None) -> Coalesce:
@@ -40,14 +37,9 @@ def _sum(expression: Any, condition: Q | None = None) -> Coalesce:
 def invoiced_by_month(*, start: datetime.date, end: datetime.date) -> list[dict[str, Any]]:
     """Per calendar month from `start` to `end`: invoiced (net), credited (net), invoiced revenue,
     VAT charged (net of credit notes), invoices issued and the average repair order from them.
-    Totalled per issue date by PostgreSQL and added into months here (as revenue_by_month does)."""
-    is_invoice = Q(kind=DocumentKind.INVOICE)
-    days = (
-        Invoice.objects.filter(issue_date__range=(start, end)).values("issue_date")
-        .annotate(
-            invoiced=_sum("net_total", is_invoice), credited=_sum("net_total", ~is_invoice),
-            vat=_sum(_signed(F("tax_total"))), invoices=Count("id", filter=is_invoice),
-        ).order_by()
+    The days of report_invoice_days added into months here (as revenue_by_month does)."""
+    days = InvoiceDays.objects.filter(issue_date__range=(start, end)).values(
+        "issue_date", "invoiced", "credited", "vat", "invoices",
     )
     by_month: defaultdict[datetime.date, dict[str, Any]] = defaultdict(
         lambda: {"invoiced": ZERO, "credited": ZERO, "vat": ZERO, "invoices": 0},
@@ -73,7 +65,8 @@ def invoiced_by_month(*, start: datetime.date, end: datetime.date) -> list[dict[
 
 @reads_reports
 def money_figures(*, period: Period) -> dict[str, Any]:
-    """The period's money figures, in three queries: documents, their part lines, answered estimate lines.
+    """The period's money figures, in two queries: the period's days of report_invoice_days (documents
+    and their part lines), and the estimate lines answered in it.
 
     - revenue: invoices' net less credit notes' net issued in the period; average repair order:
       revenue / invoices issued.
@@ -85,21 +78,13 @@ def money_figures(*, period: Period) -> dict[str, Any]:
     - declined work: the value of the lines declined in the period; recovered: of those, the value
       later done on another job (recovered_in); recovery rate: recovered / declined.
     """
-    in_period = Q(issue_date__range=(period.start, period.end))
-    documents = Invoice.objects.filter(in_period).aggregate(
-        invoiced=_sum("net_total", Q(kind=DocumentKind.INVOICE)),
-        credited=_sum("net_total", Q(kind=DocumentKind.CREDIT_NOTE)),
-        vat=_sum(_signed(F("tax_total"))),
-        invoices=Count("id", filter=Q(kind=DocumentKind.INVOICE)),
+    days = InvoiceDays.objects.filter(issue_date__range=(period.start, period.end)).aggregate(
+        invoiced=_sum("invoiced"), credited=_sum("credited"), vat=_sum("vat"),
+        invoices=Coalesce(Sum("invoices"), 0),
+        parts_revenue=_sum("parts_revenue"), parts_cost=_sum("parts_cost"), uncosted_parts=_sum("uncosted_parts"),
     )
-    line_cost = ExpressionWrapper(F("quantity") * F("unit_cost"), output_field=_MONEY)
-    parts = InvoiceLine.objects.filter(
-        kind=LineKind.PART, invoice__issue_date__range=(period.start, period.end),
-    ).aggregate(
-        parts_revenue=_sum(_signed(F("net_amount"), "invoice__kind")),
-        parts_cost=_sum(_signed(line_cost, "invoice__kind"), Q(unit_cost__isnull=False)),
-        uncosted_parts=_sum(_signed(F("net_amount"), "invoice__kind"), Q(unit_cost__isnull=True)),
-    )
+    documents = {key: days[key] for key in ("invoiced", "credited", "vat", "invoices")}
+    parts = {key: days[key] for key in ("parts_revenue", "parts_cost", "uncosted_parts")}
     approved, declined = Q(decision=Decision.APPROVED), Q(decision=Decision.DECLINED)
     answers = EstimateLine.objects.filter(
         ~Q(decision=Decision.PENDING), decided_at__gte=period.start_at, decided_at__lt=period.end_before,
