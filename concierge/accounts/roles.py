@@ -27,6 +27,7 @@ ROLE_PERMISSIONS = {
         *_crud("servicing", "service", "add", "change", "view"),
         "servicing.change_service_price",
         "servicing.view_service_price",
+        "servicing.add_servicecollection",  # hands the car back (*Mark collected* on a completed job)
         "forecasting.view_serviceprediction",  # the "expected next 30 days" list
         "notifications.view_notification",
         "notifications.view_deliveryreport",
@@ -58,6 +59,7 @@ ROLE_PERMISSIONS = {
         "servicing.view_service_price",
         # The service-type catalogue: no delete, jobs keep a type's name (servicing.admin.ServiceTypeAdmin).
         *_crud("servicing", "servicetype", "add", "change", "view"),
+        "servicing.add_servicecollection",
         "forecasting.view_serviceprediction",
         *_crud("notifications", "notification"),
         # The price list (every change audited; items retired, never deleted), estimates, PINs, and the
