@@ -211,3 +211,32 @@ def test_the_services_list_filters_cars_waiting_in_the_yard(front_desk):
     assert [s.pk for s in listed.context["cl"].result_list] == [waiting.pk]
     listed = front_desk.get(reverse("admin:servicing_service_changelist"), {"collection": "collected"})
     assert [s.pk for s in listed.context["cl"].result_list] == [collected.pk]
+
+
+# Jobs completed before collection was recorded (migration 0019).
+
+
+def test_the_migration_takes_jobs_completed_before_it_as_collected_at_the_end_of_their_day():
+    import datetime
+    import importlib
+
+    migration = importlib.import_module("servicing.migrations.0019_collections_before_tracking")
+    today = timezone.localdate()
+    old = ServiceFactory(status=ServiceStatus.COMPLETED, scheduled_date=today - datetime.timedelta(days=40),
+                         completed_date=today - datetime.timedelta(days=39))
+    marked = ServiceFactory(status=ServiceStatus.COMPLETED, scheduled_date=today - datetime.timedelta(days=3),
+                            completed_date=today - datetime.timedelta(days=3))
+    kept, _ = service_mark_collected(service=marked, note="by hand")
+    today_job = a_completed_job()  # completed today: may well still be in the yard
+    open_job = ServiceFactory(status=ServiceStatus.IN_PROGRESS)
+    with connection.schema_editor() as editor:
+        migration.collections_before_tracking(None, editor)
+    backfilled = ServiceCollection.objects.get(service=old)
+    assert timezone.localtime(backfilled.collected_at).replace(tzinfo=None) == datetime.datetime.combine(
+        old.completed_date, datetime.time(18, 0))
+    assert backfilled.collected_by is None and backfilled.note == migration.NOTE
+    assert ServiceCollection.objects.get(service=marked).pk == kept.pk  # a record by hand is kept as it was
+    assert not ServiceCollection.objects.filter(service__in=[today_job, open_job]).exists()
+    with connection.schema_editor() as editor:  # migrated backwards: only the backfilled rows go
+        migration.forget_collections_before_tracking(None, editor)
+    assert list(ServiceCollection.objects.values_list("service_id", flat=True)) == [marked.pk]
