@@ -40,6 +40,8 @@ ROLE_PERMISSIONS = {
         "billing.record_estimate_decision",
         *_crud("billing", "customertaxpin", "add", "change", "view"),
         "billing.view_invoice",
+        # Takes payments (cash, card, an M-Pesa request) against invoices; refunds are a manager's.
+        "payments.view_payment", "payments.record_payment",
     ],
     # Moves jobs along and writes notes on the car in front of them. Least privilege: no client records
     # (so no surname, email, phone or address: the admin shows the owner's first name only) and no
@@ -70,6 +72,8 @@ ROLE_PERMISSIONS = {
         *_crud("billing", "customertaxpin"),
         "billing.view_invoice",
         "billing.issue_credit_note",
+        # The payments ledger (read-only rows), payments taken, refunds given (docs/payments.md).
+        "payments.view_payment", "payments.record_payment", "payments.record_refund",
         # The SMS provider's delivery reports: read-only for everyone (the admin offers no other verb).
         "notifications.view_deliveryreport",
         "notifications.view_phoneconsent", "notifications.view_consentchange", "notifications.view_inboundmessage",

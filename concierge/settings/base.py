@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "notifications",
     "reports",
     "billing",
+    "payments",
     "etims",
     "forecasting",
 ]
