@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from concierge.audit.triggers import audit_trigger
+from concierge.crypto.fields import EncryptedCharField
 from concierge.db.functions import CurrentTimestamp
 from concierge.db.models import UUIDModel
 
@@ -87,11 +88,14 @@ class Payment(UUIDModel):
             # A receipt code is one payment: a replayed callback or a Paybill confirmation for an STK
             # payment we already have can never record it twice.
             models.UniqueConstraint(
-                fields=["reference"], condition=Q(method=Method.MPESA, kind=EntryKind.PAYMENT),
+                fields=["reference"], condition=Q(method=Method.MPESA, kind=EntryKind.PAYMENT) & ~Q(reference=""),
                 name="payments_ledger_mpesa_receipt_uniq",
             ),
+            # Empty only for an STK payment settled by the status query, which gives no receipt code
+            # (the request row keeps it if the callback comes later).
             models.CheckConstraint(
-                condition=~Q(method=Method.MPESA, kind=EntryKind.PAYMENT) | Q(reference__regex=MPESA_RECEIPT_REGEX),
+                condition=(~Q(method=Method.MPESA, kind=EntryKind.PAYMENT) | Q(reference="")
+                           | Q(reference__regex=MPESA_RECEIPT_REGEX)),
                 name="payments_ledger_mpesa_receipt_format",
             ),
         ]
@@ -111,3 +115,167 @@ class Payment(UUIDModel):
     def __str__(self) -> str:
         sign = "-" if self.kind == EntryKind.REFUND else ""
         return f"{self.get_method_display()} {sign}KES {self.amount:,}"
+
+
+class RequestState(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SENDING = "sending", "Sending"
+    PENDING = "pending", "Waiting for the owner"
+    PAID = "paid", "Paid"
+    FAILED = "failed", "Not paid"
+    REFUSED = "refused", "Refused by M-Pesa"
+    UNCERTAIN = "uncertain", "Uncertain"
+
+
+# ResultCode (callback or status query) in words for staff.
+RESULT_WORDS = {
+    "0": "Paid.",
+    "1": "Not paid: the owner's M-Pesa balance was too low.",
+    "1032": "Not paid: the owner cancelled the prompt on their phone.",
+    "1037": "Not paid: the owner's phone did not answer in time (off, out of reach, or no PIN entered).",
+    "2001": "Not paid: the owner entered a wrong M-Pesa PIN.",
+    "1025": "Not paid: M-Pesa could not send the prompt; try again.",
+    "1019": "Not paid: the prompt expired before the owner answered.",
+}
+
+
+def result_in_words(code: str, desc: str = "") -> str:
+    return RESULT_WORDS.get(str(code), f"Not paid: M-Pesa said {desc or 'no reason'} (code {code}).")
+
+
+class MpesaRequest(UUIDModel):
+    """An STK push asking the owner's phone to pay an invoice: an outbox row, written in the staff
+    member's transaction and sent by a task after commit, at most once (docs/payments.md)."""
+
+    invoice = models.ForeignKey("billing.Invoice", on_delete=models.PROTECT, related_name="mpesa_requests")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)  # whole shillings
+    # 2547XXXXXXXX / 2541XXXXXXXX; encrypted like the client's own number, masked for people.
+    phone = EncryptedCharField(max_length=255, plaintext_max_bytes=12)
+    phone_masked = models.CharField("phone", max_length=20)
+    account_reference = models.CharField(max_length=12)
+    state = models.CharField(max_length=10, choices=RequestState.choices, default=RequestState.QUEUED)
+    merchant_request_id = models.CharField(max_length=64, blank=True, default="")
+    checkout_request_id = models.CharField(max_length=64, blank=True, default="")
+    result_code = models.CharField(max_length=20, blank=True, default="")
+    status_message = models.CharField("what happened", max_length=300, blank=True, default="")
+    receipt_number = models.CharField(max_length=20, blank=True, default="")
+    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    idempotency_key = models.UUIDField(unique=True, editable=False)
+    created_at = models.DateTimeField(db_default=CurrentTimestamp(), editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+    last_queried_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "payments_mpesa_requests"
+        verbose_name = "M-Pesa request"
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["state", "sent_at"], name="mpesa_requests_state_idx"),
+            models.Index(fields=["invoice", "-created_at"], name="mpesa_requests_invoice_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=1) & Q(amount=models.functions.Round("amount")),
+                                   name="mpesa_requests_whole_shillings"),
+            models.UniqueConstraint(fields=["checkout_request_id"], condition=~Q(checkout_request_id=""),
+                                    name="mpesa_requests_checkout_uniq"),
+        ]
+        triggers = [audit_trigger(omitted=("phone",))]
+
+    def __str__(self) -> str:
+        return f"M-Pesa request KES {self.amount:,} for {self.account_reference} ({self.get_state_display()})"
+
+
+class CallbackKind(models.TextChoices):
+    STK = "stk", "STK push result"
+    C2B_CONFIRMATION = "c2b_confirmation", "Paybill confirmation"
+    C2B_VALIDATION = "c2b_validation", "Paybill validation"
+
+
+class CallbackOutcome(models.TextChoices):
+    UNPROCESSED = "", "Not processed yet"
+    RECORDED = "recorded", "Payment recorded"
+    NOT_PAID = "not_paid", "Owner did not pay"
+    DUPLICATE = "duplicate", "Already processed"
+    UNMATCHED = "unmatched", "Kept for staff to match"
+    REFUSED_UNKNOWN = "refused_unknown", "Refused: not a request we made"
+    REFUSED_AMOUNT = "refused_amount", "Refused: amount differs from the request"
+    REFUSED_REPLAY = "refused_replay", "Refused: receipt already used"
+    REFUSED_SHORTCODE = "refused_shortcode", "Refused: another shortcode"
+    INVALID = "invalid", "Refused: invalid body"
+    ANSWERED = "answered", "Answered"
+
+
+REFUSALS = (CallbackOutcome.REFUSED_UNKNOWN, CallbackOutcome.REFUSED_AMOUNT, CallbackOutcome.REFUSED_REPLAY,
+            CallbackOutcome.REFUSED_SHORTCODE, CallbackOutcome.INVALID)
+
+
+class MpesaCallback(UUIDModel):
+    """A body Daraja POSTed to us, written (and committed) before it is processed: a processing
+    failure leaves it here for the sweep, and refused ones are the staff's list of forgeries and
+    oddities. The payer's phone number is masked before it is kept; nothing else is changed."""
+
+    kind = models.CharField(max_length=20, choices=CallbackKind.choices)
+    received_at = models.DateTimeField(db_default=CurrentTimestamp(), editable=False)
+    body = models.JSONField(help_text="As received, the phone number masked.")
+    request = models.ForeignKey(MpesaRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="callbacks")
+    processed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=CallbackOutcome.choices, blank=True, default="")
+    detail = models.CharField(max_length=300, blank=True, default="")
+
+    class Meta:
+        db_table = "payments_mpesa_callbacks"
+        verbose_name = "M-Pesa callback"
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(fields=["received_at"], name="mpesa_callbacks_unprocessed",
+                         condition=Q(processed_at__isnull=True)),
+            models.Index(fields=["outcome", "-received_at"], name="mpesa_callbacks_outcome_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.received_at:%d/%m/%Y %H:%M} ({self.get_outcome_display()})"
+
+
+class PaybillState(models.TextChoices):
+    MATCHED = "matched", "Matched automatically"
+    UNMATCHED = "unmatched", "Unmatched: waiting for staff"
+    ASSIGNED = "assigned", "Assigned by staff"
+
+
+class PaybillPayment(UUIDModel):
+    """A Paybill (C2B) payment Daraja confirmed: matched to an invoice by its account (the invoice
+    number), or waiting in the "Unmatched payments" list for staff to assign in one click."""
+
+    trans_id = models.CharField("M-Pesa receipt", max_length=20, unique=True)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    bill_ref = models.CharField("account typed", max_length=40, blank=True, default="")
+    payer_name = models.CharField(max_length=100, blank=True, default="")
+    phone_masked = models.CharField("phone", max_length=20, blank=True, default="")
+    paid_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=PaybillState.choices)
+    suggested_invoice = models.ForeignKey("billing.Invoice", on_delete=models.PROTECT, null=True, blank=True,
+                                          related_name="+", help_text="A loose match for staff to confirm.")
+    suggestion_reason = models.CharField(max_length=100, blank=True, default="")
+    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(db_default=CurrentTimestamp(), editable=False)
+
+    class Meta:
+        db_table = "payments_paybill_payments"
+        verbose_name = "Paybill payment"
+        ordering = ["-paid_at"]
+        indexes = [models.Index(fields=["state", "-paid_at"], name="paybill_payments_state_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="paybill_payments_amount_positive"),
+            models.CheckConstraint(condition=Q(state=PaybillState.UNMATCHED) | Q(payment__isnull=False),
+                                   name="paybill_payments_matched_has_payment"),
+        ]
+        triggers = [audit_trigger()]
+
+    def __str__(self) -> str:
+        return f"{self.trans_id} KES {self.amount:,} ({self.bill_ref or 'no account'})"

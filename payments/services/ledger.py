@@ -103,7 +103,9 @@ def payment_record(
     reference = (reference or "").strip().upper() if method == Method.MPESA else (reference or "").strip()
     if method not in Method.values:
         raise ValidationError({"method": "Choose cash, card or M-Pesa."})
-    if method == Method.MPESA and not _RECEIPT.match(reference):
+    # Empty only for a payment the system settles without a code (an STK push confirmed by the status
+    # query), which always carries its request's key.
+    if method == Method.MPESA and (reference or idempotency_key is None) and not _RECEIPT.match(reference):
         raise ValidationError({"reference": "An M-Pesa receipt code is ten letters and digits, e.g. SKL3ABCD9X."})
     if len(reference) > 40:
         raise ValidationError({"reference": "At most 40 characters."})
