@@ -3,6 +3,7 @@ sent twice would prompt the owner twice (the outbox and the status query settle 
 
 from celery import shared_task
 
+from .overdue import invoice_overdue_fire
 from .services.mpesa import mpesa_request_query, mpesa_request_send, mpesa_sweep
 
 
@@ -19,3 +20,9 @@ def query_mpesa_request(request_id: str) -> str:
 @shared_task(ignore_result=True)
 def sweep_mpesa_requests() -> dict[str, int]:
     return mpesa_sweep()
+
+
+@shared_task(ignore_result=True)
+def fire_invoice_overdue() -> int:
+    """invoice_overdue for invoices still owed (payments/overdue.py): once per invoice and step."""
+    return invoice_overdue_fire()

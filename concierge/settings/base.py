@@ -418,6 +418,12 @@ if NOTIFICATION_RETRY_CAP_SECONDS >= CELERY_BROKER_TRANSPORT_OPTIONS["visibility
         "CELERY_VISIBILITY_TIMEOUT must exceed NOTIFICATION_RETRY_CAP_SECONDS, or Redis would hand a "
         "retry that is only waiting to a second worker"
     )
+# An invoice still owed this many days after its issue date fires invoice_overdue, and again at twice
+# and three times as many (payments/overdue.py; docs/payments.md, "Receivables and collection").
+INVOICE_OVERDUE_DAYS = env.int("INVOICE_OVERDUE_DAYS", default=14)
+if INVOICE_OVERDUE_DAYS < 1:
+    raise ImproperlyConfigured(f"INVOICE_OVERDUE_DAYS must be a whole number of days, 1 or more, not {INVOICE_OVERDUE_DAYS}")
+
 CELERY_BEAT_SCHEDULE = {
     # Retention (docs/audit-and-privacy.md): nightly, when the shop is closed.
     "purge-expired-records": {
@@ -448,6 +454,11 @@ CELERY_BEAT_SCHEDULE = {
     # declined_work_due (docs/billing.md): once per job and follow-up date, however often it runs.
     "fire-declined-work-due": {
         "task": "billing.tasks.fire_declined_work_due",
+        "schedule": env.float("WORKFLOWS_TIME_EVENTS_INTERVAL", default=600.0),
+    },
+    # invoice_overdue (docs/payments.md): once per invoice and overdue step, however often it runs.
+    "fire-invoice-overdue": {
+        "task": "payments.tasks.fire_invoice_overdue",
         "schedule": env.float("WORKFLOWS_TIME_EVENTS_INTERVAL", default=600.0),
     },
     # Every car's predicted services worked out again, then service_predicted_due fired (docs/predictions.md).
