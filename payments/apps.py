@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class PaymentsConfig(AppConfig):
     name = "payments"
     verbose_name = "Payments"
+
+    def ready(self) -> None:
+        # The payment_received event and its receipt SMS, registered with the workflow engine; the
+        # receiver of payment_recorded emits it in the payment's transaction.
+        from . import workflow_events
+
+        workflow_events.register()
+
+        # The portal's invoice page: paid, balance and how to pay by Paybill.
+        from . import portal
+
+        portal.register()
