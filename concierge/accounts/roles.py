@@ -42,6 +42,8 @@ ROLE_PERMISSIONS = {
         "billing.view_invoice",
         # Takes payments (cash, card, an M-Pesa request) against invoices; refunds are a manager's.
         "payments.view_payment", "payments.record_payment",
+        # M-Pesa requests, the unmatched Paybill list (assigning needs record_payment), callbacks received.
+        "payments.view_mpesarequest", "payments.view_paybillpayment", "payments.view_mpesacallback",
     ],
     # Moves jobs along and writes notes on the car in front of them. Least privilege: no client records
     # (so no surname, email, phone or address: the admin shows the owner's first name only) and no
@@ -74,6 +76,7 @@ ROLE_PERMISSIONS = {
         "billing.issue_credit_note",
         # The payments ledger (read-only rows), payments taken, refunds given (docs/payments.md).
         "payments.view_payment", "payments.record_payment", "payments.record_refund",
+        "payments.view_mpesarequest", "payments.view_paybillpayment", "payments.view_mpesacallback",
         # The SMS provider's delivery reports: read-only for everyone (the admin offers no other verb).
         "notifications.view_deliveryreport",
         "notifications.view_phoneconsent", "notifications.view_consentchange", "notifications.view_inboundmessage",
