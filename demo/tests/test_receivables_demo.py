@@ -66,3 +66,4 @@ def test_loading_the_demo_texts_no_receipt_and_no_reminder(demo):
     assert Payment.objects.count() > Invoice.objects.count() / 2
     assert not Event.objects.filter(processed_at__isnull=True).exists()
     assert not Notification.objects.filter(status="pending").exists()
+
