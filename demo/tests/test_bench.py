@@ -74,3 +74,12 @@ def test_the_front_desks_search_booking_lookups_and_phone_view_are_measured(tiny
     assert len(results) == 7
     assert [r["name"] for r in results if "skipped" in r] == []
     assert all(r["sql_ms"] > 0 for r in results if r["name"] != "admin: booking page")
+
+
+def test_the_receivables_report_is_measured_with_its_balances_query(tiny_shop):
+    (result,) = measure_all([p for p in PAGES if p.name == "report: receivables"], repeat=1)
+    assert "skipped" not in result, result.get("skipped")
+    assert result["url"] == reverse("reports:receivables")
+    # The page's four tables, one query each, after the session, user and permission reads; its main SQL
+    # (balances summed by client) timed on its own.
+    assert result["queries"] == 12 and result["sql_ms"] > 0
