@@ -60,7 +60,9 @@ AGE_BUCKETS = (
 
 def _open_invoices_sql(alias: str) -> tuple[str, tuple[Any, ...]]:
     """The payments app's per-invoice balance query, invoices whose balance is not zero (owed or
-    overpaid), as SQL to aggregate over: columns client_id, issue_date, balance."""
+    overpaid), as SQL to aggregate over: columns client_id, issue_date, balance. Used as a
+    MATERIALIZED CTE: inlined, PostgreSQL evaluated each invoice's two balance subqueries once per
+    reference to `balance` (eight), not once (measured: 149 ms against 68 ms for 18 500 invoices)."""
     balances: QuerySet[Any] = invoices_with_balance()
     rows = balances.exclude(balance=0).order_by().values("client_id", "issue_date", "balance")
     sql, params = rows.query.get_compiler(using=alias).as_sql()
@@ -105,13 +107,14 @@ def receivables_by_client(*, today: datetime.date, limit: int | None = None, off
     if limit is not None:
         page, page_params = " LIMIT %s OFFSET %s", [limit, offset]
     sql = (
+        f"WITH b AS MATERIALIZED ({inner}) "
         "SELECT c.id, c.first_name, c.last_name, c.phone, o.* FROM clients c JOIN ("
-        f"SELECT b.client_id, {aggregates} FROM ({inner}) b GROUP BY b.client_id"
+        f"SELECT b.client_id, {aggregates} FROM b GROUP BY b.client_id"
         ") o ON o.client_id = c.id WHERE o.owed > 0 "
         f"ORDER BY o.owed DESC, c.last_name, c.first_name, c.id{page}"
     )
     # Client instances with the aggregates as attributes (a raw query: django-stubs knows no columns of it).
-    rows: list[Any] = list(Client.objects.raw(sql, [*aggregate_params, *inner_params, *page_params]).using(alias))
+    rows: list[Any] = list(Client.objects.raw(sql, [*inner_params, *aggregate_params, *page_params]).using(alias))
     return [
         ClientBalance(
             client=row, owed=row.owed, by_age={bucket.key: getattr(row, bucket.key) for bucket in AGE_BUCKETS},
@@ -128,10 +131,10 @@ def receivables_totals(*, today: datetime.date) -> dict[str, Any]:
     alias = Invoice.objects.all().db
     inner, inner_params = _open_invoices_sql(alias)
     aggregates, aggregate_params = _aggregates(today)
-    sql = (f"SELECT {aggregates}, COUNT(DISTINCT b.client_id) FILTER (WHERE b.balance > 0) AS clients_owing "
-           f"FROM ({inner}) b")
+    sql = (f"WITH b AS MATERIALIZED ({inner}) "
+           f"SELECT {aggregates}, COUNT(DISTINCT b.client_id) FILTER (WHERE b.balance > 0) AS clients_owing FROM b")
     with connections[alias].cursor() as cursor:
-        cursor.execute(sql, [*aggregate_params, *inner_params])
+        cursor.execute(sql, [*inner_params, *aggregate_params])
         names = [column.name for column in cursor.description]
         return dict(zip(names, cursor.fetchone()))
 
