@@ -14,7 +14,8 @@ callback Daraja would POST (Body.stkCallback with CallbackMetadata.Item[{Name, V
 `post_json` sends) a C2B confirmation, as a Paybill payment made from the owner's phone.
 
 Misbehaviour: fail_next (HTTP 503 on a push, nothing recorded), hang_next (push recorded, answer only
-after hang_seconds: past the client's timeout), refuse()/resume() (nothing listening).
+after hang_seconds: past the client's timeout), hold_next (push recorded, answer held until
+release(); `held` is set), refuse()/resume() (nothing listening).
 """
 
 import base64
@@ -52,6 +53,9 @@ class FakeDaraja(LocalServer):
         self.fail_next = 0
         self.hang_next = 0
         self.hang_seconds = hang_seconds
+        self.hold_next = False  # record the next push, then wait for release() before answering
+        self.held = threading.Event()
+        self._release = threading.Event()
         self._lock = threading.Lock()
         self._counter = 0
         self._serve(ThreadingHTTPServer)
@@ -62,6 +66,9 @@ class FakeDaraja(LocalServer):
 
     def push_for(self, checkout_id):
         return next(body for body, cid in self.pushes if cid == checkout_id)
+
+    def release(self):
+        self._release.set()
 
     @property
     def checkout_ids(self):
@@ -183,8 +190,12 @@ class FakeDaraja(LocalServer):
                     fake.pushes.append((body, checkout))
                     hang = fake.hang_next > 0
                     fake.hang_next -= hang
+                    hold, fake.hold_next = fake.hold_next, False
                 if hang:
                     time.sleep(fake.hang_seconds)
+                if hold:
+                    fake.held.set()
+                    fake._release.wait(30)
                 return self._reply(200, {"MerchantRequestID": body["_merchant_id"], "CheckoutRequestID": checkout,
                                          "ResponseCode": "0",
                                          "ResponseDescription": "Success. Request accepted for processing",
