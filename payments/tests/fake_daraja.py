@@ -4,7 +4,7 @@ It speaks the documented shapes: OAuth (GET /oauth/v1/generate?grant_type=client
 Basic auth: {"access_token", "expires_in"}), M-Pesa Express (POST /mpesa/stkpush/v1/processrequest:
 checks the Bearer token, every field, the Password against shortcode + passkey + Timestamp, a whole
 Amount, a 2547/2541 phone and AccountReference <= 12; answers MerchantRequestID, CheckoutRequestID,
-ResponseCode "0"...) and its status query (POST /mpesa/stkpushquery/v1/query: ResultCode/ResultDesc
+ResponseCode "0"...), C2B URL registration (POST /mpesa/c2b/v1/registerurl) and its status query (POST /mpesa/stkpushquery/v1/query: ResultCode/ResultDesc
 once the owner answered, else HTTP 500 errorCode 500.001.1001). Refusals are Daraja's
 {"requestId", "errorCode", "errorMessage"}.
 
@@ -50,6 +50,7 @@ class FakeDaraja(LocalServer):
         self.pushes = []  # bodies of the pushes it took (the phone prompted)
         self.requests = []  # (path, headers, body) of every request
         self.results = {}  # CheckoutRequestID -> ResultCode once the owner answered
+        self.registered = None  # the last C2B register-URL body
         self.fail_next = 0
         self.hang_next = 0
         self.hang_seconds = hang_seconds
@@ -152,6 +153,8 @@ class FakeDaraja(LocalServer):
                 fake.requests.append((self.path, headers, body))
                 if headers.get("authorization") != f"Bearer {fake.token}":
                     return self._error(401, "404.001.03", "Invalid Access Token")
+                if self.path == "/mpesa/c2b/v1/registerurl":
+                    return self._register(body)
                 if not self._password_ok(body):
                     return self._error(400, "400.002.02", "Bad Request - Invalid Password")
                 if self.path == "/mpesa/stkpush/v1/processrequest":
@@ -200,6 +203,16 @@ class FakeDaraja(LocalServer):
                                          "ResponseCode": "0",
                                          "ResponseDescription": "Success. Request accepted for processing",
                                          "CustomerMessage": "Success. Request accepted for processing"})
+
+            def _register(self, body):
+                if str(body.get("ShortCode")) != fake.shortcode or body.get("ResponseType") not in ("Completed",
+                                                                                                  "Cancelled"):
+                    return self._error(400, "400.002.02", "Bad Request - Invalid ShortCode")
+                if not str(body.get("ConfirmationURL", "")).startswith(("http://", "https://")):
+                    return self._error(400, "400.002.02", "Bad Request - Invalid ConfirmationURL")
+                fake.registered = body
+                return self._reply(200, {"OriginatorCoversationID": "fake-1", "ResponseCode": "0",
+                                         "ResponseDescription": "success"})
 
             def _query(self, body):
                 checkout = body.get("CheckoutRequestID")
