@@ -204,6 +204,19 @@ class DarajaClient:
                             checkout_request_id=checkout,
                             customer_message=str(answer.get("CustomerMessage") or "")[:200])
 
+    def c2b_register_urls(self, *, confirmation_url: str, validation_url: str) -> str:
+        """POST /mpesa/c2b/v1/registerurl: where Daraja sends the Paybill's confirmations (and
+        validations). ResponseType "Completed": if our validation URL cannot be reached, M-Pesa
+        completes the payment anyway (an owner's money is never refused because we are down)."""
+        status, answer = self._post("/mpesa/c2b/v1/registerurl", {
+            "ShortCode": self.shortcode, "ResponseType": "Completed",
+            "ConfirmationURL": confirmation_url, "ValidationURL": validation_url,
+        })
+        if answer is None or status >= 400 or str(answer.get("ResponseCode", "")) != "0":
+            code = str((answer or {}).get("errorCode") or (answer or {}).get("ResponseCode") or f"HTTP {status}")
+            raise RejectedError(code, str((answer or {}).get("errorMessage") or (answer or {}).get("ResponseDescription") or "")[:150])
+        return str(answer.get("ResponseDescription") or "success")
+
     def stk_query(self, *, checkout_request_id: str) -> QueryResult:
         """The outcome of an STK push: pending, or its ResultCode and ResultDesc."""
         status, answer = self._post("/mpesa/stkpushquery/v1/query",

@@ -12,8 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from .models import REFUSALS
-from .services.mpesa import mpesa_stk_callback_receive
+from .models import REFUSALS, CallbackKind
+from .services.mpesa import mpesa_callback_invalid, mpesa_stk_callback_receive
 from .services.paybill import mpesa_c2b_confirmation_receive, mpesa_c2b_validate
 
 # Daraja's acknowledgement; the body says nothing more to a caller.
@@ -29,12 +29,16 @@ def _check_secret(secret: str) -> None:
         raise Http404
 
 
-def _json(request: HttpRequest) -> Any:
-    if len(request.body) > MAX_BODY:
-        return None
+def _json(request: HttpRequest, kind: str) -> Any:
+    """The parsed body, or None after keeping what came (cut to 4 KB) as an invalid callback: even a
+    body we cannot read is stored, for staff to see."""
+    raw = request.body
     try:
-        return json.loads(request.body)
+        if len(raw) > MAX_BODY:
+            raise ValueError
+        return json.loads(raw)
     except ValueError:
+        mpesa_callback_invalid(kind=kind, raw=raw[:4096].decode("utf-8", "replace"))
         return None
 
 
@@ -42,7 +46,7 @@ def _json(request: HttpRequest) -> Any:
 @require_POST
 def stk_callback(request: HttpRequest, secret: str, request_id: uuid.UUID) -> HttpResponse:
     _check_secret(secret)
-    body = _json(request)
+    body = _json(request, CallbackKind.STK)
     if body is None:
         return JsonResponse(REFUSED, status=400)
     callback = mpesa_stk_callback_receive(body=body, request_id=request_id)
@@ -54,7 +58,7 @@ def stk_callback(request: HttpRequest, secret: str, request_id: uuid.UUID) -> Ht
 @require_POST
 def c2b_confirmation(request: HttpRequest, secret: str) -> HttpResponse:
     _check_secret(secret)
-    body = _json(request)
+    body = _json(request, CallbackKind.C2B_CONFIRMATION)
     if body is None:
         return JsonResponse(REFUSED, status=400)
     callback = mpesa_c2b_confirmation_receive(body=body)
@@ -67,5 +71,7 @@ def c2b_confirmation(request: HttpRequest, secret: str) -> HttpResponse:
 @require_POST
 def c2b_validation(request: HttpRequest, secret: str) -> HttpResponse:
     _check_secret(secret)
-    body = _json(request)
-    return JsonResponse(mpesa_c2b_validate(body=body if body is not None else {}))
+    body = _json(request, CallbackKind.C2B_VALIDATION)
+    if body is None:
+        return JsonResponse({"ResultCode": "C2B00016", "ResultDesc": "Rejected"})
+    return JsonResponse(mpesa_c2b_validate(body=body))

@@ -75,7 +75,7 @@ def mask_phone(phone: str) -> str:
     return phone[:4] + "*" * max(len(phone) - 6, 0) + phone[-2:] if len(phone) > 6 else "***"
 
 
-def _client() -> DarajaClient:
+def daraja_client() -> DarajaClient:
     return DarajaClient(base_url=settings.MPESA_BASE_URL, consumer_key=settings.MPESA_CONSUMER_KEY,
                         consumer_secret=settings.MPESA_CONSUMER_SECRET, shortcode=settings.MPESA_SHORTCODE,
                         passkey=settings.MPESA_PASSKEY, timeout=settings.MPESA_TIMEOUT)
@@ -109,6 +109,10 @@ def mpesa_request_create(*, invoice: Invoice, phone: str, by: User | None,
     except ValueError as exc:
         raise PaymentRefused(str(exc)) from None
     locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    # Again under the invoice's lock: the same form sent twice at once waits here for the first.
+    existing = MpesaRequest.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing
     balance = invoice_balance(invoice=locked).balance
     if balance <= 0:
         raise PaymentRefused(f"{locked} is paid: nothing to ask for.")
@@ -143,7 +147,7 @@ def mpesa_request_send(*, request_id: uuid.UUID | str) -> str:
         return "skipped"
     ours = MpesaRequest.objects.filter(pk=row.pk, state=RequestState.SENDING)
     try:
-        accepted = _client().stk_push(
+        accepted = daraja_client().stk_push(
             amount=int(row.amount), phone=row.phone, account_reference=row.account_reference,
             description=f"Pay {row.account_reference}"[:13], callback_url=stk_callback_url(request_id=row.pk),
         )
@@ -191,6 +195,13 @@ def mpesa_callback_store(*, kind: str, body: Any, request_id: uuid.UUID | None =
     with transaction.atomic():
         request = MpesaRequest.objects.filter(pk=request_id).first() if request_id else None
         return MpesaCallback.objects.create(kind=kind, body=_masked_body(kind, body), request=request)
+
+
+def mpesa_callback_invalid(*, kind: str, raw: str) -> MpesaCallback:
+    """Keep a body that is not JSON (as text), processed at once as invalid."""
+    callback = mpesa_callback_store(kind=kind, body={"unparsed": raw})
+    _finish(callback, CallbackOutcome.INVALID, "not a JSON body")
+    return callback
 
 
 def _finish(callback: MpesaCallback, outcome: str, detail: str = "") -> str:
@@ -315,7 +326,7 @@ def mpesa_request_query(*, request_id: uuid.UUID | str) -> str:
         return row.state
     MpesaRequest.objects.filter(pk=row.pk).update(last_queried_at=timezone.now())
     try:
-        result = _client().stk_query(checkout_request_id=row.checkout_request_id)
+        result = daraja_client().stk_query(checkout_request_id=row.checkout_request_id)
     except DarajaError as exc:
         logger.info("M-Pesa status query for request %s failed (%s); asked again later", row.pk, type(exc).__name__)
         return row.state

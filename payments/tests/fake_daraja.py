@@ -4,7 +4,7 @@ It speaks the documented shapes: OAuth (GET /oauth/v1/generate?grant_type=client
 Basic auth: {"access_token", "expires_in"}), M-Pesa Express (POST /mpesa/stkpush/v1/processrequest:
 checks the Bearer token, every field, the Password against shortcode + passkey + Timestamp, a whole
 Amount, a 2547/2541 phone and AccountReference <= 12; answers MerchantRequestID, CheckoutRequestID,
-ResponseCode "0"...) and its status query (POST /mpesa/stkpushquery/v1/query: ResultCode/ResultDesc
+ResponseCode "0"...), C2B URL registration (POST /mpesa/c2b/v1/registerurl) and its status query (POST /mpesa/stkpushquery/v1/query: ResultCode/ResultDesc
 once the owner answered, else HTTP 500 errorCode 500.001.1001). Refusals are Daraja's
 {"requestId", "errorCode", "errorMessage"}.
 
@@ -14,7 +14,8 @@ callback Daraja would POST (Body.stkCallback with CallbackMetadata.Item[{Name, V
 `post_json` sends) a C2B confirmation, as a Paybill payment made from the owner's phone.
 
 Misbehaviour: fail_next (HTTP 503 on a push, nothing recorded), hang_next (push recorded, answer only
-after hang_seconds: past the client's timeout), refuse()/resume() (nothing listening).
+after hang_seconds: past the client's timeout), hold_next (push recorded, answer held until
+release(); `held` is set), refuse()/resume() (nothing listening).
 """
 
 import base64
@@ -49,9 +50,13 @@ class FakeDaraja(LocalServer):
         self.pushes = []  # bodies of the pushes it took (the phone prompted)
         self.requests = []  # (path, headers, body) of every request
         self.results = {}  # CheckoutRequestID -> ResultCode once the owner answered
+        self.registered = None  # the last C2B register-URL body
         self.fail_next = 0
         self.hang_next = 0
         self.hang_seconds = hang_seconds
+        self.hold_next = False  # record the next push, then wait for release() before answering
+        self.held = threading.Event()
+        self._release = threading.Event()
         self._lock = threading.Lock()
         self._counter = 0
         self._serve(ThreadingHTTPServer)
@@ -62,6 +67,9 @@ class FakeDaraja(LocalServer):
 
     def push_for(self, checkout_id):
         return next(body for body, cid in self.pushes if cid == checkout_id)
+
+    def release(self):
+        self._release.set()
 
     @property
     def checkout_ids(self):
@@ -145,6 +153,8 @@ class FakeDaraja(LocalServer):
                 fake.requests.append((self.path, headers, body))
                 if headers.get("authorization") != f"Bearer {fake.token}":
                     return self._error(401, "404.001.03", "Invalid Access Token")
+                if self.path == "/mpesa/c2b/v1/registerurl":
+                    return self._register(body)
                 if not self._password_ok(body):
                     return self._error(400, "400.002.02", "Bad Request - Invalid Password")
                 if self.path == "/mpesa/stkpush/v1/processrequest":
@@ -183,12 +193,26 @@ class FakeDaraja(LocalServer):
                     fake.pushes.append((body, checkout))
                     hang = fake.hang_next > 0
                     fake.hang_next -= hang
+                    hold, fake.hold_next = fake.hold_next, False
                 if hang:
                     time.sleep(fake.hang_seconds)
+                if hold:
+                    fake.held.set()
+                    fake._release.wait(30)
                 return self._reply(200, {"MerchantRequestID": body["_merchant_id"], "CheckoutRequestID": checkout,
                                          "ResponseCode": "0",
                                          "ResponseDescription": "Success. Request accepted for processing",
                                          "CustomerMessage": "Success. Request accepted for processing"})
+
+            def _register(self, body):
+                if str(body.get("ShortCode")) != fake.shortcode or body.get("ResponseType") not in ("Completed",
+                                                                                                  "Cancelled"):
+                    return self._error(400, "400.002.02", "Bad Request - Invalid ShortCode")
+                if not str(body.get("ConfirmationURL", "")).startswith(("http://", "https://")):
+                    return self._error(400, "400.002.02", "Bad Request - Invalid ConfirmationURL")
+                fake.registered = body
+                return self._reply(200, {"OriginatorCoversationID": "fake-1", "ResponseCode": "0",
+                                         "ResponseDescription": "success"})
 
             def _query(self, body):
                 checkout = body.get("CheckoutRequestID")

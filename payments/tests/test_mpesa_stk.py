@@ -228,3 +228,25 @@ def test_no_secret_token_or_phone_reaches_the_log(mpesa_settings, daraja_server,
     for secret in (SECRET, daraja_server.token, daraja_server.passkey, daraja_server.consumer_secret,
                    "254712345678", "712345678"):
         assert secret not in text
+
+
+def test_a_body_that_is_not_json_is_kept_as_text_and_refused(mpesa_settings, daraja_server, client):
+    row = _requested(an_invoice())
+    path = urlsplit(stk_callback_url(request_id=row.pk)).path
+    assert client.post(path, data="<xml>not json</xml>", content_type="application/json").status_code == 400
+    kept = MpesaCallback.objects.get()
+    assert kept.outcome == CallbackOutcome.INVALID and kept.body == {"unparsed": "<xml>not json</xml>"}
+
+
+def test_a_callback_whose_processing_failed_is_kept_and_the_sweep_applies_it(mpesa_settings, daraja_server):
+    from payments.models import CallbackKind
+    from payments.services.mpesa import mpesa_callback_store
+
+    row = _requested(an_invoice(price="1000.00"))
+    body = daraja_server.answer(row.checkout_request_id, 0, receipt="SKLSWEPT01")
+    # Stored, then the process died before applying it (as a crash between the two commits would).
+    stored = mpesa_callback_store(kind=CallbackKind.STK, body=body, request_id=row.pk)
+    MpesaCallback.objects.filter(pk=stored.pk).update(received_at=timezone.now() - timezone.timedelta(minutes=5))
+    assert mpesa_sweep()["reprocessed"] == 1
+    row.refresh_from_db()
+    assert row.state == RequestState.PAID and Payment.objects.get().reference == "SKLSWEPT01"

@@ -114,3 +114,25 @@ def test_validation_accepts_an_invoice_and_refuses_an_unknown_number_or_shortcod
     assert validate(amount="100", account="INV-987654") == "C2B00012"
     assert validate(amount="100", account=invoice.display_number, shortcode="600000") == "C2B00015"
     assert validate(amount="0", account=invoice.display_number) == "C2B00013"
+
+
+def test_the_register_command_gives_daraja_both_urls_without_printing_the_secret(mpesa_settings, daraja_server):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("mpesa_register_urls", stdout=out)
+    registered = daraja_server.registered
+    assert registered["ShortCode"] == "174379" and registered["ResponseType"] == "Completed"
+    assert registered["ConfirmationURL"].endswith(f"/callbacks/mpesa/c2b/confirmation/{SECRET}/")
+    assert registered["ValidationURL"].endswith(f"/callbacks/mpesa/c2b/validation/{SECRET}/")
+    assert SECRET not in out.getvalue() and "<secret>" in out.getvalue()
+
+
+def test_the_register_command_refuses_without_settings(settings):
+    from django.core.management import CommandError, call_command
+
+    settings.MPESA_SHORTCODE = ""
+    with pytest.raises(CommandError, match="not configured"):
+        call_command("mpesa_register_urls")

@@ -49,3 +49,13 @@ def test_a_status_link_shows_the_balance_but_not_the_payments(client, settings):
     payment_record(invoice=invoice, amount=Decimal("300.00"), method=Method.MPESA, reference="SKLLINK001")
     page = client.get(status_link_url(service=invoice.service)).content.decode()
     assert "KES 700.00" in page and "SKLLINK001" not in page
+
+
+def test_the_payments_section_is_in_swahili_for_a_swahili_speaker(client, settings):
+    settings.MPESA_SHORTCODE = "174379"
+    invoice = an_invoice(price="1000.00")
+    invoice.client.preferred_language = "sw"
+    invoice.client.save(update_fields=["preferred_language"])
+    portal_sign_in_as(client, invoice.client)
+    page = client.get(reverse("portal:service", args=[invoice.service_id]), HTTP_ACCEPT_LANGUAGE="sw").content.decode()
+    assert "Salio" in page and "namba ya biashara <strong>174379</strong>" in page
