@@ -25,7 +25,8 @@ from forecasting.selectors import car_predictions
 from notifications.models import Notification
 from reports import selectors as reports
 from reports.selectors.money import money_figures
-from reports.periods import DEFAULT_PRESET, months_ending, preset_period
+from reports.selectors.receivables import receivables_by_client
+from reports.periods import DEFAULT_PRESET, months_ending, preset_period, shop_today
 from servicing.models import Service, ServiceStatus
 from demo.kenya import TECHNICIANS
 from servicing.intake.selectors import booking_lookup, desk_search
@@ -187,6 +188,9 @@ PAGES = [
          role="manager", kind="report"),
     Page("report: invoices and estimates", lambda s: reverse("reports:money"),
          lambda s: lambda: money_figures(period=_period()), role="manager", kind="report"),
+    # Its heaviest table: every invoice's balance (payments' query) summed by client, the first page.
+    Page("report: receivables", lambda s: reverse("reports:receivables"),
+         lambda s: lambda: receivables_by_client(today=shop_today(), limit=51), role="manager", kind="report"),
     Page("report: technicians", lambda s: reverse("reports:technicians"),
          lambda s: lambda: reports.technician_performance(period=_period()), role="manager", kind="report"),
     Page("report: clients", lambda s: reverse("reports:clients"),

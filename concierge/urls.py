@@ -28,6 +28,8 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     # The SMS provider's callbacks (docs/notifications.md, "Delivery reports").
     path("callbacks/", include("notifications.urls")),
+    # Safaricom Daraja's M-Pesa callbacks (docs/payments.md).
+    path("callbacks/mpesa/", include("payments.urls")),
 ]
 
 # Styled error pages, staff or portal by the URL (concierge/errors.py).

@@ -25,7 +25,7 @@ from . import driving, kenya
 
 # Bumped when the generator or the schema under it changes what a seeded database holds: bench
 # databases seeded by an older version are seeded again rather than reused.
-GENERATOR_VERSION = 6  # 5: invoices for every completed job (issue 16); 6: cars driven at their own km/day, odometer readings (issue 19)
+GENERATOR_VERSION = 7  # 5: invoices for every completed job (issue 16); 6: cars driven at their own km/day, odometer readings (issue 19); 7: payments and collected cars (issue 17)
 # Rows per unit of scale, as the issue asks.
 PER_SCALE = {
     "clients": 10_000,

@@ -16,6 +16,7 @@ from concierge.audit.services import partitions_create_ahead
 from .scale import Shop, client_rows, notification_rows, odometer_rows, service_rows, vehicle_rows
 from .scale_audit import audit_rows
 from .scale_billing import invoice_completed_jobs
+from .scale_receivables import pay_and_collect
 
 # In foreign-key order.
 TABLES = ("clients", "vehicles", "services", "notifications", "audit_logs", "odometer_readings")
@@ -100,6 +101,9 @@ def seed_scale(*, scale, seed, today, using="default", replace=False, progress=T
         # Every completed job invoiced (issue 16), before the audit top-up counts what the triggers wrote.
         bar.set_description("invoices")
         counts["billing_invoices"] = invoice_completed_jobs(cursor, seed=seed, replace=replace)
+        # Paid, part-paid and unpaid invoices, and the cars handed back (issue 17).
+        bar.set_description("payments")
+        counts.update(pay_and_collect(cursor, seed=seed, today=today))
         # Audit triggers (when the tables have them) have recorded the inserts already: top up to the target.
         cursor.execute("SELECT count(*) FROM audit_logs")
         already = cursor.fetchone()[0]

@@ -40,7 +40,8 @@ def sample_context(language: str) -> dict[str, Any]:
         "status_link": f"{settings.PORTAL_BASE_URL.rstrip('/')}/s/{SAMPLE_TOKEN}",
     }
     names = {name for spec in registry.placeholders for name in spec.names}
-    return {name: known.get(name, f"[{name}]") for name in names}
+    samples = {name: value for event in registry.events.values() for name, value in event.payload_placeholders.items()}
+    return {**samples, **{name: known.get(name, f"[{name}]") for name in names}}
 
 
 def _money(amount: Decimal) -> str:

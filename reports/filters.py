@@ -12,7 +12,7 @@ from billing.models import Invoice
 from notifications.models import Notification, NotificationStatus, NotificationType
 from servicing.models import Service
 
-from .periods import DEFAULT_PRESET, PRESETS, Period, preset_period
+from .periods import DEFAULT_PRESET, PRESETS, Period, preset_period, shop_today
 from .selectors.choices import service_field_values
 
 # Longer custom ranges would make the by-week and by-month tables very long for no use.
@@ -114,3 +114,33 @@ class MoneyReportFilterSet(PeriodFilterSet):
 
     class Meta(PeriodFilterSet.Meta):
         model = Invoice
+
+
+class ReceivablesForm(PeriodForm):
+    def clean_day(self):
+        day = self.cleaned_data.get("day")
+        if day is not None and day > shop_today():
+            raise forms.ValidationError("Choose a day up to today: nothing has been taken after it yet.")
+        return day
+
+
+class ReceivablesFilterSet(PeriodFilterSet):
+    """The receivables page: balances and the yard are as of now; `day` picks the day whose money
+    taken is shown (today when empty). The period boxes of the other pages are left out; the page's
+    period is that one day (file names of its CSVs carry it)."""
+
+    day = django_filters.DateFilter(label="Money taken on", method="period_is_applied_per_figure",
+                                    widget=DAY_FIRST_DATE)
+
+    class Meta(PeriodFilterSet.Meta):
+        model = Invoice
+        form = ReceivablesForm
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("period", "start", "end"):
+            self.filters.pop(name)
+
+    def get_period(self, *, today=None):
+        day = self.form.cleaned_data.get("day") or today or shop_today()
+        return Period(day, day)

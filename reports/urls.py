@@ -11,6 +11,7 @@ _PAGES = [
     ("clients/", "clients", views.ClientsPage),
     ("notifications/", "notifications", views.NotificationsPage),
     ("money/", "money", views.MoneyPage),
+    ("receivables/", "receivables", views.ReceivablesPage),
 ]
 
 urlpatterns = []

@@ -1,6 +1,9 @@
 from django.contrib import admin, messages
-from django.shortcuts import redirect
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
@@ -11,14 +14,17 @@ from concierge.audit.admin_mixins import AuditHistoryMixin
 from fleet.models import ReadingSource
 from fleet.services import vehicle_mileage_record
 
-from .forms import ServiceForm, ServiceTypeForm
+from .forms import CollectionForm, ServiceForm, ServiceTypeForm
 from .lifecycle import InvalidTransition
 from .models import CLIENT_DETAILS_PERMISSION, PRICE_VIEW_PERMISSION, Service, ServiceStatus, ServiceType
 from .selectors import board_q, overdue_q, service_search_filter
 from .services import (
-    BulkTransitionRefused, service_change_status, service_change_status_bulk, service_create, service_type_save,
-    service_update,
+    BulkTransitionRefused, CollectionRefused, service_change_status, service_change_status_bulk, service_create,
+    service_mark_collected, service_type_save, service_update,
 )
+
+# Who hands a car back (Front desk, Manager: concierge/accounts/roles.py).
+COLLECT_PERMISSION = "servicing.add_servicecollection"
 
 # What a user who may change jobs but not book them (a technician) may still edit.
 BOOKING_FIELDS = ("vehicle", "service_type", "description", "scheduled_date")
@@ -43,6 +49,23 @@ class DueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CollectionFilter(admin.SimpleListFilter):
+    """Completed jobs whose car is still in the yard, or was collected."""
+
+    title = "collection"
+    parameter_name = "collection"
+
+    def lookups(self, request, model_admin):
+        return [("waiting", "Completed, not collected"), ("collected", "Collected")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "waiting":
+            return queryset.filter(status=ServiceStatus.COMPLETED, collection__isnull=True)
+        if self.value() == "collected":
+            return queryset.filter(collection__isnull=False)
+        return queryset
+
+
 @admin.register(ServiceType)
 class ServiceTypeAdmin(AuditHistoryMixin, admin.ModelAdmin):
     """The catalogue staff book from. Managers keep it; a type is retired (Active unticked), never
@@ -63,10 +86,11 @@ class ServiceTypeAdmin(AuditHistoryMixin, admin.ModelAdmin):
 @admin.register(Service)
 class ServiceAdmin(StaleEditAdminMixin, AuditHistoryMixin, QuickRowsAdminMixin, LargeTableAdminMixin, admin.ModelAdmin):
     change_list_template = "admin/servicing/service/change_list.html"  # the job board's link
+    change_form_template = "admin/servicing/service/change_form.html"  # Mark collected
     form = ServiceForm
     list_display = ("service_type", "plate", "client", "status", "scheduled_date", "completed_date", "technician", "cost")
     # Type and technician choices through their indexes, not SELECT DISTINCT over every job.
-    list_filter = ("status", DueFilter, ("service_type", IndexedValuesListFilter),
+    list_filter = ("status", DueFilter, CollectionFilter, ("service_type", IndexedValuesListFilter),
                    ("technician", IndexedValuesListFilter), "scheduled_date")
     list_select_related = ("vehicle__client",)
     list_deferred = ("description", "notes", "vehicle__metadata", "vehicle__client__email", "vehicle__client__phone",
@@ -75,10 +99,10 @@ class ServiceAdmin(StaleEditAdminMixin, AuditHistoryMixin, QuickRowsAdminMixin, 
     search_help_text = "Plate (with or without the space), client name or phone, or service type."
     autocomplete_fields = ("vehicle",)
     date_hierarchy = "scheduled_date"
-    actions = ("start_selected", "complete_selected", "cancel_selected")
+    actions = ("start_selected", "complete_selected", "cancel_selected", "mark_selected_collected")
     fieldsets = (
         ("Booking", {"fields": ("vehicle", "service_type", "description", "scheduled_date", "technician", "cost")}),
-        ("Progress", {"fields": ("status", "completed_date", "odometer", "notes")}),
+        ("Progress", {"fields": ("status", "completed_date", "odometer", "notes", "collection_state")}),
         ("Client portal", {"fields": ("portal_status_link",)}),
     )
 
@@ -108,6 +132,73 @@ class ServiceAdmin(StaleEditAdminMixin, AuditHistoryMixin, QuickRowsAdminMixin, 
             reverse("admin:portal_portaltoken_status_link", args=[service.pk]),
         )
 
+    @admin.display(description="collection")
+    def collection_state(self, service):
+        if not service.pk or service.status != ServiceStatus.COMPLETED:
+            return "When the job is completed, the car's handover is recorded here."
+        collection = getattr(service, "collection", None)
+        if collection is not None:
+            by = collection.collected_by.get_full_name() if collection.collected_by else "system"
+            when = timezone.localtime(collection.collected_at)  # the shop's time (Africa/Nairobi), day first
+            note = f" · {collection.note}" if collection.note else ""
+            return f"Collected {when:%d/%m/%Y %H:%M} · recorded by {by}{note}"
+        # The button (Mark collected, at the top of the page) is for holders of COLLECT_PERMISSION.
+        return "Waiting in the yard: not collected yet."
+
+    def has_collect_permission(self, request):
+        return request.user.has_perm(COLLECT_PERMISSION)
+
+    def get_urls(self):
+        return [
+            path("<uuid:service_id>/collected/", self.admin_site.admin_view(self.collected_view),
+                 name="servicing_service_collected"),
+            *super().get_urls(),
+        ]
+
+    def collected_view(self, request, service_id):
+        """*Mark collected* on a completed job: a confirmation with an optional note (GET), recorded once
+        (POST): a second press, or a colleague's, finds the first record and says so."""
+        if not (self.has_collect_permission(request) and self.has_view_permission(request)):
+            raise PermissionDenied
+        service = get_object_or_404(Service.objects.select_related("vehicle__client"), pk=service_id)
+        change_url = reverse("admin:servicing_service_change", args=[service.pk])
+        form = CollectionForm(request.POST if request.method == "POST" else None)
+        error = ""
+        if request.method == "POST" and form.is_valid():
+            try:
+                collection, created = service_mark_collected(service=service, by=request.user,
+                                                             note=form.cleaned_data["note"])
+            except CollectionRefused as refused:
+                error = str(refused)
+            else:
+                plate = service.vehicle.license_plate or service.vehicle.vin
+                if created:
+                    self.message_user(request, f"{plate}: collected.", messages.SUCCESS)
+                else:
+                    when = timezone.localtime(collection.collected_at)
+                    self.message_user(request, f"{plate} was already recorded as collected at {when:%d/%m/%Y %H:%M}; "
+                                               "nothing changed.", messages.WARNING)
+                return redirect(change_url)
+        elif service.status != ServiceStatus.COMPLETED:
+            error = f"Only a completed job's car is collected; this job is {service.get_status_display().lower()}."
+        context = {
+            **self.admin_site.each_context(request), "title": "Mark the car collected", "opts": self.opts,
+            "service": service, "form": form, "error": error, "change_url": change_url,
+            "already": getattr(service, "collection", None),
+            "owner": (service.vehicle.client.full_name if request.user.has_perm(CLIENT_DETAILS_PERMISSION)
+                      else service.vehicle.client.first_name),
+        }
+        # Reached on a POST only when nothing was recorded: refused, or the note too long.
+        return TemplateResponse(request, "admin/servicing/service/collected.html", context,
+                                status=400 if request.method == "POST" else 200)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # Mark collected, in the page's object tools: a completed job's car not collected yet.
+        if (obj is not None and obj.status == ServiceStatus.COMPLETED and self.has_collect_permission(request)
+                and getattr(obj, "collection", None) is None):
+            context["collect_url"] = reverse("admin:servicing_service_collected", args=[obj.pk])
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
     # Roles. Permission rows say who may change a job at all; these say which parts of it, and what a
     # role sees: without clients.view_client the owner is a first name (no surname, no contact, no
     # status link to send them); without view_service_price there is no cost anywhere on the page.
@@ -136,7 +227,8 @@ class ServiceAdmin(StaleEditAdminMixin, AuditHistoryMixin, QuickRowsAdminMixin, 
         return set() if request.user.has_perm(PRICE_VIEW_PERMISSION) else {"cost"}
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj)) + ["portal_status_link", "owner", "owner_first_name"]
+        readonly = list(super().get_readonly_fields(request, obj)) + ["portal_status_link", "owner", "owner_first_name",
+                                                                      "collection_state"]
         if not request.user.has_perm("servicing.change_service_price"):
             readonly.append("cost")
         if obj is not None and not request.user.has_perm("servicing.add_service"):
@@ -225,3 +317,31 @@ class ServiceAdmin(StaleEditAdminMixin, AuditHistoryMixin, QuickRowsAdminMixin, 
     @admin.action(description="Cancel selected jobs", permissions=["change"])
     def cancel_selected(self, request, queryset):
         self._change_selected(request, queryset, ServiceStatus.CANCELLED, "cancelled")
+
+    @admin.action(description="Mark selected cars collected (completed jobs)", permissions=["collect"])
+    def mark_selected_collected(self, request, queryset):
+        """All or nothing, like the status actions: one job not completed and none is recorded."""
+        services = list(queryset.select_related("vehicle").order_by("completed_date", "created_at"))
+        refused = [s for s in services if s.status != ServiceStatus.COMPLETED]
+        if refused:
+            self.message_user(
+                request,
+                format_html(
+                    "Nothing recorded: {} of the {} selected jobs are not completed.{}", len(refused), len(services),
+                    format_html_join("", "<br>{} ({}): {}", ((s.service_type, s.vehicle.license_plate or s.vehicle.vin,
+                                                             s.get_status_display().lower()) for s in refused)),
+                ),
+                messages.ERROR,
+            )
+            return
+        recorded = 0
+        try:
+            with transaction.atomic():
+                for service in services:
+                    recorded += service_mark_collected(service=service, by=request.user)[1]
+        except CollectionRefused as error:  # a job moved meanwhile (it was cancelled): nothing recorded
+            self.message_user(request, f"Nothing recorded: {error}", messages.ERROR)
+            return
+        already = len(services) - recorded
+        tail = f" {already} already collected: left as they were." if already else ""
+        self.message_user(request, f"{recorded} car(s) collected.{tail}", messages.SUCCESS)

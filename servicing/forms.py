@@ -78,3 +78,12 @@ class ServiceTypeForm(forms.ModelForm):
     def clean_name(self):
         # Tidied before the unique check, so "Oil  change " meets "Oil Change" there.
         return service_type_name_normalise(self.cleaned_data["name"])
+
+
+class CollectionForm(forms.Form):
+    """*Mark collected*: the handover's note, optional."""
+
+    note = forms.CharField(
+        label="Note", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Optional: who came for the car if not the owner, anything said at the handover.",
+    )

@@ -1,5 +1,7 @@
 from decimal import Decimal
 
+import pgtrigger
+from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models.functions import Lower, Upper
@@ -152,3 +154,45 @@ class Service(TimestampedModel):
 
     def __str__(self):
         return f"{self.service_type} · {self.vehicle}"
+
+
+class ServiceCollection(TimestampedModel):
+    """A completed car handed back to its owner: one row per completed job, written by
+    servicing.services.service_mark_collected. Its own table, so the seed's `services` keeps its
+    columns; a car still in the yard is a completed job with no row here (the receivables report's
+    "completed, not collected" list)."""
+
+    service = models.OneToOneField(Service, on_delete=models.CASCADE, related_name="collection")
+    collected_at = models.DateTimeField()
+    # Staff accounts are deactivated, not deleted; SET_NULL keeps the record if one ever is (the audit
+    # trail still names who).
+    collected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+    )
+    note = models.TextField(blank=True, default="", db_default="", help_text="Who came for the car, if not the owner; anything said at the handover.")
+
+    class Meta:
+        db_table = "service_collections"
+        ordering = ["-collected_at"]
+        indexes = [
+            # Collected today (the receivables report) and the newest first.
+            models.Index(fields=["collected_at"], name="service_collections_at_idx"),
+        ]
+        triggers = [
+            set_updated_at_trigger(),
+            audit_trigger(),
+            # Only a completed job's car is collected, whatever the writer (seed_scale's bulk insert, SQL).
+            # Completed is final (servicing/lifecycle.py), so the row stays true once written.
+            pgtrigger.Trigger(
+                name="collected_only_when_completed", when=pgtrigger.Before,
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                func=(
+                    "IF NOT EXISTS (SELECT 1 FROM services WHERE id = NEW.service_id AND status = 'completed') THEN "
+                    "RAISE EXCEPTION 'only a completed job''s car is collected' "
+                    "USING ERRCODE = 'integrity_constraint_violation'; END IF; RETURN NEW;"
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} collected"

@@ -12,12 +12,13 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from concierge.accounts.models import User
 from fleet.models import ReadingSource
 from fleet.services import vehicle_mileage_record
 
 from . import signals
 from .lifecycle import InvalidTransition, check_transition, transition_checks_run
-from .models import Service, ServiceStatus, ServiceType
+from .models import Service, ServiceCollection, ServiceStatus, ServiceType
 
 
 @transaction.atomic
@@ -251,3 +252,41 @@ def service_advance_at_workshop(
         vehicle.mileage = mileage
         vehicle_update(vehicle=vehicle, fields=["mileage"], by=by, locked=locked)
     return True
+
+
+# Handing the car back (servicing.models.ServiceCollection).
+
+
+class CollectionRefused(Exception):
+    """The car of this job cannot be marked collected; the message is meant for staff. Nothing was written."""
+
+
+@transaction.atomic
+def service_mark_collected(
+    *, service: Service, by: AbstractBaseUser | None = None, note: str = "",
+) -> tuple[ServiceCollection, bool]:
+    """The owner (or someone for them) took the car of a completed job away. Returns the collection and
+    whether this call recorded it.
+
+    Decided under the job's row lock, like a status change: a second press, a form sent twice, two
+    colleagues at once find the first record and get it back (False), with nothing written and
+    nothing sent. A first record sends service_collected with `by`, in this transaction.
+    Raises CollectionRefused for a job that is not completed (its car is still being worked on, or the
+    job was cancelled).
+    """
+    locked = Service.objects.select_for_update().get(pk=service.pk)
+    existing = ServiceCollection.objects.filter(service=locked).select_related("collected_by").first()
+    if existing is not None:
+        return existing, False
+    if locked.status != ServiceStatus.COMPLETED:
+        raise CollectionRefused(
+            f"Only a completed job's car is collected; this job is {ServiceStatus(locked.status).label.lower()}."
+        )
+    collection = ServiceCollection(
+        # A staff account (the shop's User); the system (a workflow, a command) records no one.
+        service=locked, collected_at=timezone.now(), collected_by=by if isinstance(by, User) else None,
+        note=note.strip(),
+    )
+    collection.save(force_insert=True)
+    signals.service_collected.send(sender=Service, service=service, collection=collection, by=by)
+    return collection, True

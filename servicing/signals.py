@@ -11,6 +11,8 @@ every writer (admin, bulk actions, workflow actions, commands, test factories) g
   service_change_status under its row lock, once per real change (the status a job already has is no
   change: nothing written, nothing sent); `old_status` is read from the locked row, never from what the
   caller loaded.
+- service_collected(service, collection, by): a completed job's car was handed back. Sent by
+  service_mark_collected, once per job (pressing *Mark collected* again writes and sends nothing).
 
 `by` is the acting user, or None for the system (a workflow action, the beat, a command).
 """
@@ -23,10 +25,11 @@ from django.dispatch import Signal
 from concierge.workflows import events
 
 from . import workflow_events
-from .models import Service, ServiceStatus
+from .models import Service, ServiceCollection, ServiceStatus
 
 service_created = Signal()
 service_status_changed = Signal()
+service_collected = Signal()
 
 
 def service_created_event(
@@ -42,8 +45,19 @@ def service_status_changed_events(
     workflow_events.service_status_events_emit(service=service, old_status=old_status, new_status=new_status)
 
 
+def service_collected_event(
+    sender: type[Service], *, service: Service, collection: ServiceCollection, by: AbstractBaseUser | None,
+    **kwargs: Any,
+) -> None:
+    events.event_emit(
+        name=workflow_events.SERVICE_COLLECTED, service=service,
+        payload={"collected_at": collection.collected_at.isoformat()},
+    )
+
+
 def connect() -> None:
     service_created.connect(service_created_event, sender=Service, dispatch_uid="servicing.service_created_event")
     service_status_changed.connect(
         service_status_changed_events, sender=Service, dispatch_uid="servicing.service_status_changed_events",
     )
+    service_collected.connect(service_collected_event, sender=Service, dispatch_uid="servicing.service_collected_event")

@@ -21,6 +21,7 @@ SERVICE_CANCELLED = "service_cancelled"
 SERVICE_STATUS_CHANGED = "service_status_changed"
 SERVICE_DUE_TOMORROW = "service_due_tomorrow"
 SERVICE_OVERDUE = "service_overdue"
+SERVICE_COLLECTED = "service_collected"
 
 # name → what staff see when choosing a workflow's trigger. All are about one job: workflows on them
 # may use every placeholder and every action.
@@ -32,6 +33,7 @@ SERVICE_EVENTS = {
     SERVICE_STATUS_CHANGED: "A job changed status (any change)",
     SERVICE_DUE_TOMORROW: "A pending job is scheduled for tomorrow",
     SERVICE_OVERDUE: "A pending job's scheduled date has passed",
+    SERVICE_COLLECTED: "The owner collected the car of a completed job",
 }
 
 # The specific event for each status a job can move to; the generic one is emitted too.

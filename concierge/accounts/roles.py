@@ -27,6 +27,7 @@ ROLE_PERMISSIONS = {
         *_crud("servicing", "service", "add", "change", "view"),
         "servicing.change_service_price",
         "servicing.view_service_price",
+        "servicing.add_servicecollection",  # hands the car back (*Mark collected* on a completed job)
         "forecasting.view_serviceprediction",  # the "expected next 30 days" list
         "notifications.view_notification",
         "notifications.view_deliveryreport",
@@ -39,6 +40,10 @@ ROLE_PERMISSIONS = {
         "billing.record_estimate_decision",
         *_crud("billing", "customertaxpin", "add", "change", "view"),
         "billing.view_invoice",
+        # Takes payments (cash, card, an M-Pesa request) against invoices; refunds are a manager's.
+        "payments.view_payment", "payments.record_payment",
+        # M-Pesa requests, the unmatched Paybill list (assigning needs record_payment), callbacks received.
+        "payments.view_mpesarequest", "payments.view_paybillpayment", "payments.view_mpesacallback",
     ],
     # Moves jobs along and writes notes on the car in front of them. Least privilege: no client records
     # (so no surname, email, phone or address: the admin shows the owner's first name only) and no
@@ -58,6 +63,7 @@ ROLE_PERMISSIONS = {
         "servicing.view_service_price",
         # The service-type catalogue: no delete, jobs keep a type's name (servicing.admin.ServiceTypeAdmin).
         *_crud("servicing", "servicetype", "add", "change", "view"),
+        "servicing.add_servicecollection",
         "forecasting.view_serviceprediction",
         *_crud("notifications", "notification"),
         # The price list (every change audited; items retired, never deleted), estimates, PINs, and the
@@ -68,6 +74,9 @@ ROLE_PERMISSIONS = {
         *_crud("billing", "customertaxpin"),
         "billing.view_invoice",
         "billing.issue_credit_note",
+        # The payments ledger (read-only rows), payments taken, refunds given (docs/payments.md).
+        "payments.view_payment", "payments.record_payment", "payments.record_refund",
+        "payments.view_mpesarequest", "payments.view_paybillpayment", "payments.view_mpesacallback",
         # The SMS provider's delivery reports: read-only for everyone (the admin offers no other verb).
         "notifications.view_deliveryreport",
         "notifications.view_phoneconsent", "notifications.view_consentchange", "notifications.view_inboundmessage",

