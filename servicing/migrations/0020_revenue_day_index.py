@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('fleet', '0012_odometer_correction'),
-        ('servicing', '0017_service_type_intervals'),
+        ('servicing', '0019_collections_before_tracking'),
     ]
 
     operations = [
