@@ -17,7 +17,8 @@ bench/notes.md); a quick run (`make bench SCALES=0.01 REPEAT=3`) writes var/benc
 ## Running it
 
 - `make bench` seeds (once) and measures scales 1 and 10; `make bench SCALES="1 3" REPEAT=10` for others.
-  `.venv/bin/python -m bench.run --only "admin: services"` measures only the pages whose name contains that.
+  `.venv/bin/python -m bench.run --only "admin: services"` measures only the pages whose name contains that
+  (several parts: `--only "admin: invoices|report: overview"`), and the baseline page with them.
 - Each scale has its own database on the embedded server: `concierge_bench_1`, `concierge_bench_10`
   (`concierge_bench_0_01` for 0.01). The scale, seed and generator version are kept in `COMMENT ON
   DATABASE`; a database already seeded at that scale is reused (after `migrate`, since the schema may have moved on), any other

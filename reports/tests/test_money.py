@@ -128,10 +128,10 @@ def test_the_page_runs_the_same_queries_whatever_the_data_size(client, manager, 
     login_verified(client, manager)
     today = timezone.localdate()
     _brake_job(follow_up=today)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(14):
         small = _count(client)
     for _ in range(6):
         _brake_job(follow_up=today)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(14):
         large = _count(client)
     assert small == large
