@@ -85,8 +85,20 @@ class InvoiceWithPaymentsAdmin(InvoiceAdmin):
                             '<th>what happened</th></tr>{}</table>', requests) if requests else ""
         return format_html("{}{}{}", summary, ledger, mpesa)
 
-    @admin.display(description="take payment")
-    def payment_actions(self, invoice: Invoice) -> str:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Each member of staff sees only the buttons they may press: refunds are managers'; someone who
+        # may record no payment gets none (a button that ends on a 403 page is a trap).
+        fields = [f for f in super().get_fields(request, obj) if f != "payment_actions"]
+        if request.user.has_perm(REFUND_PERMISSION):
+            fields.append("payment_and_refund_actions")
+        elif request.user.has_perm(RECORD_PERMISSION):
+            fields.append("payment_actions")
+        return fields
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return (*super().get_readonly_fields(request, obj), "payment_and_refund_actions")
+
+    def _action_buttons(self, invoice: Invoice, *, refund: bool) -> str:
         if invoice.kind != DocumentKind.INVOICE:
             return "—"
         buttons = [format_html('<a class="button" href="{}">Record a payment</a>',
@@ -94,9 +106,18 @@ class InvoiceWithPaymentsAdmin(InvoiceAdmin):
         if mpesa_configured():  # no M-Pesa settings: no M-Pesa button; cash and card as ever
             buttons.append(format_html('<a class="button" href="{}">Request M-Pesa payment</a>',
                                        reverse("admin:billing_invoice_mpesa", args=[invoice.pk])))
-        buttons.append(format_html('<a class="button" href="{}">Record a refund</a>',
-                                   reverse("admin:billing_invoice_refund", args=[invoice.pk])))
+        if refund:
+            buttons.append(format_html('<a class="button" href="{}">Record a refund</a>',
+                                       reverse("admin:billing_invoice_refund", args=[invoice.pk])))
         return format_html_join(" ", "{}", ((b,) for b in buttons))
+
+    @admin.display(description="take payment")
+    def payment_actions(self, invoice: Invoice) -> str:
+        return self._action_buttons(invoice, refund=False)
+
+    @admin.display(description="take payment")
+    def payment_and_refund_actions(self, invoice: Invoice) -> str:
+        return self._action_buttons(invoice, refund=True)
 
     def get_urls(self) -> list:
         view = self.admin_site.admin_view

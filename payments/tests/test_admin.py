@@ -128,3 +128,16 @@ def test_an_unmatched_paybill_payment_is_assigned_in_one_click(client, mpesa_set
     assert row.state == PaybillState.ASSIGNED and Payment.objects.count() == 1
     assert invoice_balance(invoice=invoice).balance == Decimal("0.00")
     assert list(client.get(reverse("admin:payments_paybillpayment_changelist")).context["cl"].result_list) == []
+
+
+def test_each_role_sees_only_the_payment_buttons_it_may_press(client):
+    invoice = an_invoice(price="1000.00")
+    refund = reverse("admin:billing_invoice_refund", args=[invoice.pk])
+    payment = reverse("admin:billing_invoice_payment", args=[invoice.pk])
+    _as(client, FRONT_DESK)
+    page = _page(client, invoice)
+    assert payment in page and refund not in page
+    client.logout()
+    _as(client, MANAGER)
+    page = _page(client, invoice)
+    assert payment in page and refund in page
