@@ -63,3 +63,13 @@ def register() -> None:
     from .signals import payment_recorded
 
     payment_recorded.connect(_on_payment_recorded, dispatch_uid="payments.payment_received")
+    # Connected here so clients never imports payments.
+    from clients.data_rights.services import client_erased
+
+    client_erased.connect(_forget_payer_on_erasure, dispatch_uid="payments.forget_payer_on_erasure")
+
+
+def _forget_payer_on_erasure(sender: Any, *, client: Any, **kwargs: Any) -> None:
+    from .services.erasure import payments_person_erase
+
+    payments_person_erase(client_id=client.pk)
