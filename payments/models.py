@@ -279,3 +279,40 @@ class PaybillPayment(UUIDModel):
 
     def __str__(self) -> str:
         return f"{self.trans_id} KES {self.amount:,} ({self.bill_ref or 'no account'})"
+
+
+class RunningBalance(models.Model):
+    """An invoice's figures kept by the database (docs/payments.md, "Running balances"): its row is
+    written by triggers on billing_invoices and payments_ledger in the transaction of each write
+    (payments/migrations/0004), never by our code. `due` is the invoice's total less its credit notes'
+    totals; `received` its payments; `refunded` its refunds; `balance` = due - received + refunded
+    (positive: owed; negative: the client's credit). client_id and issue_date are the invoice's (issued
+    documents never change), kept here so that the receivables report reads this table alone."""
+
+    invoice = models.OneToOneField(
+        "billing.Invoice", on_delete=models.PROTECT, primary_key=True, related_name="running_balance",
+    )
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="+")
+    issue_date = models.DateField()
+    due = models.DecimalField(max_digits=12, decimal_places=2, default=0, db_default=0)
+    received = models.DecimalField(max_digits=12, decimal_places=2, default=0, db_default=0)
+    refunded = models.DecimalField(max_digits=12, decimal_places=2, default=0, db_default=0)
+    balance = models.GeneratedField(
+        expression=models.F("due") - models.F("received") + models.F("refunded"),
+        output_field=models.DecimalField(max_digits=12, decimal_places=2), db_persist=True,
+    )
+
+    class Meta:
+        db_table = "payments_invoice_balances"
+        default_permissions = ()
+        indexes = [
+            # "Owed" and "credit": the few invoices whose balance is not zero, found without reading the
+            # paid-up rest; covering what the receivables report reads, so an index-only scan serves it.
+            models.Index(fields=["client", "issue_date"], include=["balance"], condition=Q(balance__gt=0),
+                         name="payments_balances_owed_idx"),
+            models.Index(fields=["client", "issue_date"], include=["balance"], condition=Q(balance__lt=0),
+                         name="payments_balances_credit_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"balance KES {self.balance:,}"

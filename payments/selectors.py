@@ -1,9 +1,11 @@
 """Reads of the payments ledger: what an invoice was paid, what is left, and a client's credit.
 
-Every figure is summed by PostgreSQL over NUMERIC columns. An invoice's amount due is its total less
-its credit notes' totals; its paid amount is the signed sum of its ledger rows (payments add,
-refunds subtract). `balance` is due less paid: positive, the client still owes it; negative, they
-paid more than was due and the difference is their credit.
+The figures are read from payments_invoice_balances (models.RunningBalance), which PostgreSQL keeps
+per invoice in the transaction of every invoice, credit note and ledger row written (the triggers of
+migrations/0004): the money arithmetic lives there, once. An invoice's amount due is its total less
+its credit notes' totals; its paid amount is its payments less its refunds. `balance` is due less
+paid: positive, the client still owes it; negative, they paid more than was due and the difference
+is their credit.
 """
 
 import uuid
@@ -11,16 +13,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.expressions import CombinedExpression
-from django.db.models.functions import Coalesce
+from django.db.models import F, QuerySet, Sum
 
 from billing.models import DocumentKind, Invoice
 
-from .models import EntryKind, Payment
+from .models import Payment, RunningBalance
 
 ZERO = Decimal("0.00")
-_MONEY = DecimalField(max_digits=12, decimal_places=2)
 
 
 @dataclass(frozen=True)
@@ -31,52 +30,30 @@ class InvoiceBalance:
     credit: Decimal  # paid less due, never below zero: held as the client's credit
 
 
-def _signed_amount() -> CombinedExpression:
-    paid_in = Coalesce(Sum("amount", filter=Q(kind=EntryKind.PAYMENT)), Value(ZERO), output_field=_MONEY)
-    paid_out = Coalesce(Sum("amount", filter=Q(kind=EntryKind.REFUND)), Value(ZERO), output_field=_MONEY)
-    return paid_in - paid_out
-
-
-def _paid_subquery() -> Coalesce:
-    paid = (
-        Payment.objects.filter(invoice=OuterRef("pk")).order_by().values("invoice")
-        .annotate(net=_signed_amount()).values("net")
-    )
-    return Coalesce(Subquery(paid, output_field=_MONEY), Value(ZERO), output_field=_MONEY)
-
-
-def _credited_subquery() -> Coalesce:
-    credited = (
-        Invoice.objects.filter(credited_invoice=OuterRef("pk"), kind=DocumentKind.CREDIT_NOTE).order_by()
-        .values("credited_invoice").annotate(sum=Sum("total")).values("sum")
-    )
-    return Coalesce(Subquery(credited, output_field=_MONEY), Value(ZERO), output_field=_MONEY)
-
-
 def invoices_with_balance(*, queryset: QuerySet[Invoice] | None = None) -> QuerySet[Invoice]:
     """Invoices (not credit notes) annotated with `credited`, `due`, `paid` and `balance` (due - paid,
-    negative when overpaid): one query for a whole list, two subqueries per row."""
+    negative when overpaid): one query for a whole list, a join to each invoice's kept row."""
     base = Invoice.objects.all() if queryset is None else queryset
-    return (
-        base.filter(kind=DocumentKind.INVOICE)
-        .annotate(credited=_credited_subquery(), paid=_paid_subquery())
-        .annotate(due=F("total") - F("credited"))
-        .annotate(balance=F("due") - F("paid"))
+    return base.filter(kind=DocumentKind.INVOICE).annotate(
+        due=F("running_balance__due"),
+        credited=F("total") - F("running_balance__due"),
+        paid=F("running_balance__received") - F("running_balance__refunded"),
+        balance=F("running_balance__balance"),
     )
 
 
 def invoice_balance(*, invoice: Invoice) -> InvoiceBalance:
     """Due, paid, balance and credit of one invoice, from the database as it is now."""
-    rows: QuerySet[Any] = invoices_with_balance(queryset=Invoice.objects.filter(pk=invoice.pk))
-    row = rows.values("due", "paid").get()
-    due, paid = row["due"], row["paid"]
+    row = RunningBalance.objects.values("due", "received", "refunded").get(invoice_id=invoice.pk)
+    due, paid = row["due"], row["received"] - row["refunded"]
     return InvoiceBalance(due=due, paid=paid, balance=max(due - paid, ZERO), credit=max(paid - due, ZERO))
 
 
 def client_credit(*, client_id: uuid.UUID | str) -> Decimal:
-    """What a client paid beyond what their invoices ask: the sum of their invoices' overpayments."""
-    rows: QuerySet[Any] = invoices_with_balance(queryset=Invoice.objects.filter(client_id=client_id))
-    total = rows.filter(balance__lt=0).aggregate(credit=Sum(-F("balance")))["credit"]
+    """What a client paid beyond what their invoices ask: the sum of their invoices' overpayments
+    (read from the kept rows' credit index)."""
+    rows: QuerySet[Any] = RunningBalance.objects.filter(client_id=client_id, balance__lt=0)
+    total = rows.aggregate(credit=Sum(-F("balance")))["credit"]
     return total or ZERO
 
 
