@@ -1,6 +1,7 @@
 """Property: over any sequence of payments and refunds (any method, partial, over, refused), the
-ledger balances: its rows sum to the paid amount, balance and credit are due less paid, and a refund
-is never taken beyond what was paid (refused, nothing written)."""
+ledger balances: its rows sum to the paid amount, balance and credit are due less paid, a refund is
+never taken beyond what was paid (refused, nothing written), and the balance row the database keeps
+equals a recount of the ledger."""
 
 from decimal import Decimal
 
@@ -9,7 +10,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from payments.models import EntryKind, Method, Payment
+from payments.models import EntryKind, Method, Payment, RunningBalance
 from payments.selectors import client_credit, invoice_balance, invoices_with_balance
 from payments.services import payment_record, refund_record
 
@@ -49,3 +50,8 @@ def test_the_ledger_always_balances(sequence):
         listed = invoices_with_balance().get(pk=invoice.pk)
         assert (listed.paid, listed.balance) == (paid, Decimal("1000.00") - paid)
         assert client_credit(client_id=invoice.client_id) == max(paid - Decimal("1000.00"), Decimal("0.00"))
+        # The row the database keeps (payments_invoice_balances) equals a recount of the ledger.
+        kept = RunningBalance.objects.get(invoice=invoice)
+        received = sum((r.amount for r in rows if r.kind == EntryKind.PAYMENT), Decimal("0.00"))
+        assert (kept.due, kept.received, kept.refunded) == (invoice.total, received, received - signed)
+        assert kept.balance == invoice.total - signed

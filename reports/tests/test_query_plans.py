@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from notifications.tests.factories import NotificationFactory
 from reports import selectors
+from reports.selectors import receivables
 from reports.periods import SHOP_TZ, months_ending
 from reports.routers import reading_reports, reports_db_alias
 
@@ -128,3 +129,34 @@ INDEX = {selectors.sms_delivery: "notifications_delivery_idx",
 def test_sms_delivery_tables_are_index_only_scans_of_the_period(shop, selector):
     (plan,) = plans(lambda: selector(period=MARCH))
     assert index_only(plan, "notifications", INDEX[selector]), plan
+
+
+@pytest.fixture
+def kept_balances():
+    """Invoices owed, paid up and overpaid: their kept balances (payments_invoice_balances)."""
+    from decimal import Decimal
+
+    from payments.models import Method
+    from payments.services import payment_record
+    from payments.tests.scenarios import an_invoice
+
+    for n in range(6):
+        invoice = an_invoice(price="1000.00")
+        amount = ("1000.00", "1000.00", "1000.00", "400.00", "1500.00", None)[n]
+        if amount:
+            payment_record(invoice=invoice, amount=Decimal(amount), method=Method.CASH)
+    with connections[reports_db_alias()].cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE clients, billing_invoices, payments_ledger, payments_invoice_balances")
+
+
+def test_receivables_read_only_the_owed_and_credit_indexes_of_the_kept_balances(kept_balances):
+    # At scale 10 nearly all of 900 000 invoices are paid up: the report reads the few owed or in
+    # credit from the kept balances' partial indexes, and no invoice or ledger row at all.
+    today = datetime.date.today()
+    (totals,) = plans(lambda: receivables.receivables_totals(today=today))
+    (by_client,) = plans(lambda: receivables.receivables_by_client(today=today, limit=50))
+    for plan in (totals, by_client):
+        scans = scans_of(plan, "payments_invoice_balances")
+        assert sorted(index for _, index in scans) == ["payments_balances_credit_idx", "payments_balances_owed_idx"], plan
+        assert all(kind == "Index Only Scan" for kind, _ in scans), plan
+        assert "billing_invoices" not in plan and "payments_ledger" not in plan, plan
