@@ -11,8 +11,11 @@ Every write goes through payments.services.
 """
 
 import uuid
+from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -144,45 +147,44 @@ class InvoiceWithPaymentsAdmin(InvoiceAdmin):
         self.message_user(request, text, messages.SUCCESS)
         return redirect("admin:billing_invoice_change", invoice.pk)
 
-    def payment_view(self, request: HttpRequest, invoice_id: str) -> HttpResponse:
-        invoice = self._invoice(request, invoice_id, RECORD_PERMISSION)
-        balance = invoice_balance(invoice=invoice).balance
-        form = PaymentForm(request.POST or None, initial={"amount": balance or None, "token": uuid.uuid4()})
+    def _ledger_form_view(self, request: HttpRequest, invoice: Invoice, form_class: type[forms.Form], *,
+                          suggested: Decimal | None, record: Callable[..., Any], done: Callable[[Any], str],
+                          title: str, button: str, help_text: str) -> HttpResponse:
+        # A payment and a refund are one form and one ledger write: a fresh token per page makes the
+        # same form sent twice record once, and refusals land beside the field or above the form.
+        form = form_class(request.POST or None, initial={"amount": suggested or None, "token": uuid.uuid4()})
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
                 with transaction.atomic():
-                    payment = payment_record(invoice=invoice, amount=data["amount"], method=data["method"],
-                                             reference=data["reference"], note=data["note"], by=_staff(request),
-                                             idempotency_key=data["token"])
+                    row = record(invoice=invoice, amount=data["amount"], method=data["method"],
+                                 reference=data["reference"], note=data["note"], by=_staff(request),
+                                 idempotency_key=data["token"])
             except ValidationError as error:
                 _errors_onto(form, error)
             except PaymentRefused as error:
                 form.add_error(None, str(error))
             else:
-                return self._done(request, invoice, f"{payment} recorded on {invoice.display_number}.")
-        return self._page(request, invoice, form, f"Payment on {invoice.display_number}", "Record the payment",
-                          f"Balance KES {balance:,}. More than the balance is kept as the client's credit.")
+                return self._done(request, invoice, done(row))
+        return self._page(request, invoice, form, title, button, help_text)
+
+    def payment_view(self, request: HttpRequest, invoice_id: str) -> HttpResponse:
+        invoice = self._invoice(request, invoice_id, RECORD_PERMISSION)
+        balance = invoice_balance(invoice=invoice).balance
+        return self._ledger_form_view(
+            request, invoice, PaymentForm, suggested=balance, record=payment_record,
+            done=lambda payment: f"{payment} recorded on {invoice.display_number}.",
+            title=f"Payment on {invoice.display_number}", button="Record the payment",
+            help_text=f"Balance KES {balance:,}. More than the balance is kept as the client's credit.")
 
     def refund_view(self, request: HttpRequest, invoice_id: str) -> HttpResponse:
         invoice = self._invoice(request, invoice_id, REFUND_PERMISSION)
         held = invoice_balance(invoice=invoice)
-        form = RefundForm(request.POST or None, initial={"amount": held.credit or None, "token": uuid.uuid4()})
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            try:
-                with transaction.atomic():
-                    refund = refund_record(invoice=invoice, amount=data["amount"], method=data["method"],
-                                           reference=data["reference"], note=data["note"], by=_staff(request),
-                                           idempotency_key=data["token"])
-            except ValidationError as error:
-                _errors_onto(form, error)
-            except PaymentRefused as error:
-                form.add_error(None, str(error))
-            else:
-                return self._done(request, invoice, f"Refund {refund} recorded on {invoice.display_number}.")
-        return self._page(request, invoice, form, f"Refund on {invoice.display_number}", "Record the refund",
-                          f"Paid KES {held.paid:,}; credit KES {held.credit:,}.")
+        return self._ledger_form_view(
+            request, invoice, RefundForm, suggested=held.credit, record=refund_record,
+            done=lambda refund: f"Refund {refund} recorded on {invoice.display_number}.",
+            title=f"Refund on {invoice.display_number}", button="Record the refund",
+            help_text=f"Paid KES {held.paid:,}; credit KES {held.credit:,}.")
 
     def mpesa_view(self, request: HttpRequest, invoice_id: str) -> HttpResponse:
         invoice = self._invoice(request, invoice_id, RECORD_PERMISSION)

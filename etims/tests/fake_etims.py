@@ -17,9 +17,9 @@ Misbehaviour, as from a service across the internet:
 import json
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
-from notifications.tests.local_server import LocalServer
+from notifications.tests.local_server import JsonHandler, LocalServer
 
 SALE_REQUIRED = (
     "tin", "bhfId", "invcNo", "orgInvcNo", "salesTyCd", "rcptTyCd", "salesSttsCd", "cfmDt", "salesDt", "totItemCnt",
@@ -60,21 +60,7 @@ class FakeEtims(LocalServer):
     def _handler(self):
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def _reply(self, code, body):
-                data = json.dumps(body).encode()
-                try:
-                    self.send_response(code)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                except OSError:
-                    pass  # the client gave up waiting: nobody hears this answer
-
+        class Handler(JsonHandler):
             def _result(self, code, message, data=None):
                 return self._reply(200, {"resultCd": code, "resultMsg": message,
                                          "resultDt": time.strftime("%Y%m%d%H%M%S"), "data": data})

@@ -27,17 +27,16 @@ in `inbound_posted` as (form, HTTP status). A retry of the same message: pass it
 """
 
 import itertools
-import json
 import random
 import socket
 import threading
 import time
 import urllib.error
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode
 
-from .local_server import LocalServer
+from .local_server import JsonHandler, LocalServer
 
 ACCEPTED = (100, 101, 102)
 REFUSALS = {
@@ -168,18 +167,7 @@ class FakeAfricasTalking(LocalServer):
     def _handler(self):
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):  # keep test output clean
-                pass
-
-            def _reply(self, code, body):
-                data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
-                self.send_response(code)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
+        class Handler(JsonHandler):
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", 0))
                 form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}

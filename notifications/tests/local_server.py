@@ -1,6 +1,25 @@
-"""What the fake providers share: a threaded server on a free loopback port, run while in a `with` block."""
+"""What the fake providers share: a threaded server on a free loopback port, run while in a `with` block,
+and a request handler that answers JSON quietly."""
 
+import json
 import threading
+from http.server import BaseHTTPRequestHandler
+
+
+class JsonHandler(BaseHTTPRequestHandler):
+    def log_message(self, *args):  # keep test output clean
+        pass
+
+    def _reply(self, code, body):
+        data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+        try:
+            self.send_response(code)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except OSError:
+            pass  # the client gave up waiting: nobody hears this answer
 
 
 class LocalServer:

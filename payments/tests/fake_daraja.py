@@ -24,9 +24,9 @@ import re
 import threading
 import time
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
-from notifications.tests.local_server import LocalServer
+from notifications.tests.local_server import JsonHandler, LocalServer
 
 PUSH_FIELDS = ("BusinessShortCode", "Password", "Timestamp", "TransactionType", "Amount", "PartyA", "PartyB",
                "PhoneNumber", "CallBackURL", "AccountReference", "TransactionDesc")
@@ -114,21 +114,7 @@ class FakeDaraja(LocalServer):
     def _handler(self):
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def _reply(self, code, body):
-                data = json.dumps(body).encode()
-                try:
-                    self.send_response(code)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                except OSError:
-                    pass
-
+        class Handler(JsonHandler):
             def _error(self, status, code, message):
                 return self._reply(status, {"requestId": "fake-1", "errorCode": code, "errorMessage": message})
 
