@@ -19,7 +19,7 @@ import threading
 import time
 from http.server import ThreadingHTTPServer
 
-from notifications.tests.local_server import JsonHandler, LocalServer
+from notifications.tests.local_server import JsonHandler, StallingServer
 
 SALE_REQUIRED = (
     "tin", "bhfId", "invcNo", "orgInvcNo", "salesTyCd", "rcptTyCd", "salesSttsCd", "cfmDt", "salesDt", "totItemCnt",
@@ -30,7 +30,7 @@ ITEM_REQUIRED = ("itemSeq", "itemCd", "itemNm", "pkgUnitCd", "pkg", "qtyUnitCd",
                  "dcAmt", "taxTyCd", "taxblAmt", "taxAmt", "totAmt")
 
 
-class FakeEtims(LocalServer):
+class FakeEtims(StallingServer):
     def __init__(self, *, tin="P051234567X", branch_id="00", device_serial="NDEGWA-OSCU-1",
                  cmc_key="f0b9831bd2334874b7ec815e40347bc4", path="/etims-api", hang_seconds=3.0):
         self.tin, self.branch_id, self.device_serial, self.cmc_key = tin, branch_id, device_serial, cmc_key
@@ -38,11 +38,7 @@ class FakeEtims(LocalServer):
         self.requests = []  # (operation, headers with lower-case names, body)
         self.sales = []  # bodies of the sales it recorded
         self.fail_next = 0
-        self.hang_next = 0
-        self.hang_seconds = hang_seconds
-        self.hold_next = False
-        self.held = threading.Event()
-        self._release = threading.Event()
+        self._stalls(hang_seconds)
         self.result_code, self.result_message = "000", "It is succeeded"
         self._lock = threading.Lock()
         self._serve(ThreadingHTTPServer)
@@ -50,9 +46,6 @@ class FakeEtims(LocalServer):
     @property
     def base_url(self):
         return f"http://127.0.0.1:{self.port}{self.path}"
-
-    def release(self):
-        self._release.set()
 
     def sale_requests(self):
         return [body for operation, _, body in self.requests if operation == "saveTrnsSalesOsdc"]
@@ -111,14 +104,8 @@ class FakeEtims(LocalServer):
                         return self._result("994", "There is an overlapped Data")
                     fake.sales.append(body)
                     number = len(fake.sales)
-                    hang = fake.hang_next > 0
-                    fake.hang_next -= hang
-                    hold, fake.hold_next = fake.hold_next, False
-                if hang:
-                    time.sleep(fake.hang_seconds)
-                if hold:
-                    fake.held.set()
-                    fake._release.wait(30)
+                    hang, hold = fake._take_stall()
+                fake._stall(hang, hold)
                 return self._result("000", "It is succeeded", {
                     "curRcptNo": number, "totRcptNo": number, "intrlData": f"INTRL{number:021d}",
                     "rcptSign": f"SIGN{number:012d}", "sdcDateTime": "20261203143005",

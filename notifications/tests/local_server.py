@@ -3,6 +3,7 @@ and a request handler that answers JSON quietly."""
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler
 
 
@@ -55,3 +56,33 @@ class LocalServer:
 
     def _handler(self):
         raise NotImplementedError
+
+
+class StallingServer(LocalServer):
+    """A fake that can record a request and then answer late: `hang_next` requests answer only after
+    `hang_seconds` (past the client's timeout); `hold_next` waits for `release()`, with `held` set
+    meanwhile, so a test can kill a worker while it is inside that request."""
+
+    def _stalls(self, hang_seconds):
+        self.hang_next = 0
+        self.hang_seconds = hang_seconds
+        self.hold_next = False
+        self.held = threading.Event()
+        self._release = threading.Event()
+
+    def release(self):
+        self._release.set()
+
+    def _take_stall(self):
+        """Which stall the current request gets; call it under the fake's lock."""
+        hang = self.hang_next > 0
+        self.hang_next -= hang
+        hold, self.hold_next = self.hold_next, False
+        return hang, hold
+
+    def _stall(self, hang, hold):
+        if hang:
+            time.sleep(self.hang_seconds)
+        if hold:
+            self.held.set()
+            self._release.wait(30)

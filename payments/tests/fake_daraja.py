@@ -26,7 +26,7 @@ import time
 import urllib.request
 from http.server import ThreadingHTTPServer
 
-from notifications.tests.local_server import JsonHandler, LocalServer
+from notifications.tests.local_server import JsonHandler, StallingServer
 
 PUSH_FIELDS = ("BusinessShortCode", "Password", "Timestamp", "TransactionType", "Amount", "PartyA", "PartyB",
                "PhoneNumber", "CallBackURL", "AccountReference", "TransactionDesc")
@@ -39,7 +39,7 @@ RESULT_DESCS = {
 }
 
 
-class FakeDaraja(LocalServer):
+class FakeDaraja(StallingServer):
     def __init__(self, *, consumer_key="fake-consumer-key", consumer_secret="fake-consumer-secret-0123456789",
                  shortcode="174379", passkey="bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919",
                  hang_seconds=3.0):
@@ -52,11 +52,7 @@ class FakeDaraja(LocalServer):
         self.results = {}  # CheckoutRequestID -> ResultCode once the owner answered
         self.registered = None  # the last C2B register-URL body
         self.fail_next = 0
-        self.hang_next = 0
-        self.hang_seconds = hang_seconds
-        self.hold_next = False  # record the next push, then wait for release() before answering
-        self.held = threading.Event()
-        self._release = threading.Event()
+        self._stalls(hang_seconds)
         self._lock = threading.Lock()
         self._counter = 0
         self._serve(ThreadingHTTPServer)
@@ -67,9 +63,6 @@ class FakeDaraja(LocalServer):
 
     def push_for(self, checkout_id):
         return next(body for body, cid in self.pushes if cid == checkout_id)
-
-    def release(self):
-        self._release.set()
 
     @property
     def checkout_ids(self):
@@ -177,14 +170,8 @@ class FakeDaraja(LocalServer):
                     checkout = f"ws_CO_0312202614{n:06d}"
                     body = {**body, "_merchant_id": f"29115-3462{n:04d}-1"}
                     fake.pushes.append((body, checkout))
-                    hang = fake.hang_next > 0
-                    fake.hang_next -= hang
-                    hold, fake.hold_next = fake.hold_next, False
-                if hang:
-                    time.sleep(fake.hang_seconds)
-                if hold:
-                    fake.held.set()
-                    fake._release.wait(30)
+                    hang, hold = fake._take_stall()
+                fake._stall(hang, hold)
                 return self._reply(200, {"MerchantRequestID": body["_merchant_id"], "CheckoutRequestID": checkout,
                                          "ResponseCode": "0",
                                          "ResponseDescription": "Success. Request accepted for processing",
