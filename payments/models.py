@@ -289,6 +289,8 @@ class RunningBalance(models.Model):
     (positive: owed; negative: the client's credit). client_id and issue_date are the invoice's (issued
     documents never change), kept here so that the receivables report reads this table alone."""
 
+    kept_by_triggers = True  # the application role only reads it (concierge.db.roles)
+
     invoice = models.OneToOneField(
         "billing.Invoice", on_delete=models.PROTECT, primary_key=True, related_name="running_balance",
     )

@@ -24,6 +24,8 @@ class ClientVisits(models.Model):
     six months ago or more") and "returning clients" otherwise work out every client's visits from
     the whole history on every request (0.7-1.3 s at scale 10)."""
 
+    kept_by_triggers = True  # the application role only reads it (concierge.db.roles)
+
     client = models.OneToOneField(
         "clients.Client", primary_key=True, on_delete=models.DO_NOTHING, related_name="report_visits",
         db_column="client_id",
@@ -56,6 +58,8 @@ class InvoiceDays(models.Model):
     invoice of the period to its lines, which carry no date (a month at scale 10: 87 000 invoices,
     95-250 ms), and twelve months of invoices by day read 560 000 rows; here both are a row per day.
     Amounts are as billing stores them, a credit note's subtracted (reports.selectors.money)."""
+
+    kept_by_triggers = True  # the application role only reads it (concierge.db.roles)
 
     issue_date = models.DateField(primary_key=True)
     invoices = models.IntegerField(default=0, db_default=0, help_text="Invoices issued (not credit notes).")

@@ -96,6 +96,17 @@ APPEND_ONLY = ("audit_logs",)
 READ_ONLY = ("django_migrations", "concierge_retention_policy")
 
 
+def tables_kept_by_triggers() -> tuple[str, ...]:
+    """Tables only the database's own triggers write (running balances, report summaries): a model says
+    so with `kept_by_triggers = True`, so the platform names no domain table. The triggers' functions
+    run as the owner (SECURITY DEFINER); the application role only reads what they keep, so a bug or
+    an injected statement cannot make a balance or a report disagree with the rows it sums."""
+    from django.apps import apps
+
+    return tuple(sorted(model._meta.db_table for model in apps.get_models()
+                        if getattr(model, "kept_by_triggers", False)))
+
+
 def grant_app_role(cursor, app: str, functions: tuple = ()) -> None:
     """Give the application role what it needs and nothing it may not have, as the owner.
 
@@ -113,7 +124,7 @@ def grant_app_role(cursor, app: str, functions: tuple = ()) -> None:
     """)
     for table in APPEND_ONLY:
         cursor.execute(f"REVOKE ALL ON public.{table} FROM {role}; GRANT SELECT, INSERT ON public.{table} TO {role}")
-    for table in READ_ONLY:
+    for table in READ_ONLY + tables_kept_by_triggers():
         cursor.execute(f"REVOKE ALL ON public.{table} FROM {role}; GRANT SELECT ON public.{table} TO {role}")
     # A partition can be written directly: it gets exactly its parent's grants.
     cursor.execute("""

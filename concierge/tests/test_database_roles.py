@@ -156,3 +156,34 @@ def test_the_deploy_check_warns_when_the_application_role_owns_the_schema(settin
     assert database_roles_check(None) == []
     settings.DATABASE_OWNER = None
     assert [warning.id for warning in database_roles_check(None)] == ["audit.W002"]
+
+
+def test_the_tables_kept_by_triggers_are_the_running_balances_and_the_report_summaries():
+    from concierge.db.roles import tables_kept_by_triggers
+
+    assert set(tables_kept_by_triggers()) == {"payments_invoice_balances", "report_client_visits",
+                                              "report_invoice_days"}
+
+
+@pytest.mark.parametrize("table", ["payments_invoice_balances", "report_client_visits", "report_invoice_days"])
+@pytest.mark.parametrize("statement", ["INSERT INTO {table} DEFAULT VALUES", "UPDATE {table} SET {column} = {column}",
+                                       "DELETE FROM {table}", "TRUNCATE {table}"])
+def test_a_table_kept_by_triggers_is_read_only_to_the_application_role(attacker, table, statement):
+    # Only its triggers (running as the owner) write it: a balance or a report summary cannot be made to
+    # disagree with the invoices, payments and jobs it sums by a statement of the web's or a worker's own.
+    column = attacker.execute(
+        "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum = 1", [table]).fetchone()[0]
+    attacker.execute(f"SELECT * FROM {table} LIMIT 1")  # it may read it
+    refused(attacker, statement.format(table=table, column=column), match=f"permission denied for table {table}")
+
+
+def test_the_triggers_keep_their_tables_when_the_application_role_writes():
+    # The app's own connection (the application role) books a job; the client's summary row appears,
+    # so the trigger functions wrote a table the role itself may not.
+    from servicing.tests.factories import ServiceFactory
+
+    assert connection.settings_dict["USER"] == app_role()
+    service = ServiceFactory()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT open_jobs FROM report_client_visits WHERE client_id = %s", [service.vehicle.client_id])
+        assert cursor.fetchone() == (1,)

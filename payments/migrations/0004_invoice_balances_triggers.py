@@ -15,8 +15,8 @@
 # billing_invoices empties this table through its foreign key (TRUNCATE ... CASCADE is the only way
 # past the ledger's); TRUNCATE of the ledger alone sets every invoice back to unpaid.
 #
-# The functions run as the writer (the application role), which may write this table like any
-# other (concierge/db/roles.py); no code of ours writes it.
+# The functions ran as the writer until 0005, which makes them run as the owner and leaves the
+# application role only reading this table (concierge/db/roles.py); no code of ours writes it.
 
 from django.db import migrations
 
