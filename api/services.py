@@ -7,9 +7,10 @@ import secrets
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+
+from concierge.accounts.models import User
 
 from .models import ApiKey, ApiRequest
 from .scopes import ALL_SCOPES
@@ -33,7 +34,7 @@ def secret_hash(token: str) -> str:
 
 @transaction.atomic
 def api_key_create(
-    *, name: str, scopes: list[str], by: AbstractBaseUser | None, expires_at: datetime.datetime | None = None,
+    *, name: str, scopes: list[str], by: User | None, expires_at: datetime.datetime | None = None,
 ) -> NewKey:
     """Make a key and the inactive staff user it acts as (the audit trail names it). The token in the
     result is the only copy of the secret."""
@@ -58,7 +59,7 @@ def api_key_create(
     return NewKey(key=key, token=token)
 
 
-def api_key_revoke(*, key: ApiKey, by: AbstractBaseUser | None) -> bool:
+def api_key_revoke(*, key: ApiKey, by: User | None) -> bool:
     """Revoke a key for good (its next request answers 401). Returns whether it was still live."""
     changed = ApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoked_by=by,

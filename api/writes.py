@@ -1,9 +1,10 @@
 """API writes through the admin's own forms and the domains' services: the same checks, the same
 messages beside the same fields, the same stale-edit detection and the same signals as a staff save."""
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import models
 from django.http import HttpRequest
 from ninja.errors import HttpError
@@ -34,16 +35,20 @@ def if_match_version(request: HttpRequest) -> str:
     return header.strip('"')
 
 
+F = TypeVar("F", bound=forms.ModelForm)
+
+
 def bound_form(
-    form_class: type[forms.ModelForm], *, changes: dict[str, Any], instance: models.Model | None = None,
-    version: str | None = None,
-) -> forms.ModelForm:
+    form_class: type[F], *, changes: dict[str, Any], instance: models.Model | None = None, version: str | None = None,
+) -> F:
     """The admin's form as if its user had opened `instance` (None: a new row) and changed `changes`:
     every field keeps the value it shows unless the request sets it."""
-    data: dict[str, Any] = {}
+    # What the admin's page shows before its user types anything: a new row's defaults (a job's cost
+    # 0.00 and status pending), or the row as stored.
+    shown = form_class(instance=instance)
+    data: dict[str, Any] = {name: shown[name].value() for name in shown.fields}
+    data.pop(VERSION_FIELD, None)
     if instance is not None:
-        shown = form_class(instance=instance)
-        data = {name: shown[name].value() for name in shown.fields}
         data[VERSION_FIELD] = version or ""
     for name, value in changes.items():
         data[name] = "" if value is None else value
@@ -55,7 +60,7 @@ def check_form(form: forms.BaseForm) -> None:
     with every field's reasons."""
     if form.is_valid():
         return
-    general = form.errors.as_data().get(forms.forms.NON_FIELD_ERRORS, [])
+    general = form.errors.as_data().get(NON_FIELD_ERRORS, [])
     codes = {error.code for error in general}
     if "stale" in codes:
         raise HttpError(412, "Not saved: the row changed since the version in If-Match. GET it again and redo the change.")
@@ -65,5 +70,5 @@ def check_form(form: forms.BaseForm) -> None:
     for field, field_errors in form.errors.as_data().items():
         for error in field_errors:
             for message in error.messages:
-                errors.append((None if field == forms.forms.NON_FIELD_ERRORS else field, message))
+                errors.append((None if field == NON_FIELD_ERRORS else field, message))
     raise FormRefused(errors)

@@ -11,7 +11,7 @@ from clients.models import Client
 from clients.services import client_create
 from concierge.admin.concurrency import save_changed
 
-from ..auth import key_of, require
+from ..auth import require
 from ..filters import since, text
 from ..idempotency import idempotent_create
 from ..pagination import MAX_LIMIT, paginate

@@ -7,7 +7,6 @@ from django.utils import timezone
 from api.models import ApiKey, ApiRequest
 from api.services import api_key_revoke
 from clients.models import Client
-from clients.tests.factories import ClientFactory
 from concierge.accounts import roles
 from concierge.accounts.tests.factories import login_verified, staff_in_role
 from concierge.audit.models import AuditLog
