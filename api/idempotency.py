@@ -16,10 +16,9 @@ MAX_LENGTH = 100
 
 
 def idempotent_create(
-    request: HttpRequest, *, key: ApiKey, resource: str, create: Callable[[], M], model: type[M],
+    request: HttpRequest, header: str | None, *, key: ApiKey, resource: str, create: Callable[[], M], model: type[M],
 ) -> tuple[M, bool]:
     """Run `create` (once per key and Idempotency-Key); returns (row, whether it was made now)."""
-    header = request.headers.get("Idempotency-Key")
     if header is None:
         with transaction.atomic():
             return create(), True

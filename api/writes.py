@@ -6,7 +6,6 @@ from typing import Any, TypeVar
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import models
-from django.http import HttpRequest
 from ninja.errors import HttpError
 
 from concierge.admin.concurrency import VERSION_FIELD, row_version
@@ -24,10 +23,10 @@ def etag(instance: Any) -> str:
     return f'"{row_version(instance)}"'
 
 
-def if_match_version(request: HttpRequest) -> str:
+def if_match_version(header: str | None) -> str:
     """The row version a PATCH was based on: its If-Match (an ETag this API gave). Required: without it
     the API could not tell a stale edit from a fresh one (428)."""
-    header = request.headers.get("If-Match", "").strip()
+    header = (header or "").strip()
     if not header:
         raise HttpError(428, "Send If-Match with the ETag of the row as you read it (GET it first).")
     if header.startswith("W/"):

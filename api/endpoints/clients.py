@@ -18,7 +18,7 @@ from ..pagination import MAX_LIMIT, paginate
 from ..schemas import ClientIn, ClientOut, ClientSearchIn, Page
 from ..scopes import CONTACT_SCOPE
 from ..writes import bound_form, check_form, etag, if_match_version
-from .common import ERRORS, LIMIT, WRITE_ERRORS
+from .common import ERRORS, IDEMPOTENCY_KEY, IF_MATCH, LIMIT, WRITE_ERRORS
 
 router = Router(tags=["clients"])
 
@@ -67,7 +67,7 @@ def get_client(request: HttpRequest, response: HttpResponse, client_id: uuid.UUI
 
 
 @router.post("/clients", response={201: ClientOut, 200: ClientOut, **WRITE_ERRORS})
-def create_client(request: HttpRequest, response: HttpResponse, payload: ClientIn):
+def create_client(request: HttpRequest, response: HttpResponse, payload: ClientIn, idempotency_key: str | None = IDEMPOTENCY_KEY):
     """Register a client, checked as the admin's client form checks it. With an Idempotency-Key header a
     retry returns the client made the first time (200) instead of a second one."""
     key = require(request, "clients:write")
@@ -78,18 +78,18 @@ def create_client(request: HttpRequest, response: HttpResponse, payload: ClientI
         check_form(form)
         return client_create(client=form.save(commit=False), by=key.acting_user)
 
-    client, created = idempotent_create(request, key=key, resource="clients", create=create, model=Client)
+    client, created = idempotent_create(request, idempotency_key, key=key, resource="clients", create=create, model=Client)
     client.refresh_from_db()
     response["ETag"] = etag(client)
     return Status(201 if created else 200, client_out(client, contacts=contacts))
 
 
 @router.patch("/clients/{client_id}", response={200: ClientOut, **WRITE_ERRORS})
-def update_client(request: HttpRequest, response: HttpResponse, client_id: uuid.UUID, payload: ClientIn):
+def update_client(request: HttpRequest, response: HttpResponse, client_id: uuid.UUID, payload: ClientIn, if_match: str | None = IF_MATCH):
     """Change some fields (If-Match required): the admin's form checks the whole client and its
     stale-edit check answers 412 when the client changed since that version."""
     key = require(request, "clients:write")
-    version = if_match_version(request)
+    version = if_match_version(if_match)
     with transaction.atomic():
         client = get_object_or_404(Client, pk=client_id)
         form = bound_form(ClientForm, changes=payload.dict(exclude_unset=True), instance=client, version=version)

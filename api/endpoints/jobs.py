@@ -25,7 +25,7 @@ from ..idempotency import idempotent_create
 from ..pagination import paginate
 from ..schemas import Page, ServiceIn, ServiceOut
 from ..writes import bound_form, check_form, etag, if_match_version
-from .common import ERRORS, LIMIT, WRITE_ERRORS
+from .common import ERRORS, IDEMPOTENCY_KEY, IF_MATCH, LIMIT, WRITE_ERRORS
 
 router = Router(tags=["services"])
 
@@ -61,7 +61,7 @@ def get_service(request: HttpRequest, response: HttpResponse, service_id: uuid.U
 
 
 @router.post("/services", response={201: ServiceOut, 200: ServiceOut, **WRITE_ERRORS})
-def create_service(request: HttpRequest, response: HttpResponse, payload: ServiceIn):
+def create_service(request: HttpRequest, response: HttpResponse, payload: ServiceIn, idempotency_key: str | None = IDEMPOTENCY_KEY):
     """Book a job (it starts pending), checked as the admin's job form checks it; service_created fires."""
     key = require(request, "services:write")
 
@@ -70,18 +70,18 @@ def create_service(request: HttpRequest, response: HttpResponse, payload: Servic
         check_form(form)
         return service_create(service=form.save(commit=False), by=key.acting_user, mileage=form.cleaned_data.get("odometer"))
 
-    service, created = idempotent_create(request, key=key, resource="services", create=create, model=Service)
+    service, created = idempotent_create(request, idempotency_key, key=key, resource="services", create=create, model=Service)
     service.refresh_from_db()
     response["ETag"] = etag(service)
     return Status(201 if created else 200, service_out(service))
 
 
 @router.patch("/services/{service_id}", response={200: ServiceOut, **WRITE_ERRORS})
-def update_service(request: HttpRequest, response: HttpResponse, service_id: uuid.UUID, payload: ServiceIn):
+def update_service(request: HttpRequest, response: HttpResponse, service_id: uuid.UUID, payload: ServiceIn, if_match: str | None = IF_MATCH):
     """Change some fields and/or move the status (If-Match required). A refused move is a 422 on
     `status` with the lifecycle's reason; a move the job can no longer make (it moved on meanwhile) 409."""
     key = require(request, "services:write")
-    version = if_match_version(request)
+    version = if_match_version(if_match)
     try:
         with transaction.atomic():
             service = get_object_or_404(Service, pk=service_id)

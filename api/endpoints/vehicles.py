@@ -18,7 +18,7 @@ from ..idempotency import idempotent_create
 from ..pagination import paginate
 from ..schemas import Page, VehicleIn, VehicleOut
 from ..writes import FormRefused, bound_form, check_form, etag, if_match_version
-from .common import ERRORS, LIMIT, WRITE_ERRORS
+from .common import ERRORS, IDEMPOTENCY_KEY, IF_MATCH, LIMIT, WRITE_ERRORS
 
 router = Router(tags=["vehicles"])
 
@@ -55,7 +55,7 @@ def get_vehicle(request: HttpRequest, response: HttpResponse, vehicle_id: uuid.U
 
 
 @router.post("/vehicles", response={201: VehicleOut, 200: VehicleOut, **WRITE_ERRORS})
-def create_vehicle(request: HttpRequest, response: HttpResponse, payload: VehicleIn):
+def create_vehicle(request: HttpRequest, response: HttpResponse, payload: VehicleIn, idempotency_key: str | None = IDEMPOTENCY_KEY):
     """Register a car, checked as the admin's vehicle form checks it (plate, VIN, year, mileage)."""
     key = require(request, "vehicles:write")
 
@@ -66,17 +66,17 @@ def create_vehicle(request: HttpRequest, response: HttpResponse, payload: Vehicl
         vehicle_save_from_form(vehicle, form=form, change=False, by=key.acting_user)
         return vehicle
 
-    vehicle, created = idempotent_create(request, key=key, resource="vehicles", create=create, model=Vehicle)
+    vehicle, created = idempotent_create(request, idempotency_key, key=key, resource="vehicles", create=create, model=Vehicle)
     vehicle.refresh_from_db()
     response["ETag"] = etag(vehicle)
     return Status(201 if created else 200, vehicle_out(vehicle))
 
 
 @router.patch("/vehicles/{vehicle_id}", response={200: VehicleOut, **WRITE_ERRORS})
-def update_vehicle(request: HttpRequest, response: HttpResponse, vehicle_id: uuid.UUID, payload: VehicleIn):
+def update_vehicle(request: HttpRequest, response: HttpResponse, vehicle_id: uuid.UUID, payload: VehicleIn, if_match: str | None = IF_MATCH):
     """Change some fields (If-Match required); a new mileage is kept as a reading, as in the admin."""
     key = require(request, "vehicles:write")
-    version = if_match_version(request)
+    version = if_match_version(if_match)
     with transaction.atomic():
         vehicle = get_object_or_404(Vehicle, pk=vehicle_id)
         form = bound_form(VehicleForm, changes=payload.dict(exclude_unset=True), instance=vehicle, version=version)
