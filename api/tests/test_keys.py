@@ -77,6 +77,10 @@ def test_every_request_is_logged_with_its_key_without_query_string(client):
     client.get("/api/v1/clients?updated_since=2026-01-01T00:00:00Z", **headers)
     logged = list(ApiRequest.objects.filter(key=key).order_by("at", "id").values_list("method", "path", "status"))
     assert logged == [("GET", "/api/v1/vehicles", 200), ("GET", "/api/v1/clients", 403)]
+    key.refresh_from_db()
+    assert key.last_used_at is not None
+    # Using a key is not a change to it: its audit trail holds its making only.
+    assert list(AuditLog.objects.filter(table_name="api_keys", record_id=key.pk).values_list("action", flat=True)) == ["INSERT"]
 
 
 def test_writes_are_audited_as_the_key(client):
