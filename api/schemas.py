@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Generic, Literal, TypeVar
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from servicing.models import ServiceStatus
 
@@ -48,6 +48,8 @@ class ClientOut(Schema):
 
 
 class ClientIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     first_name: str | None = None
     last_name: str | None = None
     email: str | None = None
@@ -58,6 +60,8 @@ class ClientIn(Schema):
 
 
 class ClientSearchIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     """Exact lookups by contact, in the body so that no phone or email ends up in a URL or a log."""
 
     phone: str | None = None
@@ -81,6 +85,8 @@ class VehicleOut(Schema):
 
 
 class VehicleIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     client: uuid.UUID | None = None
     license_plate: str | None = None
     make: str | None = None
@@ -114,12 +120,15 @@ class ServiceOut(Schema):
 
 
 class ServiceIn(Schema):
+    # No cost: a job's price is its invoice's total, kept by billing (and staff change it only with the
+    # price permission); a field this API does not take is refused (422), never silently dropped.
+    model_config = ConfigDict(extra="forbid")
+
     vehicle: uuid.UUID | None = None
     service_type: str | None = None
     description: str | None = None
     scheduled_date: datetime.date | None = None
     technician: str | None = None
-    cost: Decimal | None = None
     status: ServiceStatus | None = Field(
         None, description="A move along the lifecycle (pending -> in_progress -> completed, or cancelled).",
     )

@@ -72,6 +72,17 @@ def test_create_refuses_what_the_admin_refuses_with_its_message_by_field(client)
     assert Client.objects.count() == 1
 
 
+def test_a_jobs_price_is_not_set_through_the_api_and_an_unknown_field_is_refused(client):
+    # The price is the invoice's (billing keeps it): sending one is refused by name, not dropped.
+    _, headers = key_with("services:write", "services:read")
+    car = VehicleFactory()
+    response = post(client, "/api/v1/services", {"vehicle": str(car.pk), "service_type": "Oil Change",
+                                                  "scheduled_date": "2026-12-08", "cost": "1.00"}, headers)
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["cost"]
+    assert not Service.objects.exists()
+
+
 def test_vehicle_plate_filter_takes_any_usual_spelling_and_refuses_a_bad_plate(client):
     _, headers = key_with("vehicles:read")
     car = VehicleFactory(license_plate="KDA 123A")
