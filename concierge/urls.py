@@ -30,6 +30,8 @@ urlpatterns = [
     path("callbacks/", include("notifications.urls")),
     # Safaricom Daraja's M-Pesa callbacks (docs/payments.md).
     path("callbacks/mpesa/", include("payments.urls")),
+    # The JSON API for the shop's other tools (docs/api.md): /api/v1/, keys made by managers.
+    path("api/", include("api.urls")),
 ]
 
 # Styled error pages, staff or portal by the URL (concierge/errors.py).

@@ -90,6 +90,8 @@ ROLE_PERMISSIONS = {
         # KRA eTIMS transmissions: read-only rows; deciding on an uncertain or refused one is a manager's.
         "etims.view_transmission",
         "etims.resolve_transmission",
+        # API keys for the shop's other tools (docs/api.md): made, revoked and their request log read.
+        "api.add_apikey", "api.change_apikey", "api.view_apikey", "api.view_apirequest",
     ],
 }
 

@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "payments",
     "etims",
     "forecasting",
+    # The JSON API (api/, docs/api.md); "ninja" serves its Swagger UI files as static files, no CDN.
+    "ninja",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -77,6 +80,9 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # After authentication: wraps the request in the transaction that tells audit triggers who acts.
     "concierge.audit.middleware.ActingUserMiddleware",
+    # /api/ only: each request in one transaction carrying its key's acting user, and a line in the
+    # API request log (api/middleware.py).
+    "api.middleware.ApiRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -195,6 +201,8 @@ AUDIT_RETENTION_BATCH_SIZE = env.int("AUDIT_RETENTION_BATCH_SIZE", default=1000)
 PARTITIONS_MONTHS_AHEAD = env.int("PARTITIONS_MONTHS_AHEAD", default=3)
 
 CURRENCY = "KES"
+# Requests per API key per window (docs/api.md, "Rate limits"): N/s, N/min, N/hour or N/day, counted in Redis.
+API_RATE_LIMIT = env("API_RATE_LIMIT", default="120/min")
 SHOP_NAME = env("SHOP_NAME", default="Ndegwa Auto Concierge")
 # The shop's KRA PIN, printed on every invoice and credit note (docs/billing.md). Empty: invoices are
 # issued without it, and say so; KRA expects it on a tax invoice.
