@@ -1,3 +1,4 @@
+import uuid
 import datetime
 import hashlib
 
@@ -69,6 +70,19 @@ def test_rate_limit_answers_429_with_retry_after(client, settings):
     # Another key has its own count.
     _, other = key_with("clients:read", name="Booking form")
     assert client.get("/api/v1/clients", **other).status_code == 200
+
+
+def test_wrong_keys_from_one_address_are_rate_limited_too(client, settings):
+    settings.API_RATE_LIMIT = "3/min"
+    # An address of its own: other tests' refused keys from 127.0.0.1 share this minute's count.
+    address = f"2001:db8::{uuid.uuid4().hex[:4]}"
+    wrong = {"HTTP_AUTHORIZATION": "Bearer nak_guess_" + "x" * 43, "REMOTE_ADDR": address}
+    statuses = [client.get("/api/v1/clients", **wrong).status_code for _ in range(4)]
+    assert statuses == [401, 401, 401, 429]
+    assert 1 <= int(client.get("/api/v1/clients", **wrong)["Retry-After"]) <= 60
+    # A good key from the same address still has its own count.
+    _, headers = key_with("clients:read")
+    assert client.get("/api/v1/clients", **headers, REMOTE_ADDR=address).status_code == 200
 
 
 def test_every_request_is_logged_with_its_key_without_query_string(client):
