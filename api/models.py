@@ -67,7 +67,10 @@ class ApiRequest(models.Model):
         db_table = "api_requests"
         ordering = ["-at"]
         verbose_name = "API request"
-        indexes = [models.Index(fields=["key", "-at"], name="api_requests_key_at_idx")]
+        indexes = [
+            models.Index(fields=["key", "-at"], name="api_requests_key_at_idx"),
+            models.Index(fields=["at"], name="api_requests_at_idx"),  # the nightly purge
+        ]
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} {self.status}"
@@ -91,3 +94,4 @@ class IdempotentCreate(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["key", "idempotency_key"], name="api_idempotent_creates_key_uniq"),
         ]
+        indexes = [models.Index(fields=["created_at"], name="api_idempotent_created_idx")]  # the nightly purge

@@ -6,13 +6,14 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from concierge.accounts.models import User
 
-from .models import ApiKey, ApiRequest
+from .models import ApiKey, ApiRequest, IdempotentCreate
 from .scopes import ALL_SCOPES
 
 # nak_<prefix>_<secret>: the prefix (8 hex characters) is public and finds the row; the secret is
@@ -94,3 +95,21 @@ def api_request_log(*, key: ApiKey, method: str, path: str, status: int, duratio
     return ApiRequest.objects.create(
         key=key, method=method[:7], path=path[:300], status=status, duration_ms=max(0, duration_ms),
     )
+
+
+def api_records_purge(*, now: datetime.datetime | None = None, batch: int = 10_000) -> tuple[int, int]:
+    """Request-log lines older than API_REQUEST_LOG_DAYS and Idempotency-Key records older than
+    API_IDEMPOTENCY_DAYS, in batches (a short lock each, not one long delete). Returns both counts."""
+    now = now or timezone.now()
+    counts = []
+    for model, days in ((ApiRequest, settings.API_REQUEST_LOG_DAYS), (IdempotentCreate, settings.API_IDEMPOTENCY_DAYS)):
+        field = "at" if model is ApiRequest else "created_at"
+        cutoff = now - datetime.timedelta(days=days)
+        deleted = 0
+        while True:
+            ids = list(model.objects.filter(**{f"{field}__lt": cutoff}).values_list("pk", flat=True)[:batch])
+            if not ids:
+                break
+            deleted += model.objects.filter(pk__in=ids).delete()[0]
+        counts.append(deleted)
+    return counts[0], counts[1]

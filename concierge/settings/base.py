@@ -203,6 +203,11 @@ PARTITIONS_MONTHS_AHEAD = env.int("PARTITIONS_MONTHS_AHEAD", default=3)
 CURRENCY = "KES"
 # Requests per API key per window (docs/api.md, "Rate limits"): N/s, N/min, N/hour or N/day, counted in Redis.
 API_RATE_LIMIT = env("API_RATE_LIMIT", default="120/min")
+# Days the API's request log and its Idempotency-Key records are kept (purged nightly, docs/api.md).
+API_REQUEST_LOG_DAYS = env.int("API_REQUEST_LOG_DAYS", default=90)
+API_IDEMPOTENCY_DAYS = env.int("API_IDEMPOTENCY_DAYS", default=7)
+if API_REQUEST_LOG_DAYS < 1 or API_IDEMPOTENCY_DAYS < 1:
+    raise ImproperlyConfigured("API_REQUEST_LOG_DAYS and API_IDEMPOTENCY_DAYS must be whole numbers of days, 1 or more")
 SHOP_NAME = env("SHOP_NAME", default="Ndegwa Auto Concierge")
 # The shop's KRA PIN, printed on every invoice and credit note (docs/billing.md). Empty: invoices are
 # issued without it, and say so; KRA expects it on a tax invoice.
@@ -451,6 +456,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "concierge.accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=25),
     },
+    "purge-api-records": {"task": "api.tasks.purge_api_records", "schedule": crontab(hour=3, minute=45)},
     "purge-expired-portal-tokens": {
         "task": "clients.tasks.purge_expired_portal_tokens",
         "schedule": crontab(hour=3, minute=35),
