@@ -1,5 +1,7 @@
-"""The import rules of .importlinter hold: the platform (concierge) imports no domain app, domain
-services and selectors do not reach into the admin, the benchmarks and demo data import no tests."""
+"""The five import rules of .importlinter hold (docs/architecture.md, "Enforced"): the platform
+(concierge) imports no domain app; domain services and selectors do not reach into the admin; the
+benchmarks and demo data import no test code; the domain apps keep their layers; eTIMS knows no other
+domain app."""
 
 import subprocess
 import sys
