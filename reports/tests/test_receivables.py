@@ -271,6 +271,21 @@ def test_the_balances_page_pages_and_its_csv_holds_every_client(client, manager,
     assert len(rows) == 4
 
 
+def test_the_page_lists_the_longest_waiting_cars_only_and_the_csv_all_of_them(client, manager, settings):
+    # A shop that never marks cars collected would otherwise render (and decrypt the phone of) every
+    # unpaid job it ever completed on one page.
+    settings.REPORTS_PAGE_SIZE = 2
+    login_verified(client, manager)
+    owner = ClientFactory()
+    oldest_first = [invoice(owner, price="1000.00", days_ago=days) for days in (9, 6, 3)]
+    cars = {t.name: t for t in client.get(reverse(URL)).context["tables"]}["cars_waiting"]
+    assert [row["invoice"] for row in cars.rows] == [inv.display_number for inv in oldest_first[:2]]
+    assert "The 2 longest waiting are shown; the CSV lists them all." in cars.note
+    rows = list(csv.reader(io.StringIO(
+        client.get(reverse(f"{URL}-csv", kwargs={"table": "cars_waiting"})).content.decode())))
+    assert len(rows) == 4
+
+
 def _receivables_shop(size: int) -> None:
     """`size` clients, each with an owed invoice, a paid one with a payment today, an overpaid one,
     a credit note, and a car completed and waiting."""

@@ -77,8 +77,14 @@ class ReceivablesPage(ReportPage):
     def table_cars_waiting(self):
         today = shop_today()
         change_url = reverse("admin:servicing_service_change", args=[_URL_PLACEHOLDER])
+        waiting = selectors.cars_waiting_unpaid()
+        more = False
+        if "table" not in self.kwargs:  # the page: the longest waiting, never the whole yard's history
+            size = settings.REPORTS_PAGE_SIZE
+            waiting = list(waiting[:size + 1])
+            more, waiting = len(waiting) > size, waiting[:size]
         rows = []
-        for invoice in selectors.cars_waiting_unpaid():
+        for invoice in waiting:
             job = invoice.service
             client = job.vehicle.client
             rows.append({
@@ -101,7 +107,8 @@ class ReceivablesPage(ReportPage):
             Column("paid", "Paid", "money"),
             Column("balance", "Balance", "money"),
         ], rows, note="Completed jobs whose car has not been marked collected and whose invoice still has a "
-                      "balance (nothing or part paid); longest waiting first.")
+                      "balance (nothing or part paid); longest waiting first."
+                      + (f" The {len(rows)} longest waiting are shown; the CSV lists them all." if more else ""))
 
     def table_collected(self):
         day = self.period.start
