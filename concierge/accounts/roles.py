@@ -90,6 +90,11 @@ ROLE_PERMISSIONS = {
         # KRA eTIMS transmissions: read-only rows; deciding on an uncertain or refused one is a manager's.
         "etims.view_transmission",
         "etims.resolve_transmission",
+        # Webhooks (docs/webhooks.md): endpoints and their secrets, the delivery log, redelivery.
+        *_crud("webhooks", "endpoint"),
+        "webhooks.view_endpoint_secret",
+        "webhooks.view_delivery",
+        "webhooks.redeliver_delivery",
     ],
 }
 
