@@ -24,3 +24,8 @@ def endpoint_for(db):
         return endpoint
 
     return make
+
+
+# The real worker, beat and Redis of the notifications tests (a Redis of the test's own, Celery on the
+# test database), for the tests that run deliveries end to end.
+from notifications.tests.conftest import redis_server, sms_provider, start_celery, worker_env  # noqa: E402,F401
