@@ -23,6 +23,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from concierge.accounts.roles import MANAGER
+from concierge.audit.context import acting_as
 from concierge.celery import enqueue_on_commit, requeue_rows
 from concierge.workflows.models import Event
 from notifications.models import NotificationType
@@ -44,7 +45,8 @@ def endpoint_create(*, name: str, url: str, events: list[str], by: User | None =
     """A new endpoint with a secret made here (the URL has been checked by the form: addresses.url_check)."""
     endpoint = Endpoint(name=name, url=url, events=sorted(set(events)), secret=secret_new(),
                         created_by=by if by is not None and by.pk else None)
-    endpoint.save(force_insert=True)
+    with acting_as(by):
+        endpoint.save(force_insert=True)
     return endpoint
 
 
@@ -194,43 +196,43 @@ def _managers_tell(*, endpoint: Endpoint, reason: str) -> None:
             notification_create(channel=NotificationType.EMAIL, message=message, subject=subject, user=user)
 
 
-@transaction.atomic
 def endpoint_pause(*, endpoint: Endpoint, by: User | None = None) -> bool:
     """A manager paused it: new and waiting deliveries are held until it is resumed."""
-    updated = Endpoint.objects.filter(pk=endpoint.pk, state=EndpointState.ACTIVE).update(
-        state=EndpointState.PAUSED, paused_at=timezone.now(), paused_reason="Paused by a manager.")
-    if updated:
-        Delivery.objects.filter(endpoint=endpoint, state=DeliveryState.PENDING).update(state=DeliveryState.HELD)
+    with acting_as(by):
+        updated = Endpoint.objects.filter(pk=endpoint.pk, state=EndpointState.ACTIVE).update(
+            state=EndpointState.PAUSED, paused_at=timezone.now(), paused_reason="Paused by a manager.")
+        if updated:
+            Delivery.objects.filter(endpoint=endpoint, state=DeliveryState.PENDING).update(state=DeliveryState.HELD)
     return bool(updated)
 
 
-@transaction.atomic
 def endpoint_resume(*, endpoint: Endpoint, by: User | None = None) -> int | None:
     """Active again, its failing period forgotten, and the held deliveries queued (oldest first).
     Returns how many were queued, or None if it was not paused."""
-    if not Endpoint.objects.filter(pk=endpoint.pk, state=EndpointState.PAUSED).update(
-            state=EndpointState.ACTIVE, paused_at=None, paused_reason="", failing_since=None):
-        return None
-    held = list(Delivery.objects.filter(endpoint=endpoint, state=DeliveryState.HELD)
-                .order_by("created_at").values_list("pk", flat=True))
-    Delivery.objects.filter(pk__in=held).update(state=DeliveryState.PENDING, next_attempt_at=None)
     from .tasks import deliver_webhook
 
-    for pk in held:
-        enqueue_on_commit(deliver_webhook, str(pk))
+    with acting_as(by):
+        if not Endpoint.objects.filter(pk=endpoint.pk, state=EndpointState.PAUSED).update(
+                state=EndpointState.ACTIVE, paused_at=None, paused_reason="", failing_since=None):
+            return None
+        held = list(Delivery.objects.filter(endpoint=endpoint, state=DeliveryState.HELD)
+                    .order_by("created_at").values_list("pk", flat=True))
+        Delivery.objects.filter(pk__in=held).update(state=DeliveryState.PENDING, next_attempt_at=None)
+        for pk in held:
+            enqueue_on_commit(deliver_webhook, str(pk))
     return len(held)
 
 
-@transaction.atomic
 def delivery_redeliver(*, delivery: Delivery, by: User | None = None) -> Delivery:
     """A manager asked to send an event again: a NEW delivery of the same body (same event id, so the
-    receiver can tell it is the same event), the old row left as it was. The insert is audited."""
-    endpoint = Endpoint.objects.get(pk=delivery.endpoint_id)
-    again = Delivery(endpoint=endpoint, event_id=delivery.event_id, event_type=delivery.event_type,
-                     body=delivery.body, redelivery_of=delivery, created_by=by if by is not None and by.pk else None,
-                     state=DeliveryState.PENDING if endpoint.state == EndpointState.ACTIVE else DeliveryState.HELD)
-    again.save(force_insert=True)
-    _queue(again)
+    receiver can tell it is the same event), the old row left as it was. Its insert is audited as `by`."""
+    with acting_as(by):
+        endpoint = Endpoint.objects.get(pk=delivery.endpoint_id)
+        again = Delivery(endpoint=endpoint, event_id=delivery.event_id, event_type=delivery.event_type,
+                         body=delivery.body, redelivery_of=delivery, created_by=by if by is not None and by.pk else None,
+                         state=DeliveryState.PENDING if endpoint.state == EndpointState.ACTIVE else DeliveryState.HELD)
+        again.save(force_insert=True)
+        _queue(again)
     return again
 
 
