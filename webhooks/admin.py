@@ -1,4 +1,3 @@
-from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import admin, messages
@@ -33,7 +32,7 @@ class EndpointAdmin(admin.ModelAdmin):
     actions = ["pause_selected", "resume_selected"]
     base_readonly = ("state", "paused_at", "paused_reason", "failing_since", "last_success_at", "created_at", "created_by")
 
-    def get_fields(self, request: HttpRequest, obj: Endpoint | None = None) -> Sequence[Any]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields: list[str] = ["name", "url", "events"]
         if obj is None:
             return fields
