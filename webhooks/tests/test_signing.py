@@ -1,6 +1,7 @@
 """A delivery is signed so that a receiver following docs/webhooks.md accepts it, and refuses it when
 the body, the secret or the timestamp is not the one signed."""
 
+import datetime
 import json
 import subprocess
 import time
@@ -8,6 +9,7 @@ import time
 import pytest
 from django.db import transaction
 
+from concierge.workflows.models import Event
 from servicing.models import ServiceStatus
 from servicing.services import service_start
 from servicing.tests.factories import ServiceFactory
@@ -37,6 +39,8 @@ def test_a_delivery_verifies_with_the_docs_python_snippet(receiver, endpoint_for
     payload = json.loads(body)
     assert payload["id"] == str(delivery.event_id) and payload["type"] == "service_status_changed"
     assert payload["data"]["service_id"] == str(service.pk)
+    event = Event.objects.get(pk=delivery.event_id)
+    assert payload["occurred_at"] == event.created_at.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
     assert payload["data"]["old_status"] == ServiceStatus.PENDING and payload["data"]["new_status"] == ServiceStatus.IN_PROGRESS
     delivery.refresh_from_db()
     assert delivery.state == DeliveryState.DELIVERED and delivery.response_code == 200 and delivery.attempts == 1
