@@ -95,3 +95,29 @@ def test_a_worker_lost_mid_send_leaves_the_delivery_uncertain_and_not_resent(
     assert deliveries_sweep(now=later + datetime.timedelta(hours=1))["requeued"] == 0
     assert not wait_until(lambda: len(receiver.requests) > 1, timeout=3)
     assert Delivery.objects.get(pk=delivery.pk).state == DeliveryState.UNCERTAIN
+
+
+def test_a_due_delivery_whose_message_was_lost_is_queued_again_by_the_sweeper(receiver, endpoint_for, redis_server):
+    from concierge.processes import queued_args
+
+    delivery = a_delivery(receiver, endpoint_for)
+    redis_server.stop()  # the broker message is lost with it
+    redis_server.start()
+    assert queued_args(redis_server, deliver_webhook) == []
+    assert deliveries_sweep()["requeued"] == 0  # younger than WEBHOOKS_SWEEP_AGE_SECONDS: maybe still on its way
+    later = timezone.now() + datetime.timedelta(minutes=2)
+    assert deliveries_sweep(now=later)["requeued"] == 1
+    assert queued_args(redis_server, deliver_webhook) == [[str(delivery.pk)]]
+    assert deliveries_sweep(now=later)["requeued"] == 0  # not again until a full sweep age has passed
+
+
+def test_an_event_deduplicated_by_its_key_is_delivered_once(receiver, endpoint_for):
+    from concierge.workflows.events import event_emit
+    from fleet.tests.factories import VehicleFactory
+
+    endpoint = endpoint_for(receiver, events=["service_predicted_due"])
+    vehicle = VehicleFactory()
+    for _ in range(2):
+        event_emit(name="service_predicted_due", vehicle=vehicle, dedupe_key=f"predicted:{vehicle.pk}",
+                   payload={"service_type": "Oil Change", "due_date": "2026-12-20"})
+    assert Delivery.objects.filter(endpoint=endpoint).count() == 1
