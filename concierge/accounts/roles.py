@@ -92,6 +92,11 @@ ROLE_PERMISSIONS = {
         "etims.resolve_transmission",
         # API keys for the shop's other tools (docs/api.md): made, revoked and their request log read.
         "api.add_apikey", "api.change_apikey", "api.view_apikey", "api.view_apirequest",
+        # Webhooks (docs/webhooks.md): endpoints and their secrets, the delivery log, redelivery.
+        *_crud("webhooks", "endpoint"),
+        "webhooks.view_endpoint_secret",
+        "webhooks.view_delivery",
+        "webhooks.redeliver_delivery",
     ],
 }
 

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     # The JSON API (api/, docs/api.md); "ninja" serves its Swagger UI files as static files, no CDN.
     "ninja",
     "api",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -555,6 +556,27 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Ndegwa Auto Concierge <n
 # carries the request id and has emails, phone numbers and link tokens redacted.
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 LOGGING = logging_config(json=env.bool("LOG_JSON", default=False), level=LOG_LEVEL)
+# Webhooks (docs/webhooks.md). https:// only unless WEBHOOKS_REQUIRE_HTTPS is off (local and test
+# settings; production always requires it); private, loopback and link-local addresses are refused
+# unless WEBHOOKS_ALLOW_PRIVATE_ADDRESSES is on (local and test: the tests' receiver is on 127.0.0.1).
+WEBHOOKS_REQUIRE_HTTPS = env.bool("WEBHOOKS_REQUIRE_HTTPS", default=True)
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=False)
+WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=10.0)
+WEBHOOKS_MAX_ATTEMPTS = env.int("WEBHOOKS_MAX_ATTEMPTS", default=12)
+WEBHOOKS_RETRY_BASE_SECONDS = env.float("WEBHOOKS_RETRY_BASE_SECONDS", default=30.0)
+WEBHOOKS_RETRY_CAP_SECONDS = env.float("WEBHOOKS_RETRY_CAP_SECONDS", default=1800.0)
+WEBHOOKS_SWEEP_AGE_SECONDS = env.int("WEBHOOKS_SWEEP_AGE_SECONDS", default=60)
+WEBHOOKS_SWEEP_INTERVAL = env.float("WEBHOOKS_SWEEP_INTERVAL", default=60.0)
+# A claim older than this belongs to a dead worker: `uncertain`, never resent by itself. Above the timeout.
+WEBHOOKS_CLAIM_TIMEOUT_SECONDS = env.int("WEBHOOKS_CLAIM_TIMEOUT_SECONDS", default=300)
+# An endpoint whose every attempt failed for this long is paused and the managers are told.
+WEBHOOKS_PAUSE_AFTER_SECONDS = env.int("WEBHOOKS_PAUSE_AFTER_SECONDS", default=86400)
+if WEBHOOKS_RETRY_CAP_SECONDS >= CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]:
+    raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must exceed WEBHOOKS_RETRY_CAP_SECONDS")
+if WEBHOOKS_CLAIM_TIMEOUT_SECONDS <= WEBHOOKS_TIMEOUT_SECONDS:
+    raise ImproperlyConfigured("WEBHOOKS_CLAIM_TIMEOUT_SECONDS must exceed WEBHOOKS_TIMEOUT_SECONDS")
+CELERY_BEAT_SCHEDULE["sweep-webhooks"] = {"task": "webhooks.tasks.sweep_webhooks", "schedule": WEBHOOKS_SWEEP_INTERVAL}
+
 # /health/ fails when no worker has run beat's heartbeat task for this long.
 HEALTH_HEARTBEAT_INTERVAL = env.float("HEALTH_HEARTBEAT_INTERVAL", default=30.0)
 HEALTH_WORKER_MAX_AGE_SECONDS = env.int("HEALTH_WORKER_MAX_AGE_SECONDS", default=180)

@@ -12,3 +12,7 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.
 # Development-only keys for personal-data encryption and lookup hashes; production.py requires real ones.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[_dev_keys.FIELD_ENCRYPTION_KEY])
 FIELD_HASH_KEY = env("FIELD_HASH_KEY", default=_dev_keys.FIELD_HASH_KEY)
+
+# Webhooks to a receiver on this machine or the LAN over plain http, for trying them out (docs/webhooks.md).
+WEBHOOKS_REQUIRE_HTTPS = env.bool("WEBHOOKS_REQUIRE_HTTPS", default=False)
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=True)

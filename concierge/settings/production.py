@@ -79,6 +79,8 @@ CSRF_COOKIE_HTTPONLY = True
 # Links in texts and emails must point at the deployment, not at a development default: no start
 # without it (gunicorn runs no system checks, so this is a settings error, not a check).
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="")
+# Webhook deliveries carry the shop's data: over TLS only, whatever the environment says.
+WEBHOOKS_REQUIRE_HTTPS = True
 if urlsplit(PORTAL_BASE_URL).scheme not in ("http", "https") or not urlsplit(PORTAL_BASE_URL).netloc:
     raise ImproperlyConfigured(
         "PORTAL_BASE_URL must be set in production to the portal's public origin, e.g. https://portal.example.co.ke"

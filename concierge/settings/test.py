@@ -23,3 +23,6 @@ SMS_BACKEND = env("TEST_SMS_BACKEND", default="notifications.backends.sms.Locmem
 # otherwise a reminder written by a test run at night would be held and the test's outcome would
 # depend on the hour it ran.
 QUIET_HOURS_START = QUIET_HOURS_END = "00:00"
+# The webhook tests' receivers listen on 127.0.0.1 over http; the refusals are tested with these off.
+WEBHOOKS_REQUIRE_HTTPS = env.bool("WEBHOOKS_REQUIRE_HTTPS", default=False)
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=True)

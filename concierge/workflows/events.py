@@ -5,17 +5,24 @@ the beat task for time-based events. It writes an `Event` row in the caller's tr
 the workflow run for after commit. The workflow engine reads only events, never the callers.
 
 Event names are the domain apps' (registered in their ready(): registry.py); this module knows none.
+
+`event_recorded` is sent (sender Event, `event`) right after the row is written, in the same
+transaction: other listeners to the same events (webhooks/) queue their own work in it, so a
+rolled-back change leaves nothing of theirs either, and the platform imports none of them.
 """
 
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from concierge.celery import enqueue_on_commit
 
 from .models import Event, Workflow
 from .registry import registry
+
+event_recorded = Signal()
 
 
 def event_emit(
@@ -44,6 +51,7 @@ def event_emit(
                 event.save(force_insert=True)
         except IntegrityError:
             return None
+    event_recorded.send(sender=Event, event=event)
     if listened_to:
         from .tasks import run_event_workflows
 
