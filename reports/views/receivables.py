@@ -1,5 +1,8 @@
 """The receivables page: who owes what and for how long, cars in the yard not paid for, money taken on a day."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
@@ -77,12 +80,14 @@ class ReceivablesPage(ReportPage):
     def table_cars_waiting(self):
         today = shop_today()
         change_url = reverse("admin:servicing_service_change", args=[_URL_PLACEHOLDER])
-        waiting = selectors.cars_waiting_unpaid()
+        queryset = selectors.cars_waiting_unpaid()
         more = False
-        if "table" not in self.kwargs:  # the page: the longest waiting, never the whole yard's history
+        if "table" in self.kwargs:  # the CSV: every car waiting
+            waiting: Iterable[Any] = queryset
+        else:  # the page: the longest waiting, never the whole yard's history
             size = settings.REPORTS_PAGE_SIZE
-            waiting = list(waiting[:size + 1])
-            more, waiting = len(waiting) > size, waiting[:size]
+            first = list(queryset[:size + 1])
+            more, waiting = len(first) > size, first[:size]
         rows = []
         for invoice in waiting:
             job = invoice.service
