@@ -98,6 +98,8 @@ class Delivery(UUIDModel):
         indexes = [
             models.Index(fields=["endpoint", "-created_at"], name="webhook_deliv_endpoint_idx"),
             models.Index(fields=["event_id"], name="webhook_deliv_event_idx"),
+            models.Index(fields=["created_at"], name="webhook_deliv_finished_idx",  # the nightly purge
+                         condition=models.Q(state__in=["delivered", "failed"])),
             # The sweeper's queries: waiting rows, and claims that may belong to a dead worker.
             models.Index(fields=["created_at"], name="webhook_deliv_pending_idx",
                          condition=models.Q(state="pending")),

@@ -260,3 +260,16 @@ def deliveries_sweep(*, now: datetime.datetime | None = None, limit: int = 1000)
     if uncertain or queued or paused:
         logger.info("webhook sweep: %d re-queued, %d uncertain, %d endpoints paused", queued, uncertain, paused)
     return {"requeued": queued, "uncertain": uncertain, "paused": paused}
+
+
+def deliveries_purge(*, now: datetime.datetime | None = None, batch: int = 10_000) -> int:
+    """Delivered and failed deliveries older than WEBHOOKS_DELIVERY_LOG_DAYS, in batches. Pending, held,
+    sending and uncertain ones stay whatever their age: they still need a worker or a person."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.WEBHOOKS_DELIVERY_LOG_DAYS)
+    finished = Delivery.objects.filter(state__in=(DeliveryState.DELIVERED, DeliveryState.FAILED), created_at__lt=cutoff)
+    deleted = 0
+    while ids := list(finished.values_list("pk", flat=True)[:batch]):
+        # A redelivery points at the row it repeats (SET NULL): the purge may take either first.
+        deleted += Delivery.objects.filter(pk__in=ids).delete()[0]
+    return deleted

@@ -5,7 +5,7 @@ from typing import Any
 from celery import Task, shared_task
 from django.conf import settings
 
-from .services import deliveries_sweep, delivery_deliver
+from .services import deliveries_purge, deliveries_sweep, delivery_deliver
 
 
 @shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=None)
@@ -20,3 +20,9 @@ def deliver_webhook(self: Task[Any, Any], delivery_id: str) -> str:
 @shared_task(ignore_result=True)
 def sweep_webhooks() -> dict[str, int]:
     return deliveries_sweep()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def purge_webhook_deliveries() -> int:
+    """Nightly (beat): the delivery log's finished rows past WEBHOOKS_DELIVERY_LOG_DAYS."""
+    return deliveries_purge()

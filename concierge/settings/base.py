@@ -458,6 +458,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=25),
     },
     "purge-api-records": {"task": "api.tasks.purge_api_records", "schedule": crontab(hour=3, minute=45)},
+    "purge-webhook-deliveries": {"task": "webhooks.tasks.purge_webhook_deliveries", "schedule": crontab(hour=3, minute=50)},
     "purge-expired-portal-tokens": {
         "task": "clients.tasks.purge_expired_portal_tokens",
         "schedule": crontab(hour=3, minute=35),
@@ -571,6 +572,10 @@ WEBHOOKS_SWEEP_INTERVAL = env.float("WEBHOOKS_SWEEP_INTERVAL", default=60.0)
 WEBHOOKS_CLAIM_TIMEOUT_SECONDS = env.int("WEBHOOKS_CLAIM_TIMEOUT_SECONDS", default=300)
 # An endpoint whose every attempt failed for this long is paused and the managers are told.
 WEBHOOKS_PAUSE_AFTER_SECONDS = env.int("WEBHOOKS_PAUSE_AFTER_SECONDS", default=86400)
+# Days a delivered or failed delivery stays in the log (purged nightly); pending and uncertain ones stay.
+WEBHOOKS_DELIVERY_LOG_DAYS = env.int("WEBHOOKS_DELIVERY_LOG_DAYS", default=90)
+if WEBHOOKS_DELIVERY_LOG_DAYS < 1:
+    raise ImproperlyConfigured("WEBHOOKS_DELIVERY_LOG_DAYS must be a whole number of days, 1 or more")
 if WEBHOOKS_RETRY_CAP_SECONDS >= CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]:
     raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must exceed WEBHOOKS_RETRY_CAP_SECONDS")
 if WEBHOOKS_CLAIM_TIMEOUT_SECONDS <= WEBHOOKS_TIMEOUT_SECONDS:
