@@ -1,21 +1,25 @@
 """The printed invoice (A4 and 80 mm receipt) and its PDF, for staff who may view invoices."""
 
 import datetime
+import re
+import zlib
+from decimal import Decimal
 
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from billing.documents import printed_document
-from billing.models import CustomerTaxPin
+from billing.models import CustomerTaxPin, Decision, DecisionChannel, LineKind, TaxCategory
 from billing.pdf import document_pdf
 from billing.selectors import invoice_for_service
-from billing.services import credit_note_issue
+from billing.services import credit_note_issue, estimate_line_add, estimate_line_decide
 from billing.tests.scenarios import a_job_priced_in_every_tax_category
 from concierge.accounts.roles import TECHNICIAN
 from concierge.accounts.tests.factories import staff_in_role
 from concierge.accounts.verified_login import login_verified
 from servicing.services import service_complete, service_start
+from servicing.tests.factories import ServiceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +96,73 @@ def test_staff_without_the_view_permission_get_403(client, invoice):
 def test_anonymous_visitors_are_sent_to_the_staff_sign_in(client, invoice):
     response = client.get(reverse("billing:invoice_pdf", args=[invoice.pk]))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def characters_in(pdf: bytes) -> set[str]:
+    """The characters a PDF reader copies out of it: those of its fonts' ToUnicode maps, which fpdf2
+    writes per embedded font subset, one entry per character drawn. (The core fonts have none.)"""
+    found: set[str] = set()
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            data = zlib.decompress(stream)
+        except zlib.error:  # written plain (fpdf2 leaves the ToUnicode maps so)
+            data = stream
+        for block in re.findall(rb"beginbfchar(.*?)endbfchar", data, re.S):
+            for target in re.findall(rb"<[0-9A-Fa-f]+>\s*<([0-9A-Fa-f]+)>", block):
+                found.update(bytes.fromhex(target.decode()).decode("utf-16-be"))
+    return found
+
+
+def an_invoice_for(*, first_name: str, last_name: str, description: str):
+    job = ServiceFactory(vehicle__client__first_name=first_name, vehicle__client__last_name=last_name,
+                         cost=Decimal("0.00"))
+    line = estimate_line_add(service=job, by=None, kind=LineKind.PART, description=description,
+                             quantity=Decimal("1"), unit_price=Decimal("1000.00"), discount=Decimal("0.00"),
+                             tax_category=TaxCategory.VAT16)
+    estimate_line_decide(line=line, decision=Decision.APPROVED, via=DecisionChannel.PHONE, by=None)
+    service_start(service=job)
+    service_complete(service=job)
+    return invoice_for_service(service=job)
+
+
+def test_the_pdf_writes_names_and_descriptions_beyond_latin_1_in_its_embedded_unicode_font(client, superuser):
+    invoice = an_invoice_for(first_name="Ŵanjiru", last_name="O’Neill “Wa” Kamau",
+                             description="Brake pads – front… (“genuine”)")
+    login_verified(client, superuser)
+    response = client.get(reverse("billing:invoice_pdf", args=[invoice.pk]))
+    assert response.status_code == 200
+    pdf = response.content
+    assert b"+DejaVuSansCondensed\n" in pdf and b"+DejaVuSansCondensedBold\n" in pdf
+    assert b"Helvetica" not in pdf
+    assert set("Ŵ’“”–…") <= characters_in(pdf)
+
+
+def test_characters_the_font_lacks_are_shown_as_the_replacement_character_not_dropped(client, superuser):
+    invoice = an_invoice_for(first_name="Wei 王", last_name="Otieno 🚗", description="Detailing ✨👍🏽 package")
+    login_verified(client, superuser)
+    response = client.get(reverse("billing:invoice_pdf", args=[invoice.pk]))
+    assert response.status_code == 200
+    shown = characters_in(response.content)
+    assert "\ufffd" in shown
+    assert not {"王", "🚗", "👍", "\U0001f3fd"} & shown
+
+
+def test_a_description_too_long_for_its_column_is_cut_with_an_ellipsis(client, superuser):
+    # Wide capitals: the old cut at 45 characters still ran over the quantity column.
+    invoice = an_invoice_for(first_name="Amina", last_name="Mwangi",
+                             description="WHEEL ALIGNMENT MAXIMUM WIDTH WORDS " * 3 + "ZZZqqq")
+    login_verified(client, superuser)
+    shown = characters_in(client.get(reverse("billing:invoice_pdf", args=[invoice.pk])).content)
+    assert "…" in shown
+    assert "q" not in shown
+
+
+def test_the_cut_text_fits_inside_its_cell_and_short_text_is_left_whole():
+    from billing.pdf import FONT, _fit, _new_pdf
+
+    pdf = _new_pdf()
+    pdf.add_page()
+    pdf.set_font(FONT, "", 9)
+    cut = _fit(pdf, "Front brake pads and discs, “genuine” – Toyota Fielder 2014 " * 3, 70)
+    assert cut.endswith("…") and pdf.get_string_width(cut) <= 70 - 2 * pdf.c_margin
+    assert _fit(pdf, "Oil filter", 70) == "Oil filter"
