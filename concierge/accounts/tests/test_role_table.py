@@ -5,14 +5,18 @@ checked through the pages a member of that role would open, never through the pe
 """
 
 import re
+import uuid
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
+from api.services import api_request_log
+from api.tests.factories import key_with
 from billing.models import CustomerTaxPin
 from billing.tests.factories import PriceListItemFactory
 from billing.tests.scenarios import an_invoiced_job
@@ -27,6 +31,8 @@ from notifications.tests.factories import NotificationFactory
 from payments.services import payment_record
 from servicing.models import Service, ServiceType
 from servicing.tests.factories import ServiceFactory
+from webhooks.models import Delivery, DeliveryState
+from webhooks.services import endpoint_create
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +93,13 @@ def shop():
         "billing.customertaxpin": CustomerTaxPin.objects.create(client=owner, kra_pin="A012345678Z"),
         "billing.invoice": (invoice := an_invoiced_job().invoices.get()),
         "payments.payment": payment_record(invoice=invoice, amount=Decimal("100.00"), method="cash"),
+        "api.apikey": (key := key_with()[0]),
+        "api.apirequest": api_request_log(key=key, method="GET", path="/api/v1/vehicles/", status=200, duration_ms=4),
+        "webhooks.endpoint": (endpoint := endpoint_create(name="Accounting", url="https://hooks.example.com/in",
+                                                          events=["invoice_issued"])),
+        # Delivered already: nothing for a worker to send.
+        "webhooks.delivery": Delivery.objects.create(endpoint=endpoint, event_id=uuid.uuid4(), event_type="invoice_issued",
+                                                     body="{}", state=DeliveryState.DELIVERED),
     }
 
 
@@ -144,6 +157,15 @@ def searches_by_contact(browser):
     return found
 
 
+def covers(*models):
+    """Marks a check with the admin models its row speaks for (see test_every_model_a_role_holds_has_a_row)."""
+    def mark(check):
+        check.models = set(models)
+        return check
+    return mark
+
+
+@covers("clients.client")
 def check_clients(browser, shop, verbs):
     assert admin_verbs(browser, "clients.client", shop["clients.client"]) == verbs
     pages = "\n".join(pages_of_a_job(browser, shop).values())
@@ -157,6 +179,7 @@ def check_clients(browser, shop, verbs):
         assert searches_by_contact(browser) == 0, "a search by phone, email or surname found the owner's car"
 
 
+@covers()
 def check_owner_first_name(browser, shop, verbs):
     pages = pages_of_a_job(browser, shop)
     where = [admin_url("servicing.service", "changelist"), admin_url("servicing.service", "change", shop["servicing.service"].pk),
@@ -168,6 +191,7 @@ def check_owner_first_name(browser, shop, verbs):
     assert found == 2  # both of the car's jobs
 
 
+@covers("servicing.service")  # its view_service_price and change_service_price
 def check_prices(browser, shop, verbs):
     job = shop["servicing.service"]
     pages = pages_of_a_job(browser, shop)
@@ -182,15 +206,46 @@ def check_prices(browser, shop, verbs):
     assert ("cost" in form.fields) == ("change" in verbs)
 
 
+@covers("reports.reportaccess")
 def check_reports(browser, shop, verbs):
     status = browser.get(reverse("reports:overview")).status_code
     assert status == (200 if "view" in verbs else 403)
 
 
 def admin_model(model):
+    @covers(model)
     def check(browser, shop, verbs):
         assert admin_verbs(browser, model, shop[model]) == verbs
     return check
+
+
+@covers("api.apikey")
+def check_api_keys(browser, shop, verbs):
+    """A key is never edited or deleted; its change permission is revoking it (the list's action)."""
+    key = shop["api.apikey"]
+    found = admin_verbs(browser, "api.apikey", key)
+    browser.post(admin_url("api.apikey", "changelist"), {"action": "revoke_selected", "_selected_action": [key.pk]})
+    key.refresh_from_db()
+    if key.revoked_at is not None:
+        found.add("change")
+    assert found == verbs
+
+
+@covers("webhooks.endpoint")
+def check_webhook_endpoints(browser, shop, verbs):
+    endpoint = shop["webhooks.endpoint"]
+    assert admin_verbs(browser, "webhooks.endpoint", endpoint) == verbs
+    page = browser.get(admin_url("webhooks.endpoint", "change", endpoint.pk))
+    assert (endpoint.secret in page.content.decode()) == ("view" in verbs)
+
+
+@covers("webhooks.delivery")
+def check_webhook_deliveries(browser, shop, verbs):
+    delivery = shop["webhooks.delivery"]
+    assert admin_verbs(browser, "webhooks.delivery", delivery) == verbs
+    page = browser.get(admin_url("webhooks.delivery", "change", delivery.pk))
+    redeliver = reverse("admin:webhooks_delivery_redeliver", args=[delivery.pk])
+    assert (redeliver in page.content.decode()) == ("view" in verbs)
 
 
 CHECKS = {
@@ -210,11 +265,44 @@ CHECKS = {
     "Customers' KRA PINs": admin_model("billing.customertaxpin"),
     "Invoices and credit notes": admin_model("billing.invoice"),
     "Payments (the ledger)": admin_model("payments.payment"),
+    "API keys (change: revoking one)": check_api_keys,
+    "API request log": admin_model("api.apirequest"),
+    "Webhook endpoints (with their signing secret)": check_webhook_endpoints,
+    "Webhook deliveries (the log, Redeliver)": check_webhook_deliveries,
+}
+
+# Models a role holds permissions on that the table does not speak for yet, each with why. A model
+# granted to a role and found neither here nor in a row fails the test below: the guide would be
+# silent on something staff can open.
+NOT_IN_THE_TABLE_YET = {
+    "billing.estimateline": "estimate lines are a job's, priced in docs/billing.md's Roles",
+    "servicing.servicecollection": "Mark collected, a job's button",
+    "forecasting.serviceprediction": "the expected-next-30-days list",
+    "notifications.phoneconsent": "messaging consent, in docs/notifications.md",
+    "notifications.consentchange": "messaging consent, in docs/notifications.md",
+    "notifications.inboundmessage": "messaging consent, in docs/notifications.md",
+    "payments.mpesarequest": "M-Pesa requests, in docs/payments.md",
+    "payments.paybillpayment": "unmatched Paybill payments, in docs/payments.md",
+    "payments.mpesacallback": "M-Pesa callbacks, in docs/payments.md",
+    "etims.transmission": "KRA eTIMS transmissions, in docs/etims.md",
 }
 
 
 def test_every_row_of_the_table_is_checked():
     assert sorted(TABLE) == sorted(CHECKS)
+
+
+def test_every_model_a_role_holds_has_a_row():
+    granted = set()
+    for names in ROLE_PERMISSIONS.values():
+        for name in names:
+            app_label, codename = name.split(".", 1)
+            permission = Permission.objects.select_related("content_type").get(
+                content_type__app_label=app_label, codename=codename)
+            granted.add(f"{app_label}.{permission.content_type.model}")
+    in_rows = set().union(*(check.models for check in CHECKS.values()))
+    assert granted - in_rows - set(NOT_IN_THE_TABLE_YET) == set(), "granted to a role, absent from the guide's table"
+    assert set(NOT_IN_THE_TABLE_YET) & in_rows == set(), "in a row now: take it off NOT_IN_THE_TABLE_YET"
 
 
 @pytest.mark.parametrize("role", ROLES)
