@@ -13,8 +13,12 @@ would let the application role scrub any audit row it liked. It lives here, with
 tables it names; the platform installs it and grants it to the application role after every migrate
 because the clients app registers it (concierge.db.owner_functions.register_app_callable, in
 ClientsConfig.ready). Its name is unchanged, so a database migrated before the move keeps working.
+ClientsConfig.ready). Its name is unchanged, so a database migrated before the move keeps working.
+The UPDATEs that scrub the rows are written by the platform's helper (concierge/db/audit_scrub.py),
+which payments' function for the payer's name and number uses too (payments/owner_sql.py).
 """
 
+from concierge.db.audit_scrub import audit_scrub_sql, sql_literal
 from concierge.db.owner_functions import register_app_callable
 
 from .services import ERASED, ERASED_FIRST_NAME, ERASED_LAST_NAME, ERASURE_NOTE, PERSONAL_KEYS
@@ -22,24 +26,18 @@ from .services import ERASED, ERASED_FIRST_NAME, ERASED_LAST_NAME, ERASURE_NOTE,
 SIGNATURE = "concierge_audit_erase_client(uuid, uuid)"
 
 
-def _array(values):
-    return "ARRAY[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]::text[]"
+def erased_client_required(client_sql: str) -> str:
+    """The check an audit-scrubbing owner function starts with: the client (`client_sql`, a uuid
+    expression) must already be anonymised (services.client_erase, same transaction), else it raises.
+    Other apps' scrubbing functions start with it too, so none scrubs the trail of a client on file."""
+    return f"""    IF NOT EXISTS (SELECT 1 FROM clients WHERE id = {client_sql} AND first_name = {sql_literal(ERASED_FIRST_NAME)}
+                   AND last_name = {sql_literal(ERASED_LAST_NAME)} AND phone IS NULL AND address IS NULL) THEN
+        RAISE EXCEPTION 'client % has not been erased: its audit rows stay', {client_sql} USING ERRCODE = 'insufficient_privilege';
+    END IF;"""
 
 
-def _literal(text):
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _scrub(table, ids_sql):
-    keys = _array(PERSONAL_KEYS[table])
-    return "\n".join(
-        f"""    UPDATE audit_logs SET {column} = (
-            SELECT jsonb_object_agg(key, CASE WHEN key = ANY({keys}) AND jsonb_typeof(value) <> 'null'
-                                              THEN to_jsonb({_literal(ERASED)}::text) ELSE value END)
-            FROM jsonb_each({column}))
-        WHERE table_name = '{table}' AND record_id = ANY({ids_sql}) AND {column} ?| {keys};"""
-        for column in ("old_values", "new_values")
-    )
+def _scrub(table: str, ids_sql: str) -> str:
+    return audit_scrub_sql(table=table, keys=PERSONAL_KEYS[table], ids_sql=ids_sql, replacement=ERASED)
 
 
 FUNCTION = f"""
@@ -49,10 +47,7 @@ AS $fn$
 DECLARE
     notes uuid[];
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM clients WHERE id = p_client AND first_name = {_literal(ERASED_FIRST_NAME)}
-                   AND last_name = {_literal(ERASED_LAST_NAME)} AND phone IS NULL AND address IS NULL) THEN
-        RAISE EXCEPTION 'client % has not been erased: its audit rows stay', p_client USING ERRCODE = 'insufficient_privilege';
-    END IF;
+{erased_client_required("p_client")}
     notes := ARRAY(
         SELECT id FROM notifications WHERE client_id = p_client
         UNION SELECT record_id FROM audit_logs WHERE table_name = 'notifications'
@@ -60,7 +55,7 @@ BEGIN
 {_scrub("clients", "ARRAY[p_client]")}
 {_scrub("notifications", "notes")}
     INSERT INTO audit_logs (table_name, record_id, action, new_values, user_id)
-    VALUES ('clients', p_client, 'UPDATE', jsonb_build_object('erasure', {_literal(ERASURE_NOTE)}), p_by);
+    VALUES ('clients', p_client, 'UPDATE', jsonb_build_object('erasure', {sql_literal(ERASURE_NOTE)}), p_by);
 END
 $fn$;
 REVOKE ALL ON FUNCTION public.{SIGNATURE} FROM PUBLIC;
