@@ -134,9 +134,17 @@ def test_retention_of_another_table_is_refused(attacker):
     refused(attacker, "SELECT concierge_retention_delete('clients', 100000, 10)", match="no retention for clients")
 
 
-def test_the_erasure_function_refuses_a_client_still_on_file(attacker):
+@pytest.mark.parametrize("call", ["SELECT concierge_audit_erase_client('{client}', NULL)",
+                                  "SELECT concierge_audit_erase_payer('{client}')"])
+def test_the_erasure_functions_refuse_a_client_still_on_file(attacker, call):
     client = new_client(attacker)
-    refused(attacker, f"SELECT concierge_audit_erase_client('{client}', NULL)", match="has not been erased")
+    refused(attacker, call.format(client=client), match="has not been erased")
+
+
+def test_a_payers_audit_rows_cannot_be_scrubbed_but_by_the_erasure_function(attacker):
+    # What concierge_audit_erase_payer does for an erased client, tried directly: refused by the grants.
+    refused(attacker, "UPDATE audit_logs SET new_values = new_values - 'payer_name' "
+                      "WHERE table_name = 'payments_paybill_payments'", match="permission denied for table audit_logs")
 
 
 @pytest.mark.owner_role

@@ -1,10 +1,12 @@
 """A client's erasure (docs/audit-and-privacy.md), payments' part: the ledger rows stay (an accounting
 record, like the invoices they pay), but who paid loses the person: the payer's name and masked
-number on their Paybill payments, their number on M-Pesa requests, and both in the stored callbacks."""
+number on their Paybill payments, their number on M-Pesa requests, both in the stored callbacks, and
+both in the audit rows of those Paybill payments and requests (the owner's function of
+payments/owner_sql.py: the application role cannot change audit rows itself)."""
 
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from ..models import MpesaCallback, MpesaRequest, PaybillPayment
 
@@ -43,4 +45,7 @@ def payments_person_erase(*, client_id: Any) -> int:
             body__TransID__in=list(trans_ids)):
         MpesaCallback.objects.filter(pk=callback.pk).update(body=_scrub(callback.body))
         changed += 1
+    # Last: the updates above wrote audit rows too, whose old values hold what they blanked.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT concierge_audit_erase_payer(%s)", [client_id])
     return changed
