@@ -16,6 +16,7 @@ from pathlib import Path
 import segno
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.fonts import TTFFont
 
 from .documents import NOT_TRANSMITTED, PrintedDocument, day_first
 from .models import TaxCategory
@@ -44,7 +45,9 @@ def _t(pdf: FPDF, text: object) -> str:
     being no shaping); of the characters the font lacks, other spaces become plain ones, invisible ones
     (joiners, variation selectors, controls) and emoji skin tones are left out, and any other is
     replaced by U+FFFD."""
-    glyphs = pdf.current_font.cmap
+    font = pdf.current_font
+    assert isinstance(font, TTFFont), "set_font(FONT, …) first: the core fonts are Latin-1 only"
+    glyphs = font.cmap
     shown = []
     for char in unicodedata.normalize("NFC", str(text)):
         if ord(char) in glyphs or char == "\n":
