@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from billing.documents import printed_document
 from billing.models import CustomerTaxPin, Decision, DecisionChannel, LineKind, TaxCategory
-from billing.pdf import document_pdf
+from billing.pdf import FONT, _fit, _new_pdf, document_pdf
 from billing.selectors import invoice_for_service
 from billing.services import credit_note_issue, estimate_line_add, estimate_line_decide
 from billing.tests.scenarios import a_job_priced_in_every_tax_category
@@ -158,8 +158,6 @@ def test_a_description_too_long_for_its_column_is_cut_with_an_ellipsis(client, s
 
 
 def test_the_cut_text_fits_inside_its_cell_and_short_text_is_left_whole():
-    from billing.pdf import FONT, _fit, _new_pdf
-
     pdf = _new_pdf()
     pdf.add_page()
     pdf.set_font(FONT, "", 9)
