@@ -59,9 +59,17 @@ def loads_storable(raw: bytes | str) -> Any:
 
 
 def storable_text(raw: bytes | str, *, limit: int = 4096) -> str:
-    """`raw` as text to keep: at most `limit` bytes of it read as UTF-8 (bad bytes replaced), NULs shown
-    as `\\u0000`."""
+    """`raw` as text to keep: at most `limit` bytes of it read as UTF-8 (bad bytes and lone surrogates
+    replaced), NULs shown as `\\u0000`."""
     if isinstance(raw, str):
         raw = raw.encode("utf-8", "surrogatepass")
     return raw[:limit].decode("utf-8", "replace").replace(NUL, NUL_SHOWN)
+
+
+def storable(value: str) -> str:
+    """A string from a request (a path, a form field) as PostgreSQL can store it: NULs shown as
+    `\\u0000`, lone surrogates as U+FFFD."""
+    if not UNSTORABLE.search(value):
+        return value
+    return storable_text(value, limit=len(value) * 4)
 
