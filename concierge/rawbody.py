@@ -12,6 +12,7 @@ from typing import Any
 
 NUL = "\x00"
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+SURROGATE = re.compile("[\ud800-\udfff]")
 # As PostgreSQL's own escape would show it: staff reading a kept body see where a NUL was.
 NUL_SHOWN = "\\u0000"
 MAX_DEPTH = 32
@@ -28,13 +29,14 @@ def _finite_float(text: str) -> float:
     return value
 
 
-def _check(value: Any) -> None:
-    """No NUL or lone surrogate in any string or key, and no deeper than MAX_DEPTH (iterative: no recursion to exhaust)."""
+def _check(value: Any, unstorable: re.Pattern[str]) -> None:
+    """No NUL or lone surrogate in any string or key, and no deeper than MAX_DEPTH (iterative: no
+    recursion to exhaust)."""
     stack = [(value, 0)]
     while stack:
         item, depth = stack.pop()
         if isinstance(item, str):
-            if UNSTORABLE.search(item):
+            if unstorable.search(item):
                 raise ValueError("NUL character or lone surrogate")
         elif isinstance(item, (dict, list)):
             if depth >= MAX_DEPTH:
@@ -46,15 +48,16 @@ def _check(value: Any) -> None:
                 stack.extend((v, depth + 1) for v in item)
 
 
-def loads_storable(raw: bytes | str) -> Any:
-    """The JSON value of `raw`, or ValueError when it is not JSON or PostgreSQL could not store it."""
+def loads_storable(raw: bytes | str, *, nul_allowed: bool = False) -> Any:
+    """The JSON value of `raw`, or ValueError when it is not JSON or PostgreSQL could not store it.
+    `nul_allowed`: NULs are left to the caller (forms refuse them field by field, a clearer answer)."""
     try:
         value = json.loads(raw, parse_constant=_refuse_constant, parse_float=_finite_float)
     except RecursionError:
         raise ValueError("nested too deeply") from None
     # json.loads raises ValueError (JSONDecodeError, UnicodeDecodeError, and an integer of more
     # digits than sys.get_int_max_str_digits allows) for the rest.
-    _check(value)
+    _check(value, SURROGATE if nul_allowed else UNSTORABLE)
     return value
 
 

@@ -68,6 +68,19 @@ def test_a_known_prefix_with_a_malformed_secret_is_a_401(client, secret):
     assert response.status_code == 401
 
 
+@pytest.mark.parametrize(("path", "body"), [
+    ("/api/v1/clients", {"first_name": "A\ud800", "last_name": "B", "email": "a@example.co.ke", "phone": "0712000999"}),
+    ("/api/v1/clients/search", {"phone": "07\ud800"}),
+    ("/api/v1/clients/search", {"email": "a\udc00@example.co.ke"}),
+])
+def test_a_lone_surrogate_in_a_body_is_a_400_and_nothing_is_written(client, path, body):
+    _, headers = key_with()
+    # json.dumps writes the surrogate as the escape "\ud800", which json.loads reads back as one.
+    response = client.post(path, json.dumps(body), content_type="application/json", **headers)
+    assert response.status_code == 400 and response.json()["detail"] == "Cannot parse request body"
+    assert not Client.objects.exists()
+
+
 BAD_BODIES = [
     "not json", "[1]", '"text"', "null", "1e400", "[" * 5000 + "]" * 5000, '{"first_name": "\\ud800"}',
     json.dumps({"first_name": "A\x00", "last_name": "B\x00", "phone": "07\x00", "email": "a\x00@b.co",
