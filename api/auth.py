@@ -8,7 +8,7 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
 from concierge.audit.context import set_acting_user
-from concierge.client_ip import client_ip
+from concierge.client_ip import client_network
 
 from .models import ApiKey
 from .ratelimit import rate_limit_hit
@@ -28,7 +28,7 @@ class ApiKeyAuth(HttpBearer):
         if key is None:
             # Wrong keys count against the sender's address, with the same limit as a key: a script
             # guessing keys or sending a revoked one in a loop gets 429s, not a lookup per request.
-            verdict = rate_limit_hit(f"refused:{client_ip(request) or 'unknown'}")
+            verdict = rate_limit_hit(f"refused:{client_network(request) or 'unknown'}")
             if not verdict.allowed:
                 raise RateLimited(verdict.retry_after, verdict.limit)
             return None  # 401 (ninja), saying nothing of why

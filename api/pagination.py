@@ -28,8 +28,9 @@ def decode_cursor(cursor: str) -> tuple[datetime.datetime, str]:
         at = datetime.datetime.fromisoformat(created)
         if at.tzinfo is None:
             raise ValueError("naive")
-        return at, str(uuid.UUID(str(pk)))
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        # In UTC here: a forged 0001-01-01T00:00+14:00 or 9999-12-31T23:59-14:00 is out of range.
+        return at.astimezone(datetime.UTC), str(uuid.UUID(str(pk)))
+    except (ValueError, TypeError, OverflowError, RecursionError, binascii.Error, UnicodeDecodeError):
         raise HttpError(400, "This cursor is not one the API gave: start again without it.") from None
 
 

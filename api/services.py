@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -12,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from concierge.accounts.models import User
+from concierge.rawbody import storable
 
 from .models import ApiKey, ApiRequest, IdempotentCreate
 from .scopes import ALL_SCOPES
@@ -19,6 +21,8 @@ from .scopes import ALL_SCOPES
 # nak_<prefix>_<secret>: the prefix (8 hex characters) is public and finds the row; the secret is
 # 32 random bytes. The leading "nak_" lets secret scanners (and people) recognise a leaked key.
 KEY_MARK = "nak"
+# The prefix in hex, the secret in token_urlsafe's alphabet (which holds "_").
+KEY_SHAPE = re.compile(rf"{KEY_MARK}_(?P<prefix>[0-9a-f]{{8}})_[A-Za-z0-9_-]{{32,64}}")
 # A key used within this long is not written to again: one UPDATE per key per minute, not per request.
 LAST_USED_STEP = datetime.timedelta(minutes=1)
 
@@ -72,10 +76,12 @@ def api_key_revoke(*, key: ApiKey, by: User | None) -> bool:
 def api_key_for_token(token: str, *, now: datetime.datetime | None = None) -> ApiKey | None:
     """The live key this bearer token is, or None (malformed, unknown, wrong secret, expired, revoked).
     The secret is compared in constant time; the reason for a refusal is not told to the caller."""
-    parts = token.split("_", 2)  # the secret itself may hold "_"
-    if len(parts) != 3 or parts[0] != KEY_MARK or not parts[1] or len(parts[1]) > 16:
+    # Only the shape api_key_create makes is looked up: a NUL, a lone surrogate or any odd character
+    # from the header would otherwise reach the query (PostgreSQL refuses NUL) or the hash's encoding.
+    shape = KEY_SHAPE.fullmatch(token)
+    if shape is None:
         return None
-    key = ApiKey.objects.select_related("acting_user").filter(prefix=parts[1]).first()
+    key = ApiKey.objects.select_related("acting_user").filter(prefix=shape["prefix"]).first()
     if key is None or not hmac.compare_digest(key.secret_hash, secret_hash(token)):
         return None
     if not key.is_usable(now):
@@ -91,9 +97,11 @@ def api_key_mark_used(*, key: ApiKey, now: datetime.datetime | None = None) -> N
 
 
 def api_request_log(*, key: ApiKey, method: str, path: str, status: int, duration_ms: int) -> ApiRequest:
-    """Keep one line per request made with a key: never the query string or the body."""
+    """Keep one line per request made with a key: never the query string or the body. The path is the
+    client's: a NUL in it (`%00`) is kept shown as `\\u0000`, which PostgreSQL can store."""
     return ApiRequest.objects.create(
-        key=key, method=method[:7], path=path[:300], status=status, duration_ms=max(0, duration_ms),
+        key=key, method=storable(method)[:7], path=storable(path)[:300], status=status,
+        duration_ms=max(0, duration_ms),
     )
 
 

@@ -5,12 +5,26 @@ from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
+from ninja.parser import Parser
+
+from concierge.rawbody import loads_storable
 
 from .auth import ApiKeyAuth, RateLimited
 from .endpoints import clients, jobs, money, notifications, vehicles
 from .writes import FormRefused
 
+
+class StorableJsonParser(Parser):
+    """JSON bodies as ninja reads them, but refused (ninja's 400 "Cannot parse request body") when
+    PostgreSQL could not store a string of it: a lone surrogate ("\\ud800") fails the insert's UTF-8
+    encoding, a 500 otherwise. NULs are left to the forms, which refuse them beside the field (422)."""
+
+    def parse_body(self, request: HttpRequest) -> dict:
+        return loads_storable(request.body, nul_allowed=True)
+
+
 api = NinjaAPI(
+    parser=StorableJsonParser(),
     title="Ndegwa Auto Concierge API",
     version="1",
     description="Clients, vehicles, service jobs, estimates, invoices, payments and notifications. "

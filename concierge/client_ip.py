@@ -66,3 +66,17 @@ def client_ip(request) -> str | None:
         nearest = address
     # Every hop was one of ours (or the header was missing): the farthest proxy we trust is all we know.
     return str(nearest)
+
+
+# One subscriber's IPv6 connection is usually a whole /64 (RFC 6177): keyed by address, each request
+# from a new address in it would start a fresh count.
+IPV6_LIMIT_PREFIX = 64
+
+
+def client_network(request) -> str | None:
+    """What a per-client rate limit counts against: the client's IPv4 address, or the /64 its IPv6
+    address is in. None when the address is unknown."""
+    address = client_ip(request)
+    if address is None or ":" not in address:
+        return address
+    return str(ipaddress.ip_network(f"{address}/{IPV6_LIMIT_PREFIX}", strict=False))

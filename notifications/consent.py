@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from concierge.crypto.keys import keyed_hash
 from concierge.crypto.normalise import normalise_phone
+from concierge.rawbody import NUL, storable
 
 from .backends import mask_number
 from .models import (
@@ -55,6 +56,8 @@ CONFIRMATIONS: dict[tuple[bool, str], str] = {
     (False, "sw"): "{shop}: utapokea tena vikumbusho na matangazo kwa SMS. Tuma ONDOKA kuyasitisha.",
 }
 ID_MAX = 100
+# E.164 is at most 15 digits; with a "+" and the spaces or dashes a provider might keep, 32 is ample.
+PHONE_MAX = 32
 
 
 def keyword_of(text: str) -> str:
@@ -80,21 +83,28 @@ def inbound_message_store(*, fields: dict[str, str]) -> tuple[InboundMessage, bo
     processed). Returns the row and whether it is new: the provider's retry of a message already
     stored returns the first row."""
     provider_id, phone = fields.get("id", "").strip(), fields.get("from", "").strip()
+    usable_phone = bool(phone) and len(phone) <= PHONE_MAX and NUL not in phone
     values = {
-        "phone_hash": phone_hash_of(phone) if phone else "",
-        "phone_masked": _masked(phone),
-        "to": fields.get("to", "")[:20],
-        "link_id": fields.get("linkId", "")[:100],
-        "provider_date": fields.get("date", "")[:40],
-        "keyword": keyword_of(fields.get("text", "")),
+        "phone_hash": phone_hash_of(phone) if usable_phone else "",
+        "phone_masked": _masked(phone) if usable_phone else "",
+        # Kept for staff as they came, NULs shown (PostgreSQL stores none).
+        "to": storable(fields.get("to", ""))[:20],
+        "link_id": storable(fields.get("linkId", ""))[:100],
+        "provider_date": storable(fields.get("date", ""))[:40],
+        # A NUL read as a space: "STOP\0..." still opts the number out (the text itself is not kept).
+        "keyword": keyword_of(fields.get("text", "").replace(NUL, " ")),
     }
     problem = None
     if not provider_id:
         problem = "no message id"
     elif len(provider_id) > ID_MAX:
         problem = "message id too long"
+    elif NUL in provider_id:
+        problem = "NUL character in the message id"
     elif not phone:
         problem = "no sender number"
+    elif not usable_phone:
+        problem = "sender number too long or with a NUL character"
     with transaction.atomic():
         if problem:
             # Kept for inspection, never applied: without an id a retry could not be told apart.

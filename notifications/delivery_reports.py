@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from concierge.crypto.keys import keyed_hash
 from concierge.crypto.normalise import normalise_phone
+from concierge.rawbody import NUL, storable
 
 from .backends import mask_number
 from .models import DeliveryReport, DeliveryState, Notification, NotificationType, ReportOutcome
@@ -35,6 +36,8 @@ FINAL = {"Success": DeliveryState.DELIVERED, "Failed": DeliveryState.FAILED, "Re
 KNOWN_STATUSES = INTERMEDIATE | set(FINAL)
 # The longest value a report's field may have to be applied: the columns' lengths.
 ID_MAX, REASON_MAX = 100, 100
+# E.164 is at most 15 digits; with a "+" and the spaces or dashes a provider might keep, 32 is ample.
+PHONE_MAX = 32
 
 
 def delivery_state_of(status: str) -> str:
@@ -57,18 +60,34 @@ def _phone_hash(raw: str) -> str:
     return keyed_hash(normalise_phone(raw))
 
 
+def _unstorable(fields: dict[str, str]) -> str | None:
+    """Why a report as received cannot be applied, for what PostgreSQL could not even store: a NUL
+    (shown as \\u0000 in what is kept), or a phone number no network has."""
+    if any(NUL in key or NUL in value for key, value in fields.items()):
+        return "NUL character in a field"
+    if len(fields.get("phoneNumber", "")) > PHONE_MAX:
+        return "phone number too long"
+    return None
+
+
 def delivery_report_store(*, fields: dict[str, str]) -> DeliveryReport:
-    """Write a report as received (its own transaction: it commits before anything is applied)."""
-    phone = fields.get("phoneNumber", "")
-    kept = {**fields, "phoneNumber": mask_number(phone)} if "phoneNumber" in fields else dict(fields)
+    """Write a report as received (its own transaction: it commits before anything is applied). One
+    that could not be stored as it came is kept with NULs shown and a long number cut, already
+    refused: it is never applied, now or by the sweeper."""
+    problem = _unstorable(fields)
+    phone = storable(fields.get("phoneNumber", ""))[:PHONE_MAX]
+    kept = {storable(key): storable(value) for key, value in fields.items()}
+    if "phoneNumber" in fields:
+        kept["phoneNumber"] = mask_number(phone)
     with transaction.atomic():
         return DeliveryReport.objects.create(
-            provider_message_id=fields.get("id", "")[:ID_MAX],
-            status=fields.get("status", "")[:20],
-            failure_reason=fields.get("failureReason", "")[:REASON_MAX],
-            phone_hash=_phone_hash(phone) if phone else "",
-            phone_masked=mask_number(phone) if phone else "",
+            provider_message_id=kept.get("id", "")[:ID_MAX],
+            status=kept.get("status", "")[:20],
+            failure_reason=kept.get("failureReason", "")[:REASON_MAX],
+            phone_hash=_phone_hash(phone) if phone and not problem else "",
+            phone_masked=mask_number(phone)[:20] if phone else "",
             fields=kept,
+            **({"processed_at": timezone.now(), "outcome": ReportOutcome.INVALID, "detail": problem} if problem else {}),
         )
 
 
@@ -96,6 +115,8 @@ def _finish(report: DeliveryReport, outcome: str, detail: str = "", notification
 @transaction.atomic
 def delivery_report_process(*, report: DeliveryReport) -> str:
     """Apply a stored report to its notification; returns the outcome recorded on the report."""
+    if report.outcome == ReportOutcome.INVALID:  # refused as it was stored
+        return report.outcome
     problem = _invalid(report)
     if problem:
         return _finish(report, ReportOutcome.INVALID, problem)

@@ -28,10 +28,29 @@ class Target:
     address: str  # the checked IP address the connection goes to
 
 
+# IPv6 prefixes that carry an IPv4 address a gateway or relay may forward to: NAT64 (RFC 6052, 8215)
+# and the deprecated IPv4-compatible form (::a.b.c.d). is_global says yes to these whatever they carry.
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 one stands for (mapped, 6to4, Teredo's client, NAT64, compatible)."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip.teredo is not None:
+        return ip.teredo[1]  # the client's address: where the relay delivers
+    if any(ip in net for net in _NAT64) or (ip in _IPV4_COMPATIBLE and int(ip) > 1):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
 def _address_allowed(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])  # an IPv6 zone id is not part of the address
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        ip = _embedded_ipv4(ip) or ip
     if settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES:
         return not (ip.is_multicast or ip.is_unspecified)
     # is_global is False for private, loopback, link-local, shared (100.64/10), reserved and documentation ranges.

@@ -74,11 +74,13 @@ def test_rate_limit_answers_429_with_retry_after(client, settings):
 
 def test_wrong_keys_from_one_address_are_rate_limited_too(client, settings):
     settings.API_RATE_LIMIT = "3/min"
-    # An address of its own: other tests' refused keys from 127.0.0.1 share this minute's count.
-    address = f"2001:db8::{uuid.uuid4().hex[:4]}"
+    # A /64 of its own: other tests' refused keys from 127.0.0.1 share this minute's count.
+    address = f"2001:db8:{uuid.uuid4().hex[:4]}::1"
     wrong = {"HTTP_AUTHORIZATION": "Bearer nak_guess_" + "x" * 43, "REMOTE_ADDR": address}
     statuses = [client.get("/api/v1/clients", **wrong).status_code for _ in range(4)]
     assert statuses == [401, 401, 401, 429]
+    # Another address of the same /64 (one subscriber's) is the same sender.
+    assert client.get("/api/v1/clients", **{**wrong, "REMOTE_ADDR": address.replace("::1", "::beef")}).status_code == 429
     assert 1 <= int(client.get("/api/v1/clients", **wrong)["Retry-After"]) <= 60
     # A good key from the same address still has its own count.
     _, headers = key_with("clients:read")

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 from django.views.i18n import set_language
 
-from concierge.client_ip import client_ip
+from concierge.client_ip import client_network
 
 from .auth import portal_client, portal_sign_in, portal_sign_out
 from .forms import SignInRequestForm
@@ -123,7 +123,7 @@ class SignInView(FormView):
 
     def form_valid(self, form):
         request = self.request
-        if not sign_in_request_allowed(address=form.normalised_contact, ip=client_ip(request)):
+        if not sign_in_request_allowed(address=form.normalised_contact, ip=client_network(request)):
             form.add_error(None, _(
                 "Too many sign-in requests. Please wait 15 minutes before asking for another link."
             ))

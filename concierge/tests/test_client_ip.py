@@ -3,7 +3,7 @@
 import pytest
 from django.test import RequestFactory, override_settings
 
-from concierge.client_ip import client_ip
+from concierge.client_ip import client_ip, client_network
 
 PROXY = "10.0.0.5"
 
@@ -66,3 +66,14 @@ def test_ipv6_proxies_and_clients_and_ports():
 @pytest.mark.parametrize("remote", ["", "unix-socket"])
 def test_no_usable_remote_addr_gives_none(remote):
     assert client_ip(_request(remote)) is None
+
+
+@override_settings(TRUSTED_PROXIES=[])
+@pytest.mark.parametrize(("remote", "network"), [
+    ("203.0.113.7", "203.0.113.7"),
+    ("2001:db8:1:2::1", "2001:db8:1:2::/64"),
+    ("2001:db8:1:2:ffff:ffff:ffff:fffe", "2001:db8:1:2::/64"),
+    ("::ffff:203.0.113.7", "203.0.113.7"),
+])
+def test_rate_limits_count_an_ipv6_client_by_its_64(remote, network):
+    assert client_network(_request(remote)) == network

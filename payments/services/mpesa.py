@@ -30,6 +30,7 @@ from billing.models import Invoice
 from concierge.accounts.models import User
 from concierge.celery import enqueue_on_commit, enqueue_now_rollback_unsafe
 from concierge.crypto.normalise import normalise_phone
+from concierge.rawbody import storable_text
 
 from ..daraja import DarajaClient, DarajaError, RejectedError, TransientError, UncertainError
 from ..models import (
@@ -54,6 +55,8 @@ OPEN_STATES = (RequestState.QUEUED, RequestState.SENDING, RequestState.PENDING)
 # A queued row whose task was lost is sent by the sweep, but not this late: a prompt minutes after
 # staff asked for it would surprise the owner.
 STALE_QUEUED = timedelta(minutes=10)
+# M-Pesa began in 2007: a transaction time before it is garbled.
+EARLIEST_TRANSACTION = datetime(2007, 1, 1, tzinfo=NAIROBI)
 
 
 def mpesa_configured() -> bool:
@@ -197,9 +200,10 @@ def mpesa_callback_store(*, kind: str, body: Any, request_id: uuid.UUID | None =
         return MpesaCallback.objects.create(kind=kind, body=_masked_body(kind, body), request=request)
 
 
-def mpesa_callback_invalid(*, kind: str, raw: str) -> MpesaCallback:
-    """Keep a body that is not JSON (as text), processed at once as invalid."""
-    callback = mpesa_callback_store(kind=kind, body={"unparsed": raw})
+def mpesa_callback_invalid(*, kind: str, raw: bytes | str) -> MpesaCallback:
+    """Keep a body that is not JSON, or not JSON PostgreSQL can store, as text (its first 4 KB, NULs
+    shown as \\u0000), processed at once as invalid."""
+    callback = mpesa_callback_store(kind=kind, body={"unparsed": storable_text(raw)})
     _finish(callback, CallbackOutcome.INVALID, "not a JSON body")
     return callback
 
@@ -214,16 +218,26 @@ def _finish(callback: MpesaCallback, outcome: str, detail: str = "") -> str:
     return outcome
 
 
-def _items(stk: dict[str, Any]) -> dict[Any, Any]:
-    items = (stk.get("CallbackMetadata") or {}).get("Item") or []
-    return {item.get("Name"): item.get("Value") for item in items if isinstance(item, dict)}
+def _items(stk: dict[str, Any]) -> dict[str, Any]:
+    """CallbackMetadata's Name/Value pairs; anything else there (a string, a list, an object as a Name)
+    is left out, so a garbled body is refused for what it lacks rather than failing."""
+    meta = stk.get("CallbackMetadata")
+    items = meta.get("Item") if isinstance(meta, dict) else None
+    if not isinstance(items, list):
+        return {}
+    return {item["Name"]: item.get("Value") for item in items
+            if isinstance(item, dict) and isinstance(item.get("Name"), str)}
 
 
 def _transaction_time(value: Any) -> datetime:
+    """Daraja's YYYYMMDDHHMMSS (Nairobi), or now when it is missing, garbled or implausible: a year 1
+    would be stored, then fail to load (before the epoch of psycopg's dates in UTC)."""
+    now = timezone.now()
     try:
-        return datetime.strptime(str(value), "%Y%m%d%H%M%S").replace(tzinfo=NAIROBI)
+        at = datetime.strptime(str(value), "%Y%m%d%H%M%S").replace(tzinfo=NAIROBI)
     except ValueError:
-        return timezone.now()
+        return now
+    return at if EARLIEST_TRANSACTION <= at <= now + timedelta(days=1) else now
 
 
 def _record_stk_payment(request: MpesaRequest, *, receipt: str, paid_at: datetime | None) -> Payment:
@@ -273,6 +287,8 @@ def mpesa_stk_callback_process(*, callback: MpesaCallback) -> str:
     receipt = str(items.get("MpesaReceiptNumber") or "").strip().upper()
     try:
         amount = Decimal(str(items.get("Amount")))
+        if not amount.is_finite():  # NaN, and sNaN would raise on the comparison below
+            raise ArithmeticError
     except ArithmeticError:
         return _finish(callback, CallbackOutcome.INVALID, "no amount")
     if not re.fullmatch(r"[A-Z0-9]{10}", receipt):

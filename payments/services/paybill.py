@@ -12,10 +12,8 @@ assigned meanwhile to another invoice.
 
 import logging
 import re
-from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -39,15 +37,30 @@ from ..models import (
 from ..selectors import invoices_with_balance
 from .errors import PaymentRefused
 from .ledger import payment_record
-from .mpesa import _finish, mpesa_callback_store
+from .mpesa import _finish, _transaction_time, mpesa_callback_store
 
 logger = logging.getLogger(__name__)
-NAIROBI = ZoneInfo("Africa/Nairobi")
 # Validation answers (Daraja's C2B codes): accepted, or refused with the reason's code.
 ACCEPT = {"ResultCode": "0", "ResultDesc": "Accepted"}
 INVALID_ACCOUNT = {"ResultCode": "C2B00012", "ResultDesc": "Rejected"}
 INVALID_AMOUNT = {"ResultCode": "C2B00013", "ResultDesc": "Rejected"}
 INVALID_SHORTCODE = {"ResultCode": "C2B00015", "ResultDesc": "Rejected"}
+# The ledger's NUMERIC(12,2): a larger amount is garbled, refused before it fails the insert (and
+# every sweep after it).
+MAX_AMOUNT = Decimal("9999999999.99")
+
+
+def _amount(value: Any) -> Decimal | None:
+    """A TransAmount above zero that the ledger can hold, in cents; None for anything else."""
+    try:
+        amount = Decimal(str(value))
+        if not amount.is_finite():
+            return None
+        # Checked once in cents: 0.001 would round to nothing, 9999999999.999 past the column.
+        amount = amount.quantize(Decimal("0.01"))
+    except ArithmeticError:
+        return None
+    return amount if 0 < amount <= MAX_AMOUNT else None
 
 
 def _squash(text: str) -> str:
@@ -92,13 +105,6 @@ def suggest_invoice(*, account: str) -> tuple[Invoice | None, str]:
     return None, ""
 
 
-def _paid_at(value: Any) -> datetime:
-    try:
-        return datetime.strptime(str(value), "%Y%m%d%H%M%S").replace(tzinfo=NAIROBI)
-    except ValueError:
-        return timezone.now()
-
-
 def _payer_name(body: dict[str, Any]) -> str:
     return " ".join(str(body.get(k) or "").strip() for k in ("FirstName", "MiddleName", "LastName")).strip()[:100]
 
@@ -111,11 +117,7 @@ def mpesa_c2b_validate(*, body: Any) -> dict[str, str]:
     if not isinstance(body, dict) or str(body.get("BusinessShortCode")) != settings.MPESA_SHORTCODE:
         answer = INVALID_SHORTCODE
     else:
-        try:
-            amount = Decimal(str(body.get("TransAmount")))
-            ok_amount = amount.is_finite() and amount > 0
-        except InvalidOperation:
-            ok_amount = False
+        ok_amount = _amount(body.get("TransAmount")) is not None
         number = invoice_number_in(str(body.get("BillRefNumber") or ""))
         if not ok_amount:
             answer = INVALID_AMOUNT
@@ -138,11 +140,8 @@ def mpesa_c2b_confirmation_process(*, callback: MpesaCallback) -> str:
     if str(body.get("BusinessShortCode")) != settings.MPESA_SHORTCODE or not settings.MPESA_SHORTCODE:
         return _finish(callback, CallbackOutcome.REFUSED_SHORTCODE, "not our Paybill number")
     trans_id = str(body.get("TransID") or "").strip().upper()
-    try:
-        amount = Decimal(str(body.get("TransAmount"))).quantize(Decimal("0.01"))
-        if not amount.is_finite() or amount <= 0:
-            raise InvalidOperation
-    except InvalidOperation:
+    amount = _amount(body.get("TransAmount"))
+    if amount is None:
         return _finish(callback, CallbackOutcome.INVALID, "no amount")
     if not re.fullmatch(MPESA_RECEIPT_REGEX, trans_id):
         return _finish(callback, CallbackOutcome.INVALID, "no transaction id")
@@ -155,7 +154,7 @@ def mpesa_c2b_confirmation_process(*, callback: MpesaCallback) -> str:
         return _finish(callback, CallbackOutcome.REFUSED_REPLAY, "receipt already recorded (an STK payment)")
     account = str(body.get("BillRefNumber") or "")[:40]
     row = PaybillPayment(trans_id=trans_id, amount=amount, bill_ref=account, payer_name=_payer_name(body),
-                         phone_masked=str(body.get("MSISDN") or "")[:20], paid_at=_paid_at(body.get("TransTime")))
+                         phone_masked=str(body.get("MSISDN") or "")[:20], paid_at=_transaction_time(body.get("TransTime")))
     number = invoice_number_in(account)
     invoice = Invoice.objects.filter(kind=DocumentKind.INVOICE, number=number).first() if number else None
     if invoice is not None:

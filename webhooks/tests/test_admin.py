@@ -73,6 +73,12 @@ def test_front_desk_cannot_open_webhooks(client):
     ("http://[::ffff:127.0.0.1]/hook", "private, loopback or link-local"),
     ("http://localhost:6379/", "resolves to a private, loopback or link-local address"),
     ("http://0.0.0.0/", "private, loopback or link-local"),
+    # IPv6 forms carrying a loopback or private IPv4 address (NAT64, 6to4, IPv4-compatible, Teredo).
+    ("http://[64:ff9b::7f00:1]/hook", "private, loopback or link-local"),
+    ("http://[64:ff9b:1::a00:5]/hook", "private, loopback or link-local"),
+    ("http://[2002:7f00:1::]/hook", "private, loopback or link-local"),
+    ("http://[::127.0.0.1]/hook", "private, loopback or link-local"),
+    ("http://[2001:0:4136:e378:8000:63bf:f5ff:fffe]/hook", "private, loopback or link-local"),
     ("not a url", "http:// or https:// only"),
 ])
 def test_unsafe_urls_are_refused_beside_the_field(manager_client, settings, url, reason):

@@ -165,6 +165,17 @@ def test_requests_from_one_ip_are_rate_limited_whatever_the_address(client, ask_
     assert ask_for_link("someone-else@example.co.ke", ip="10.9.9.9").status_code == 302
 
 
+@override_settings(PORTAL_SIGN_IN_LIMIT_PER_ADDRESS=100, PORTAL_SIGN_IN_LIMIT_PER_IP=4)
+def test_an_ipv6_client_changing_address_within_its_64_is_still_rate_limited(client, ask_for_link):
+    # Each new address of one /64 (a single subscriber's) would otherwise start a fresh count: a way to
+    # have the shop text sign-in links to every number it knows.
+    for i in range(4):
+        assert ask_for_link(f"someone{i}@example.co.ke", ip=f"2001:db8:1:2::{i + 1:x}").status_code == 302
+
+    assert ask_for_link("someone-else@example.co.ke", ip="2001:db8:1:2:abcd::9").status_code == 429
+    assert ask_for_link("someone-else@example.co.ke", ip="2001:db8:1:3::1").status_code == 302
+
+
 # --- timing: the view does the same work for a known and an unknown contact (issue 13.8) -------------
 
 def _view_queries(ask_for_link, contact):
