@@ -12,8 +12,9 @@ What a failure means decides what the outbox may do with it (docs/etims.md, "Sta
   dropped after the request was written, an answer we cannot read): KRA may have recorded the sale,
   so it is never resent automatically; a person decides.
 
-http.client rather than urllib or a client library: the connection is opened on its own first, so a
-failure there (nothing sent) is told apart from one after the request left (maybe recorded).
+http.client rather than urllib or a client library, through concierge.http_deadline: the connection is
+opened on its own first, so a failure there (nothing sent) is told apart from one after the request
+left (maybe recorded), and the whole exchange ends within ETIMS_TIMEOUT, however slowly KRA answers.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from __future__ import annotations
 import dataclasses
 import http.client
 import json
-import socket
 import urllib.parse
 from typing import Any
+
+from concierge.http_deadline import NoAnswer, NotSent, exchange
 
 SUCCESS = "000"
 
@@ -69,12 +71,6 @@ class SaleReceipt:
     sdc_date_time: str  # YYYYMMDDhhmmss, the control unit's clock
 
 
-def _why(exc: BaseException) -> str:
-    if isinstance(exc, (TimeoutError, socket.timeout)):
-        return "timed out"
-    return type(exc).__name__
-
-
 class EtimsClient:
     def __init__(self, *, base_url: str, tin: str, branch_id: str, timeout: float, cmc_key: str = ""):
         base = urllib.parse.urlsplit(base_url.rstrip("/"))
@@ -90,20 +86,14 @@ class EtimsClient:
         if self.cmc_key:
             headers["cmcKey"] = self.cmc_key
         cls = http.client.HTTPSConnection if self.scheme == "https" else http.client.HTTPConnection
-        connection = cls(self.host, self.port, timeout=self.timeout)
         try:
-            try:
-                connection.connect()
-            except OSError as exc:
-                raise TransientError(f"KRA eTIMS not reached ({_why(exc)}): nothing was sent") from None
-            try:
-                connection.request("POST", f"{self.path}/{operation}", body=data, headers=headers)
-                response = connection.getresponse()
-                status, payload = response.status, response.read()
-            except (OSError, http.client.HTTPException) as exc:
-                raise UncertainError(f"no answer from KRA eTIMS after the request was sent ({_why(exc)})") from None
-        finally:
-            connection.close()
+            reply = exchange(cls(self.host, self.port, timeout=self.timeout), "POST", f"{self.path}/{operation}",
+                             body=data, headers=headers, timeout=self.timeout)
+        except NotSent as exc:
+            raise TransientError(f"KRA eTIMS not reached ({exc.why}): nothing was sent") from None
+        except NoAnswer as exc:
+            raise UncertainError(f"no answer from KRA eTIMS after the request was sent ({exc.why})") from None
+        status, payload = reply.status, reply.body
         if status >= 500:
             raise TransientError(f"KRA eTIMS answered HTTP {status}: it could not take the request now")
         if status >= 300:

@@ -2,6 +2,7 @@
 uncertain ones left for a person, nothing sent when eTIMS is not configured."""
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -16,6 +17,7 @@ from etims.services import (
     queue_transmission, transmission_record_receipt, transmission_requeue, transmission_send, transmissions_sweep,
 )
 from etims.tasks import send_transmission
+from notifications.tests.local_server import TricklingServer
 
 from .factories import credit_note, invoice
 
@@ -91,6 +93,19 @@ def test_a_timeout_after_sending_is_uncertain_and_never_resent_automatically(eti
     assert transmissions_sweep() == {"requeued": 0, "abandoned": 0}
     assert queued_args(broker, send_transmission) == []
     assert len(etims_server.sale_requests()) == 1 and len(etims_server.sales) == 1
+
+
+def test_an_answer_trickled_a_byte_at_a_time_ends_within_the_timeout_as_uncertain(etims_settings):
+    # KRA's side reads the sale, then answers a byte every quarter second: each read is inside the
+    # 1 s timeout, the whole answer would take half a minute.
+    with TricklingServer(interval=0.25) as kra:
+        etims_settings.ETIMS_BASE_URL, etims_settings.ETIMS_CMC_KEY = kra.base_url, "a-key-set-by-hand"
+        row = queue_transmission(invoice(19))
+        started = time.monotonic()
+        assert transmission_send(transmission_id=row.pk).state == TransmissionState.UNCERTAIN
+        assert time.monotonic() - started < 3 and kra.requests == 1
+    row.refresh_from_db()
+    assert "(timed out)" in row.last_error and "KRA may have recorded it" in row.last_error
 
 
 def test_a_person_resolves_an_uncertain_one_by_recording_the_receipt_kra_has(

@@ -1,10 +1,12 @@
 import socket
+import time
 
 import pytest
 
 from notifications.backends import PermanentDeliveryError, TransientDeliveryError, UncertainDeliveryError
 from notifications.backends.africastalking import AfricasTalkingSMSBackend
 from notifications.tests.fake_provider import FakeAfricasTalking
+from notifications.tests.local_server import TricklingServer
 
 
 @pytest.fixture
@@ -109,6 +111,18 @@ def test_a_connect_timeout_is_transient_nothing_was_sent(at_settings):
         finally:
             for connection in filling:
                 connection.close()
+
+
+def test_an_answer_trickled_a_byte_at_a_time_ends_within_the_timeout_as_uncertain(at_settings):
+    # Each read gets a byte in a quarter second (inside the per-read timeout); the whole answer would
+    # take half a minute. The provider read the request: the text may have gone out.
+    with TricklingServer(interval=0.25) as server:
+        at_settings.AFRICASTALKING_BASE_URL, at_settings.AFRICASTALKING_TIMEOUT = server.base_url, 1
+        started = time.monotonic()
+        with pytest.raises(UncertainDeliveryError, match="after the request was sent \\(timed out\\)"):
+            send()
+        assert time.monotonic() - started < 3
+        assert server.requests == 1
 
 
 @pytest.mark.parametrize("code, error, reason", [
