@@ -30,7 +30,7 @@ from notifications.models import NotificationType
 from notifications.services import notification_create
 
 from . import transport
-from .addresses import AddressRefused, resolve
+from .addresses import AddressRefused, AddressUnresolved, resolve
 from .models import Delivery, DeliveryState, Endpoint, EndpointState
 from .payloads import event_body
 from .signing import secret_new, signature
@@ -126,7 +126,8 @@ def delivery_deliver(*, delivery_id: uuid.UUID | str, now: datetime.datetime | N
     try:
         target = resolve(endpoint.url)
     except AddressRefused as exc:
-        result = transport.Result(None, f"not sent: {exc}"[:300], retry=False)
+        # A name that does not resolve now may later; one that resolves to a private address is refused.
+        result = transport.Result(None, f"not sent: {exc}"[:300], retry=isinstance(exc, AddressUnresolved))
     else:
         result = transport.post(target=target, body=delivery.body.encode(),
                                 headers=_headers(delivery=delivery, secret=endpoint.secret, now=now),
