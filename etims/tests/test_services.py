@@ -108,6 +108,37 @@ def test_an_answer_trickled_a_byte_at_a_time_ends_within_the_timeout_as_uncertai
     assert "(timed out)" in row.last_error and "KRA may have recorded it" in row.last_error
 
 
+def inits(etims_server):
+    return [op for op, _, _ in etims_server.requests if op == "selectInitOsdcInfo"]
+
+
+def test_a_key_kra_no_longer_takes_is_fetched_again_once_and_the_sale_sent_once_more(etims_settings, etims_server):
+    assert transmission_send(transmission_id=queue_transmission(invoice(21)).pk).state == TransmissionState.ACCEPTED
+    etims_server.cmc_key = "a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5"  # the device was initialised again: a new key
+    row = queue_transmission(invoice(22))
+    assert transmission_send(transmission_id=row.pk).state == TransmissionState.ACCEPTED
+    assert len(inits(etims_server)) == 2 and len(etims_server.sale_requests()) == 3 and len(etims_server.sales) == 2
+    assert etims_server.requests[-1][1]["cmckey"] == etims_server.cmc_key
+
+
+def test_a_key_refused_again_after_a_fresh_one_is_rejected_not_asked_for_in_a_loop(etims_settings, etims_server):
+    etims_server.result_code, etims_server.result_message = "901", "It is not valid device"
+    row = queue_transmission(invoice(23))
+    assert transmission_send(transmission_id=row.pk).state == TransmissionState.REJECTED
+    row.refresh_from_db()
+    assert row.result_code == "901" and row.last_error == "KRA eTIMS refused it: 901 It is not valid device"
+    assert len(inits(etims_server)) == 2 and len(etims_server.sale_requests()) == 2 and etims_server.sales == []
+
+
+def test_a_device_kra_does_not_know_is_rejected_for_a_person_not_retried_forever(etims_settings, etims_server):
+    etims_settings.ETIMS_DEVICE_SERIAL = "NOT-OUR-DEVICE"
+    row = queue_transmission(invoice(24))
+    assert transmission_send(transmission_id=row.pk).state == TransmissionState.REJECTED
+    row.refresh_from_db()
+    assert row.result_code == "901" and "check ETIMS_PIN, ETIMS_BRANCH_ID, ETIMS_DEVICE_SERIAL" in row.last_error
+    assert len(inits(etims_server)) == 1 and etims_server.sale_requests() == []
+
+
 def test_a_person_resolves_an_uncertain_one_by_recording_the_receipt_kra_has(
         etims_settings, etims_server, superuser):
     row = queue_transmission(invoice(10))
