@@ -215,6 +215,9 @@ def _send_email(notification: Notification, *, to: str) -> str:
             if deadline.expired:
                 raise TransientDeliveryError("mail server not reached (timed out): nothing was sent") from None
             raise _refused_on_open(exc) from None
+        if deadline.expired:  # a greeting slower than the whole deadline: its socket was out of reach
+            connection.close()
+            raise TransientDeliveryError("mail server not reached (timed out): nothing was sent")
         email = EmailMessage(
             subject=notification.subject or f"{settings.SHOP_NAME}", body=body, to=[to],
             headers={"X-Notification-Id": str(notification.pk)}, connection=connection,

@@ -4,7 +4,8 @@ RCPT, DATA, QUIT), recording what it accepts and refusing recipients on a chosen
 `users` ({name: password}): EHLO offers AUTH PLAIN (RFC 4616) and a sign-in with anything else is
 refused with 535. `greeting`: the first line it sends (e.g. "554 5.7.1 No service here"), and a
 greeting other than 220 ends the session. `trickle_after_data`: once it has the message, its answer
-comes one byte every that many seconds (each read well inside a per-read timeout)."""
+comes one byte every that many seconds (each read well inside a per-read timeout); `trickle_greeting`
+the same for the greeting."""
 
 import base64
 import socketserver
@@ -15,11 +16,12 @@ from .local_server import LocalServer
 
 class FakeSMTP(LocalServer):
     def __init__(self, *, refuse_domain=None, drop_after_data=False, users=None, greeting="220 fake.smtp ESMTP",
-                 trickle_after_data=0.0):
+                 trickle_after_data=0.0, trickle_greeting=0.0):
         self.refuse_domain = refuse_domain
         self.users = users
         self.greeting = greeting
         self.trickle_after_data = trickle_after_data
+        self.trickle_greeting = trickle_greeting
         self.sign_ins = []  # (user name, accepted) of every AUTH
         # Take the message, then close the connection before the "250 queued" answer.
         self.drop_after_data = drop_after_data
@@ -55,7 +57,7 @@ class FakeSMTP(LocalServer):
                 return self.reply("235 2.7.0 Authentication successful")
 
             def handle(self):
-                self.reply(fake.greeting)
+                self.reply(fake.greeting, trickle=fake.trickle_greeting)
                 if not fake.greeting.startswith("220"):
                     return
                 mail_from, rcpts = None, []

@@ -103,3 +103,12 @@ def test_an_answer_trickled_after_the_message_ends_within_the_timeout_as_uncerta
     notification.refresh_from_db()
     assert notification.error.startswith("delivery uncertain: mail server: timed out while sending")
     assert len(smtp.messages) == 1
+
+
+def test_a_greeting_slower_than_the_whole_timeout_sends_nothing_and_is_retried(smtp, settings):
+    settings.EMAIL_TIMEOUT = 1
+    smtp.greeting, smtp.trickle_greeting = "220 ok", 0.3  # each byte in time, the greeting in 2.4 s
+    notification = _email_to_achieng()
+    assert notification_deliver(notification_id=notification.pk).status == "retry"
+    notification.refresh_from_db()
+    assert notification.error == "mail server not reached (timed out): nothing was sent" and smtp.messages == []
