@@ -28,6 +28,9 @@ from typing import Any
 from concierge.http_deadline import NoAnswer, NotSent, exchange
 
 SUCCESS = "000"
+# The columns of etims.Transmission that keep them.
+RESULT_CODE_MAX = 10
+RECEIPT_FIELDS_MAX = {"cur_rcpt_no": 40, "tot_rcpt_no": 40, "intrl_data": 200, "rcpt_sign": 100, "sdc_date_time": 14}
 
 
 class EtimsError(Exception):
@@ -103,9 +106,13 @@ class EtimsClient:
             answer = json.loads(payload)
             if not isinstance(answer, dict) or not isinstance(answer.get("resultCd"), str):
                 raise ValueError
-        except ValueError:
+        except (ValueError, RecursionError):
             raise UncertainError(f"KRA eTIMS answered HTTP {status} with an unreadable reply") from None
         return answer
+
+    @staticmethod
+    def _refused(answer: dict[str, Any]) -> RejectedError:
+        return RejectedError(answer["resultCd"][:RESULT_CODE_MAX], EtimsClient._message(answer))
 
     @staticmethod
     def _message(answer: dict[str, Any]) -> str:
@@ -115,7 +122,7 @@ class EtimsClient:
         """selectInitOsdcInfo: the control unit's identity and the communication key for later calls."""
         answer = self._post("selectInitOsdcInfo", {"tin": self.tin, "bhfId": self.branch_id, "dvcSrlNo": device_serial})
         if answer["resultCd"] != SUCCESS:
-            raise RejectedError(answer["resultCd"], self._message(answer))
+            raise self._refused(answer)
         try:
             info = answer["data"]["info"]
             return DeviceInfo(sdc_id=str(info.get("sdcId", "")), mrc_no=str(info.get("mrcNo", "")),
@@ -127,14 +134,19 @@ class EtimsClient:
         """saveTrnsSalesOsdc with a body from payload.sales_payload."""
         answer = self._post("saveTrnsSalesOsdc", body)
         if answer["resultCd"] != SUCCESS:
-            raise RejectedError(answer["resultCd"], self._message(answer))
+            raise self._refused(answer)
         data = answer.get("data")
         if not isinstance(data, dict) or not data.get("rcptSign") or data.get("curRcptNo") in (None, ""):
             # "Succeeded" without a signature: KRA has the sale, we have nothing to print.
             raise UncertainError("KRA eTIMS answered 000 without a receipt number or signature")
-        return SaleReceipt(
+        receipt = SaleReceipt(
             result_code=SUCCESS, result_message=self._message(answer),
             cur_rcpt_no=str(data["curRcptNo"]), tot_rcpt_no=str(data.get("totRcptNo") or ""),
             intrl_data=str(data.get("intrlData") or ""), rcpt_sign=str(data["rcptSign"]),
             sdc_date_time=str(data.get("sdcDateTime") or ""),
         )
+        too_long = [name for name, most in RECEIPT_FIELDS_MAX.items() if len(getattr(receipt, name)) > most]
+        if too_long:
+            # KRA has the sale; a receipt cut short would print a wrong number or QR code.
+            raise UncertainError(f"KRA eTIMS answered 000 with a receipt too long to keep ({', '.join(too_long)})")
+        return receipt

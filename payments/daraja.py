@@ -59,6 +59,9 @@ class TransientError(DarajaError):
 
 class RejectedError(DarajaError):
     def __init__(self, code: str, message: str):
+        # Daraja's codes are a dozen characters ("500.001.1001"): anything longer is not one, and
+        # the text must fit the request's columns (result_code, status_message).
+        code, message = code[:20], message[:150]
         super().__init__(f"M-Pesa refused the request: {code} {message}".strip())
         self.code, self.message = code, message
 
@@ -146,7 +149,7 @@ class DarajaClient:
             # Asking for a token pushes nothing: safe to try again.
             raise TransientError(f"no token from M-Pesa ({exc.why}): nothing was sent") from None
         status, payload = answer.status, answer.body
-        if status >= 500:
+        if status >= 500 or status == 429:  # down, or too many token requests: try again later
             raise TransientError(f"M-Pesa's token service answered HTTP {status}: nothing was sent")
         try:
             answer = json.loads(payload)

@@ -17,7 +17,7 @@ from etims.services import (
     queue_transmission, transmission_record_receipt, transmission_requeue, transmission_send, transmissions_sweep,
 )
 from etims.tasks import send_transmission
-from notifications.tests.local_server import TricklingServer
+from notifications.tests.local_server import TricklingServer, raw_http
 
 from .factories import credit_note, invoice
 
@@ -274,3 +274,24 @@ def test_a_send_while_another_worker_holds_the_claim_sends_nothing(etims_setting
     etims_server.release()
     thread.join(20)
     assert first == ["accepted"] and len(etims_server.sale_requests()) == 1
+
+
+def _kra_answering(etims_settings, body: bytes):
+    server = TricklingServer(answer=raw_http(200, body), interval=0)
+    etims_settings.ETIMS_BASE_URL, etims_settings.ETIMS_CMC_KEY = server.base_url, "a-key-set-by-hand"
+    return server
+
+
+@pytest.mark.parametrize("body, state", [
+    (b"[" * 100_000 + b"]" * 100_000, TransmissionState.UNCERTAIN),  # nested past the JSON parser
+    (b'{"resultCd": "' + b"9" * 50 + b'", "resultMsg": "odd"}', TransmissionState.REJECTED),
+    (b'{"resultCd": "000", "resultMsg": "' + b"m" * 500 + b'", "data": {"curRcptNo": "' + b"1" * 60
+     + b'", "rcptSign": "' + b"S" * 150 + b'", "intrlData": "' + b"I" * 300 + b'", "sdcDateTime": "'
+     + b"2" * 20 + b'"}}', TransmissionState.UNCERTAIN),
+])
+def test_an_odd_answer_from_kra_is_recorded_not_a_crash(etims_settings, body, state):
+    with _kra_answering(etims_settings, body):
+        row = queue_transmission(invoice(31))
+        assert transmission_send(transmission_id=row.pk).state == state
+    row.refresh_from_db()
+    assert row.state == state and row.claimed_at is None and row.last_error

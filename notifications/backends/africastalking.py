@@ -42,6 +42,7 @@ STATUS_NAMES = {
 # the gateway gave up on it: not a refusal.
 HTTP_GATEWAY_UNCERTAIN = {502, 504}
 HTTP_TRANSIENT = {408, 429}
+MESSAGE_ID_MAX = 100  # Notification.provider_message_id
 
 
 def _scrub(text):
@@ -113,10 +114,13 @@ class AfricasTalkingSMSBackend:
                 raise PermanentDeliveryError(f"Africa's Talking refused: {_scrub(str(data.get('Message', '')))}")
             recipient = recipients[0]
             code = int(recipient["statusCode"])
-        except (ValueError, KeyError, IndexError, TypeError):
+        except (ValueError, KeyError, IndexError, TypeError, RecursionError):
             raise UncertainDeliveryError(f"Africa's Talking answered HTTP {status} with an unreadable reply") from None
         if code in ACCEPTED:
-            return recipient.get("messageId", "")
+            message_id = recipient.get("messageId")
+            # Taken is taken: an id we cannot keep (not text, longer than the column) is dropped, and
+            # only its delivery reports go unmatched.
+            return message_id if isinstance(message_id, str) and len(message_id) <= MESSAGE_ID_MAX else ""
         if code not in STATUS_NAMES:
             raise UncertainDeliveryError(f"Africa's Talking answered with the unknown status code {code}")
         reason = f"Africa's Talking refused: {code} {STATUS_NAMES[code]}"

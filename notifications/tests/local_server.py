@@ -113,11 +113,18 @@ class StallingServer(LocalServer):
             self._release.wait(30)
 
 
+def raw_http(status: int, body: bytes, content_type: str = "application/json") -> bytes:
+    """An HTTP/1.1 answer as bytes, for TricklingServer(answer=...)."""
+    return (f"HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n"
+            "Connection: close\r\n\r\n").encode() + body
+
+
 class TricklingServer(LocalServer):
     """Accepts the connection, reads the whole request (`requests` counts them: the server has it),
     then answers `answer` one byte every `interval` seconds: each read gets a byte well within any
     per-read timeout, while the whole answer takes len(answer) × interval. `before_request=True`
-    trickles before reading anything (a server, or a TLS handshake, that never lets the request go)."""
+    trickles before reading anything (a server, or a TLS handshake, that never lets the request go).
+    `interval=0` sends `answer` at once: any raw answer, however odd."""
 
     def __init__(self, *, answer=None, interval=1.0, before_request=False):
         body = b'{"ok": true}'
@@ -149,6 +156,9 @@ class TricklingServer(LocalServer):
                     length = re.search(rb"(?i)content-length:\s*(\d+)", head)
                     self.rfile.read(int(length.group(1)) if length else 0)
                     fake.requests += 1
+                if not fake.interval:
+                    self.wfile.write(fake.answer)  # a canned answer, all at once
+                    return
                 for byte in fake.answer:
                     if fake.stop.wait(fake.interval):
                         return

@@ -6,7 +6,7 @@ import pytest
 from notifications.backends import PermanentDeliveryError, TransientDeliveryError, UncertainDeliveryError
 from notifications.backends.africastalking import AfricasTalkingSMSBackend
 from notifications.tests.fake_provider import FakeAfricasTalking
-from notifications.tests.local_server import TricklingServer
+from notifications.tests.local_server import TricklingServer, raw_http
 
 
 @pytest.fixture
@@ -160,3 +160,20 @@ def test_an_unreadable_success_answer_is_uncertain(provider):
     provider.failure_rate, provider.error_status, provider.error_body = 1.0, 200, "<html>OK</html>"
     with pytest.raises(UncertainDeliveryError, match="unreadable reply"):
         send()
+
+
+def test_an_answer_nested_past_the_json_parser_is_uncertain_not_a_crash(at_settings):
+    with TricklingServer(answer=raw_http(201, b"[" * 100_000 + b"]" * 100_000), interval=0) as server:
+        at_settings.AFRICASTALKING_BASE_URL = server.base_url
+        with pytest.raises(UncertainDeliveryError, match="unreadable reply"):
+            send()
+
+
+@pytest.mark.parametrize("message_id", [b'{"id": 1}', b'"' + b"A" * 101 + b'"', b"null"])
+def test_a_taken_message_with_an_odd_message_id_is_sent_without_one(at_settings, message_id):
+    # Taken is taken (statusCode 101): resending would text the client twice. Only the id is lost,
+    # so delivery reports cannot be matched to it.
+    body = b'{"SMSMessageData": {"Recipients": [{"statusCode": 101, "messageId": ' + message_id + b"}]}}"
+    with TricklingServer(answer=raw_http(201, body), interval=0) as server:
+        at_settings.AFRICASTALKING_BASE_URL = server.base_url
+        assert send() == ""

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from notifications.tests.local_server import TricklingServer
+from notifications.tests.local_server import TricklingServer, raw_http
 from payments.models import MpesaRequest, RequestState
 from payments.services.mpesa import daraja_client, mpesa_request_create, mpesa_request_send
 
@@ -77,3 +77,17 @@ def test_a_token_refused_again_after_renewal_is_a_refusal_not_a_loop(mpesa_setti
     assert row.state == RequestState.REFUSED and "404.001.03 Invalid Access Token" in row.status_message
     posts = [path for path, _, body in daraja_server.requests if body is not None]
     assert len(posts) == 2 and daraja_server.tokens_issued == 2 and daraja_server.pushes == []
+
+
+def test_a_refusal_with_an_overlong_error_code_is_kept_short_not_a_crash(mpesa_settings, daraja_server):
+    daraja_server.odd_answer = (400, '{"errorCode": "' + "4" * 2000 + '", "errorMessage": "' + "m" * 2000 + '"}')
+    row = _sent()
+    assert row.state == RequestState.REFUSED and len(row.status_message) <= 300 and daraja_server.pushes == []
+
+
+def test_a_rate_limited_token_request_says_so_and_pushes_nothing(mpesa_settings):
+    with TricklingServer(answer=raw_http(429, b"<html>Too Many Requests</html>", "text/html"), interval=0) as daraja:
+        mpesa_settings.MPESA_BASE_URL = daraja.base_url
+        row = _sent()
+    assert row.state == RequestState.REFUSED
+    assert "token service answered HTTP 429" in row.status_message and "CONSUMER_KEY" not in row.status_message
