@@ -21,9 +21,11 @@ worker's memory); past that, `Answer.truncated` says so.
 from __future__ import annotations
 
 import dataclasses
+import email.utils
 import http.client
 import socket
 import threading
+import time
 from collections.abc import Callable
 
 DEFAULT_MAX_BYTES = 256 * 1024
@@ -51,6 +53,20 @@ class Answer:
     body: bytes
     headers: http.client.HTTPMessage
     truncated: bool = False
+
+    def retry_after(self) -> float | None:
+        """Seconds the server asked us to wait (a 429 or 503's Retry-After: seconds or an HTTP date),
+        or None when it did not say or said it unreadably."""
+        value = (self.headers.get("Retry-After") or "").strip()
+        if value.isdigit():
+            return float(value)
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            return None
+        return max(when.timestamp() - time.time(), 0.0)
 
 
 def why(exc: BaseException) -> str:

@@ -252,7 +252,9 @@ def notification_deliver(*, notification_id: uuid.UUID | str) -> Outcome:
         if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
             ours.update(status=NotificationStatus.FAILED, error=f"gave up after {notification.attempts} attempts: {exc}")
             return Outcome("failed")
-        delay = retry_delay(notification.attempts)
+        # Not sooner than the provider asked (429/503 Retry-After), nor later than the cap.
+        delay = min(max(retry_delay(notification.attempts), exc.retry_after or 0),
+                    settings.NOTIFICATION_RETRY_CAP_SECONDS)
         # Released for the retry; next_attempt_at keeps the sweeper from running it early.
         ours.update(claimed_at=None, next_attempt_at=timezone.now() + timedelta(seconds=delay), error=str(exc))
         return Outcome("retry", retry_in=delay)

@@ -138,7 +138,8 @@ def delivery_deliver(*, delivery_id: uuid.UUID | str, now: datetime.datetime | N
         Endpoint.objects.filter(pk=endpoint.pk).update(failing_since=None, last_success_at=now)
         return Outcome("delivered")
     if result.retry and delivery.attempts < settings.WEBHOOKS_MAX_ATTEMPTS:
-        delay = retry_delay(delivery.attempts)
+        # Not sooner than the receiver asked (429/503 Retry-After), nor later than the cap.
+        delay = min(max(retry_delay(delivery.attempts), result.retry_after or 0), settings.WEBHOOKS_RETRY_CAP_SECONDS)
         ours.update(state=DeliveryState.PENDING, claimed_at=None, response_code=result.status,
                     last_error=result.error, next_attempt_at=now + timedelta(seconds=delay))
         outcome = Outcome("retry", retry_in=delay)

@@ -48,6 +48,7 @@ class Result:
     status: int | None
     error: str
     retry: bool
+    retry_after: float | None = None  # the receiver's Retry-After, in seconds
 
     @property
     def delivered(self) -> bool:
@@ -84,7 +85,7 @@ def post(*, target: Target, body: bytes, headers: dict[str, str], timeout: float
     if 200 <= status < 300:
         return Result(status, "", retry=False)
     if status in (408, 429) or status >= 500:
-        return Result(status, f"HTTP {status}: will retry", retry=True)
+        return Result(status, f"HTTP {status}: will retry", retry=True, retry_after=answer.retry_after())
     if 300 <= status < 400:
         return Result(status, f"HTTP {status}: redirects are not followed; register the final URL", retry=False)
     return Result(status, f"HTTP {status}: the receiver refused it", retry=False)

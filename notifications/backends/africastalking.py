@@ -94,8 +94,11 @@ class AfricasTalkingSMSBackend:
             raise UncertainDeliveryError(
                 f"no answer from Africa's Talking after the request was sent ({_why(exc)})"
             ) from None
-        status, payload = answer.status, answer.body
-        return self._outcome(status, payload)
+        try:
+            return self._outcome(answer.status, answer.body)
+        except TransientDeliveryError as exc:
+            exc.retry_after = answer.retry_after()
+            raise
 
     @staticmethod
     def _outcome(status, payload):

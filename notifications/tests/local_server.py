@@ -113,10 +113,11 @@ class StallingServer(LocalServer):
             self._release.wait(30)
 
 
-def raw_http(status: int, body: bytes, content_type: str = "application/json") -> bytes:
-    """An HTTP/1.1 answer as bytes, for TricklingServer(answer=...)."""
+def raw_http(status: int, body: bytes, content_type: str = "application/json", **headers: str) -> bytes:
+    """An HTTP/1.1 answer as bytes, for TricklingServer(answer=...); headers as Retry_After="120"."""
+    extra = "".join(f"{name.replace('_', '-')}: {value}\r\n" for name, value in headers.items())
     return (f"HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n"
-            "Connection: close\r\n\r\n").encode() + body
+            f"{extra}Connection: close\r\n\r\n").encode() + body
 
 
 class TricklingServer(LocalServer):

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from notifications.tests.local_server import TricklingServer
+from notifications.tests.local_server import TricklingServer, raw_http
 from servicing.services import service_start
 from servicing.tests.factories import ServiceFactory
 from webhooks.models import Delivery, DeliveryState
@@ -83,3 +83,11 @@ def test_a_host_name_that_does_not_resolve_is_retried_not_failed_for_good(settin
     assert delivery_deliver(delivery_id=delivery.pk).status == "retry"
     delivery.refresh_from_db()
     assert delivery.state == DeliveryState.PENDING and "does not resolve" in delivery.last_error
+
+
+def test_a_receiver_asking_to_wait_is_not_asked_again_sooner(settings):
+    answer = raw_http(429, b"", Retry_After="600")
+    with TricklingServer(answer=answer, interval=0) as receiver:
+        delivery = a_delivery(f"{receiver.base_url}/in")
+        outcome = delivery_deliver(delivery_id=delivery.pk)
+    assert outcome.status == "retry" and 600 <= outcome.retry_in <= settings.WEBHOOKS_RETRY_CAP_SECONDS
