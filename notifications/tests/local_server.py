@@ -125,14 +125,17 @@ class TricklingServer(LocalServer):
     then answers `answer` one byte every `interval` seconds: each read gets a byte well within any
     per-read timeout, while the whole answer takes len(answer) × interval. `before_request=True`
     trickles before reading anything (a server, or a TLS handshake, that never lets the request go).
-    `interval=0` sends `answer` at once: any raw answer, however odd."""
+    `interval=0` sends `answer` at once: any raw answer, however odd (with `endless`, followed by
+    blanks for as long as the client reads)."""
 
-    def __init__(self, *, answer=None, interval=1.0, before_request=False):
+    def __init__(self, *, answer=None, interval=1.0, before_request=False, endless=False):
         body = b'{"ok": true}'
         self.answer = answer or (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
                                  + str(len(body)).encode() + b"\r\n\r\n" + body)
         self.interval = interval
         self.before_request = before_request
+        self.endless = endless  # after `answer`, blanks without end (an answer with no length and no end)
+        self.written = 0  # bytes of answer written, all connections together
         self.requests = 0
         self.stop = threading.Event()
         self._serve(ThreadingTCPServer)
@@ -158,7 +161,14 @@ class TricklingServer(LocalServer):
                     self.rfile.read(int(length.group(1)) if length else 0)
                     fake.requests += 1
                 if not fake.interval:
-                    self.wfile.write(fake.answer)  # a canned answer, all at once
+                    try:
+                        self.wfile.write(fake.answer)  # a canned answer, all at once
+                        fake.written += len(fake.answer)
+                        while fake.endless and not fake.stop.is_set():
+                            self.wfile.write(b" " * 65536)
+                            fake.written += 65536
+                    except OSError:
+                        pass  # the client stopped reading and hung up
                     return
                 for byte in fake.answer:
                     if fake.stop.wait(fake.interval):

@@ -177,3 +177,13 @@ def test_a_taken_message_with_an_odd_message_id_is_sent_without_one(at_settings,
     with TricklingServer(answer=raw_http(201, body), interval=0) as server:
         at_settings.AFRICASTALKING_BASE_URL = server.base_url
         assert send() == ""
+
+
+def test_an_answer_without_end_is_read_up_to_a_cap_not_forever(at_settings):
+    head = b"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"
+    with TricklingServer(answer=head + b'{"SMSMessageData": ', interval=0, endless=True) as server:
+        at_settings.AFRICASTALKING_BASE_URL, at_settings.AFRICASTALKING_TIMEOUT = server.base_url, 30
+        started = time.monotonic()
+        with pytest.raises(UncertainDeliveryError, match="unreadable reply"):
+            send()
+        assert time.monotonic() - started < 5
