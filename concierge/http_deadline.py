@@ -135,12 +135,22 @@ def exchange(connection: http.client.HTTPConnection, method: str, path: str, *, 
                 if deadline.expired:
                     raise NotSent("timed out") from None
                 raise NotSent(why(exc), exc) from None
+            try:
+                # Written into http.client's buffer only: a path or header that cannot be written (a
+                # character outside Latin-1, a line break) fails here, with nothing sent.
+                connection.putrequest(method, path)
+                for name, value in headers.items():
+                    connection.putheader(name, value)
+                if body is not None:
+                    connection.putheader("Content-Length", str(len(body)))
+            except (ValueError, http.client.HTTPException) as exc:
+                raise NotSent(why(exc), exc) from None
             # The line between the two: past here, bytes of the request may reach the server. (A
             # deadline passing between this test and the first byte makes a NoAnswer: the safe side.)
             if deadline.expired:
                 raise NotSent("timed out")
             try:
-                connection.request(method, path, body=body, headers=headers)
+                connection.endheaders(body)
                 response = connection.getresponse()
                 payload = response.read(max_bytes + 1)
             except (OSError, http.client.HTTPException) as exc:

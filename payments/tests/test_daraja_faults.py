@@ -91,3 +91,10 @@ def test_a_rate_limited_token_request_says_so_and_pushes_nothing(mpesa_settings)
         row = _sent()
     assert row.state == RequestState.REFUSED
     assert "token service answered HTTP 429" in row.status_message and "CONSUMER_KEY" not in row.status_message
+
+
+def test_a_token_that_cannot_go_in_a_header_pushes_nothing_and_leaves_no_row_sending(mpesa_settings, daraja_server):
+    daraja_server.token = "fakeTok€n" + "x" * 20  # not Latin-1: http.client cannot write it
+    row = _sent()
+    assert row.state == RequestState.REFUSED and "UnicodeEncodeError" in row.status_message
+    assert daraja_server.pushes == [] and [p for p, _, body in daraja_server.requests if body is not None] == []
