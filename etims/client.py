@@ -12,8 +12,9 @@ What a failure means decides what the outbox may do with it (docs/etims.md, "Sta
   dropped after the request was written, an answer we cannot read): KRA may have recorded the sale,
   so it is never resent automatically; a person decides.
 
-http.client rather than urllib or a client library: the connection is opened on its own first, so a
-failure there (nothing sent) is told apart from one after the request left (maybe recorded).
+http.client rather than urllib or a client library, through concierge.http_deadline: the connection is
+opened on its own first, so a failure there (nothing sent) is told apart from one after the request
+left (maybe recorded), and the whole exchange ends within ETIMS_TIMEOUT, however slowly KRA answers.
 """
 
 from __future__ import annotations
@@ -21,11 +22,15 @@ from __future__ import annotations
 import dataclasses
 import http.client
 import json
-import socket
 import urllib.parse
 from typing import Any
 
+from concierge.http_deadline import NoAnswer, NotSent, exchange
+
 SUCCESS = "000"
+# The columns of etims.Transmission that keep them.
+RESULT_CODE_MAX = 10
+RECEIPT_FIELDS_MAX = {"cur_rcpt_no": 40, "tot_rcpt_no": 40, "intrl_data": 200, "rcpt_sign": 100, "sdc_date_time": 14}
 
 
 class EtimsError(Exception):
@@ -69,12 +74,6 @@ class SaleReceipt:
     sdc_date_time: str  # YYYYMMDDhhmmss, the control unit's clock
 
 
-def _why(exc: BaseException) -> str:
-    if isinstance(exc, (TimeoutError, socket.timeout)):
-        return "timed out"
-    return type(exc).__name__
-
-
 class EtimsClient:
     def __init__(self, *, base_url: str, tin: str, branch_id: str, timeout: float, cmc_key: str = ""):
         base = urllib.parse.urlsplit(base_url.rstrip("/"))
@@ -90,20 +89,14 @@ class EtimsClient:
         if self.cmc_key:
             headers["cmcKey"] = self.cmc_key
         cls = http.client.HTTPSConnection if self.scheme == "https" else http.client.HTTPConnection
-        connection = cls(self.host, self.port, timeout=self.timeout)
         try:
-            try:
-                connection.connect()
-            except OSError as exc:
-                raise TransientError(f"KRA eTIMS not reached ({_why(exc)}): nothing was sent") from None
-            try:
-                connection.request("POST", f"{self.path}/{operation}", body=data, headers=headers)
-                response = connection.getresponse()
-                status, payload = response.status, response.read()
-            except (OSError, http.client.HTTPException) as exc:
-                raise UncertainError(f"no answer from KRA eTIMS after the request was sent ({_why(exc)})") from None
-        finally:
-            connection.close()
+            reply = exchange(cls(self.host, self.port, timeout=self.timeout), "POST", f"{self.path}/{operation}",
+                             body=data, headers=headers, timeout=self.timeout)
+        except NotSent as exc:
+            raise TransientError(f"KRA eTIMS not reached ({exc.why}): nothing was sent") from None
+        except NoAnswer as exc:
+            raise UncertainError(f"no answer from KRA eTIMS after the request was sent ({exc.why})") from None
+        status, payload = reply.status, reply.body
         if status >= 500:
             raise TransientError(f"KRA eTIMS answered HTTP {status}: it could not take the request now")
         if status >= 300:
@@ -113,9 +106,13 @@ class EtimsClient:
             answer = json.loads(payload)
             if not isinstance(answer, dict) or not isinstance(answer.get("resultCd"), str):
                 raise ValueError
-        except ValueError:
+        except (ValueError, RecursionError):
             raise UncertainError(f"KRA eTIMS answered HTTP {status} with an unreadable reply") from None
         return answer
+
+    @staticmethod
+    def _refused(answer: dict[str, Any]) -> RejectedError:
+        return RejectedError(answer["resultCd"][:RESULT_CODE_MAX], EtimsClient._message(answer))
 
     @staticmethod
     def _message(answer: dict[str, Any]) -> str:
@@ -125,7 +122,7 @@ class EtimsClient:
         """selectInitOsdcInfo: the control unit's identity and the communication key for later calls."""
         answer = self._post("selectInitOsdcInfo", {"tin": self.tin, "bhfId": self.branch_id, "dvcSrlNo": device_serial})
         if answer["resultCd"] != SUCCESS:
-            raise RejectedError(answer["resultCd"], self._message(answer))
+            raise self._refused(answer)
         try:
             info = answer["data"]["info"]
             return DeviceInfo(sdc_id=str(info.get("sdcId", "")), mrc_no=str(info.get("mrcNo", "")),
@@ -137,14 +134,19 @@ class EtimsClient:
         """saveTrnsSalesOsdc with a body from payload.sales_payload."""
         answer = self._post("saveTrnsSalesOsdc", body)
         if answer["resultCd"] != SUCCESS:
-            raise RejectedError(answer["resultCd"], self._message(answer))
+            raise self._refused(answer)
         data = answer.get("data")
         if not isinstance(data, dict) or not data.get("rcptSign") or data.get("curRcptNo") in (None, ""):
             # "Succeeded" without a signature: KRA has the sale, we have nothing to print.
             raise UncertainError("KRA eTIMS answered 000 without a receipt number or signature")
-        return SaleReceipt(
+        receipt = SaleReceipt(
             result_code=SUCCESS, result_message=self._message(answer),
             cur_rcpt_no=str(data["curRcptNo"]), tot_rcpt_no=str(data.get("totRcptNo") or ""),
             intrl_data=str(data.get("intrlData") or ""), rcpt_sign=str(data["rcptSign"]),
             sdc_date_time=str(data.get("sdcDateTime") or ""),
         )
+        too_long = [name for name, most in RECEIPT_FIELDS_MAX.items() if len(getattr(receipt, name)) > most]
+        if too_long:
+            # KRA has the sale; a receipt cut short would print a wrong number or QR code.
+            raise UncertainError(f"KRA eTIMS answered 000 with a receipt too long to keep ({', '.join(too_long)})")
+        return receipt

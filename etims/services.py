@@ -12,7 +12,7 @@ import logging
 import random
 import uuid
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from concierge.celery import enqueue_on_commit, requeue_rows
 
-from .client import EtimsClient, EtimsError, RejectedError, TransientError, UncertainError
+from .client import EtimsClient, EtimsError, RejectedError, SaleReceipt, TransientError, UncertainError
 from .documents import DocumentKind as SaleKind
 from .documents import SaleDocument
 from .models import INVC_NO_SEQUENCE, DocumentKind, Transmission, TransmissionState
@@ -105,9 +105,15 @@ def retry_delay(attempts: int) -> float:
 _cmc_keys: dict[tuple[str, str, str, str], str] = {}
 
 
-def _client() -> EtimsClient:
-    """A client holding the communication key: ETIMS_CMC_KEY when set, else the one selectInitOsdcInfo
-    gives, kept in this process's memory only (never stored, never logged)."""
+# resultCd KRA answers a sale whose cmcKey (or device) it does not take: the key expired, or the
+# device was initialised again elsewhere. The sale was not recorded.
+KEY_REFUSED = {"901"}
+
+
+def _client(*, fresh_key: bool = False) -> EtimsClient:
+    """A client holding the communication key: the one selectInitOsdcInfo gave this process, else
+    ETIMS_CMC_KEY when set, else a new one from selectInitOsdcInfo, kept in this process's memory only
+    (never stored, never logged). `fresh_key`: ask selectInitOsdcInfo again (KRA refused the key)."""
     if not etims_configured():
         # Configured when queued, not any more (settings changed): nothing is sent; it waits.
         raise TransientError("eTIMS is not configured now (ETIMS_BASE_URL, ETIMS_PIN, ETIMS_DEVICE_SERIAL): not sent")
@@ -117,18 +123,34 @@ def _client() -> EtimsClient:
         EtimsClient(**base)
     except ValueError as exc:
         raise TransientError(f"{exc}: not sent") from None
-    key = settings.ETIMS_CMC_KEY
     cache_key = (settings.ETIMS_BASE_URL, settings.ETIMS_PIN, settings.ETIMS_BRANCH_ID, settings.ETIMS_DEVICE_SERIAL)
+    key = "" if fresh_key else (_cmc_keys.get(cache_key) or settings.ETIMS_CMC_KEY)
     if not key:
-        key = _cmc_keys.get(cache_key, "")
-    if not key:
+        _cmc_keys.pop(cache_key, None)
         try:
             key = EtimsClient(**base).init_device(device_serial=settings.ETIMS_DEVICE_SERIAL).cmc_key
-        except (RejectedError, UncertainError) as exc:
-            # Nothing of the sale was sent: the device is not set up yet. Retried; staff see why.
+        except RejectedError as exc:
+            # KRA does not know the device: retrying cannot help until a person fixes the settings.
+            raise RejectedError(exc.result_code, f"{exc.result_message} (device initialisation refused: check "
+                                                 "ETIMS_PIN, ETIMS_BRANCH_ID, ETIMS_DEVICE_SERIAL); the sale "
+                                                 "was not sent") from None
+        except UncertainError as exc:
+            # Nothing of the sale was sent: retried; staff see why.
             raise TransientError(f"device initialisation failed, the sale was not sent: {exc}") from None
         _cmc_keys[cache_key] = key
     return EtimsClient(**base, cmc_key=key)
+
+
+def _save_sale(payload: dict[str, Any]) -> SaleReceipt:
+    client = _client()  # a refused initialisation is final here: it is not the sale's key refused
+    try:
+        return client.save_sale(payload)
+    except RejectedError as exc:
+        if exc.result_code not in KEY_REFUSED:
+            raise
+    # KRA refused the key without recording the sale: a new key, and the sale once more. Refused
+    # again, it is rejected for a person to look at, never asked again in a loop.
+    return _client(fresh_key=True).save_sale(payload)
 
 
 def transmission_claim(*, transmission_id: uuid.UUID | str) -> Transmission | None:
@@ -166,7 +188,7 @@ def transmission_send(*, transmission_id: uuid.UUID | str) -> Outcome:
         waiting = _original_not_accepted(row)
         if waiting:
             raise TransientError(waiting)
-        receipt = _client().save_sale(row.payload)
+        receipt = _save_sale(row.payload)
     except TransientError as exc:
         delay = retry_delay(row.attempts)
         ours.update(state=TransmissionState.QUEUED, claimed_at=None, last_error=str(exc),

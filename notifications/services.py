@@ -14,9 +14,10 @@ import datetime
 import logging
 import random
 import smtplib
+import socket
 import uuid
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -25,6 +26,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from concierge.celery import enqueue_on_commit, requeue_rows
+from concierge.http_deadline import Deadline
 
 from .backends import (
     DeliveryError, PermanentDeliveryError, TransientDeliveryError, UncertainDeliveryError, get_sms_backend,
@@ -164,32 +166,68 @@ def _send(notification: Notification) -> str:
     return ""  # in_app: stored is delivered
 
 
+def _smtp_socket(connection: Any) -> socket.socket | None:
+    # The SMTP session being opened (Django keeps it apart until signed in) or the open one.
+    smtp = getattr(connection, "connection", None) or getattr(connection, "_partial_connection", None)
+    return getattr(smtp, "sock", None)
+
+
+def _refused_on_open(exc: smtplib.SMTPException | OSError) -> DeliveryError:
+    """Why the mail server could not be used, for the row and for the operator: nothing was sent."""
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        # The server's own text may echo the user name: only its code, and which settings to check.
+        why = (f"the mail server refused the sign-in ({exc.smtp_code}): check EMAIL_HOST_USER / "
+               "EMAIL_HOST_PASSWORD; nothing was sent")
+        logger.error("email: %s", why)
+        return TransientDeliveryError(why)
+    if isinstance(exc, smtplib.SMTPConnectError):
+        why = f"the mail server refused the connection ({exc.smtp_code}): nothing was sent"
+        logger.error("email: %s (EMAIL_HOST / EMAIL_PORT)", why)
+        return TransientDeliveryError(why)
+    return TransientDeliveryError(f"mail server not reached ({type(exc).__name__}): nothing was sent")
+
+
+def _refused_or_lost(exc: smtplib.SMTPException | OSError, *, timed_out: bool) -> DeliveryError:
+    if timed_out:
+        # The socket was shut down under a reply: a cut-off "250" reads as a code of its own.
+        return UncertainDeliveryError("mail server: timed out while sending")
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return PermanentDeliveryError("the mail server refused the address")
+    if isinstance(exc, smtplib.SMTPResponseException):
+        # The server answered with a refusal (sender, data): 4xx means try later, 5xx never.
+        kind = TransientDeliveryError if 400 <= exc.smtp_code < 500 else PermanentDeliveryError
+        return kind(f"mail server refused the message: {exc.smtp_code}")
+    return UncertainDeliveryError(f"mail server: {type(exc).__name__} while sending")
+
+
 def _send_email(notification: Notification, *, to: str) -> str:
     """Like the SMS backend, the connection is opened on its own first: a failure there sent nothing.
     After that, a refusal code from the server is a refusal; a lost connection or a timeout is not
-    (the server may have queued the message before the answer was lost)."""
+    (the server may have queued the message before the answer was lost). EMAIL_TIMEOUT bounds each
+    read and, from the greeting on, the whole conversation: a server trickling its answers is cut off."""
     body = message_for_sending(notification)  # before connecting: it may fail, having sent nothing
     connection = get_connection()
-    try:
-        connection.open()
-    except (smtplib.SMTPException, OSError) as exc:
-        raise TransientDeliveryError(f"mail server not reached ({type(exc).__name__}): nothing was sent") from None
-    email = EmailMessage(
-        subject=notification.subject or f"{settings.SHOP_NAME}", body=body, to=[to],
-        headers={"X-Notification-Id": str(notification.pk)}, connection=connection,
-    )
-    try:
-        email.send()
-    except smtplib.SMTPRecipientsRefused:
-        raise PermanentDeliveryError("the mail server refused the address") from None
-    except smtplib.SMTPResponseException as exc:
-        # The server answered with a refusal (sender, data): 4xx means try later, 5xx never.
-        kind = TransientDeliveryError if 400 <= exc.smtp_code < 500 else PermanentDeliveryError
-        raise kind(f"mail server refused the message: {exc.smtp_code}") from None
-    except (smtplib.SMTPException, OSError) as exc:
-        raise UncertainDeliveryError(f"mail server: {type(exc).__name__} while sending") from None
-    finally:
-        connection.close()
+    with Deadline(settings.EMAIL_TIMEOUT, lambda: _smtp_socket(connection)) as deadline:
+        try:
+            connection.open()
+        except (smtplib.SMTPException, OSError) as exc:
+            connection.close()
+            if deadline.expired:
+                raise TransientDeliveryError("mail server not reached (timed out): nothing was sent") from None
+            raise _refused_on_open(exc) from None
+        if deadline.expired:  # a greeting slower than the whole deadline: its socket was out of reach
+            connection.close()
+            raise TransientDeliveryError("mail server not reached (timed out): nothing was sent")
+        email = EmailMessage(
+            subject=notification.subject or f"{settings.SHOP_NAME}", body=body, to=[to],
+            headers={"X-Notification-Id": str(notification.pk)}, connection=connection,
+        )
+        try:
+            email.send()
+        except (smtplib.SMTPException, OSError) as exc:
+            raise _refused_or_lost(exc, timed_out=deadline.expired) from None
+        finally:
+            connection.close()
     return ""
 
 
@@ -214,7 +252,9 @@ def notification_deliver(*, notification_id: uuid.UUID | str) -> Outcome:
         if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
             ours.update(status=NotificationStatus.FAILED, error=f"gave up after {notification.attempts} attempts: {exc}")
             return Outcome("failed")
-        delay = retry_delay(notification.attempts)
+        # Not sooner than the provider asked (429/503 Retry-After), nor later than the cap.
+        delay = min(max(retry_delay(notification.attempts), exc.retry_after or 0),
+                    settings.NOTIFICATION_RETRY_CAP_SECONDS)
         # Released for the retry; next_attempt_at keeps the sweeper from running it early.
         ours.update(claimed_at=None, next_attempt_at=timezone.now() + timedelta(seconds=delay), error=str(exc))
         return Outcome("retry", retry_in=delay)

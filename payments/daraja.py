@@ -18,11 +18,13 @@ What a failure of the push means decides what the outbox may do (docs/payments.m
   token): tried again later.
 - RejectedError: Daraja read it and refused it: nothing reached the phone.
 - UncertainError: the push may have reached Daraja and the phone, but its answer was lost (read
-  timeout, dropped connection, HTTP 5xx, an unreadable answer): never pushed again; the status query
-  settles it.
+  timeout, dropped connection, HTTP 5xx, a 2xx without Daraja's ResponseCode): never pushed again;
+  the status query settles it. A 3xx/4xx, whatever its body, is a refusal.
 
-http.client, as etims/client.py: a failure to connect (nothing sent) is told apart from one after the
-request left. Nothing here logs: the token, the secret, the passkey and the phone never reach a log.
+http.client through concierge.http_deadline, as etims/client.py: a failure to connect (nothing sent)
+is told apart from one after the request left, and each exchange ends within MPESA_TIMEOUT however
+slowly Daraja answers. A token Daraja refuses is renewed once and the request sent once more.
+Nothing here logs: the token, the secret, the passkey and the phone never reach a log.
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ import base64
 import dataclasses
 import http.client
 import json
-import socket
 import threading
 import time
 import urllib.parse
@@ -39,9 +40,13 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from concierge.http_deadline import Answer, NoAnswer, NotSent, exchange
+
 NAIROBI = ZoneInfo("Africa/Nairobi")
 # The query's "still waiting for the owner" answer.
 PROCESSING_ERROR_CODE = "500.001.1001"
+# "Invalid Access Token" (with HTTP 401): the token expired early or was revoked.
+INVALID_TOKEN_ERROR_CODE = "404.001.03"
 
 
 class DarajaError(Exception):
@@ -54,6 +59,9 @@ class TransientError(DarajaError):
 
 class RejectedError(DarajaError):
     def __init__(self, code: str, message: str):
+        # Daraja's codes are a dozen characters ("500.001.1001"): anything longer is not one, and
+        # the text must fit the request's columns (result_code, status_message).
+        code, message = code[:20], message[:150]
         super().__init__(f"M-Pesa refused the request: {code} {message}".strip())
         self.code, self.message = code, message
 
@@ -85,10 +93,16 @@ def stk_password(*, shortcode: str, passkey: str, stamp: str) -> str:
     return base64.b64encode(f"{shortcode}{passkey}{stamp}".encode()).decode()
 
 
-def _why(exc: BaseException) -> str:
-    if isinstance(exc, (TimeoutError, socket.timeout)):
-        return "timed out"
-    return type(exc).__name__
+def _json_object(payload: bytes) -> dict[str, Any] | None:
+    try:
+        answer = json.loads(payload)
+    except (ValueError, RecursionError):  # not JSON (an HTML error page), or nested past the parser
+        return None
+    return answer if isinstance(answer, dict) else None
+
+
+def _token_refused(status: int, answer: dict[str, Any] | None) -> bool:
+    return status == 401 or (answer is not None and answer.get("errorCode") == INVALID_TOKEN_ERROR_CODE)
 
 
 # One token per (origin, key) for this process: asked for once, reused until a minute before it expires.
@@ -115,15 +129,10 @@ class DarajaClient:
     def __repr__(self) -> str:  # never the key, secret or passkey
         return f"DarajaClient({self.host!r}, shortcode={self.shortcode!r})"
 
-    def _connect(self) -> http.client.HTTPConnection:
+    def _exchange(self, method: str, path: str, *, headers: dict[str, str], body: bytes | None = None) -> Answer:
         cls = http.client.HTTPSConnection if self.scheme == "https" else http.client.HTTPConnection
-        connection = cls(self.host, self.port, timeout=self.timeout)
-        try:
-            connection.connect()
-        except OSError as exc:
-            connection.close()
-            raise TransientError(f"M-Pesa (Daraja) not reached ({_why(exc)}): nothing was sent") from None
-        return connection
+        return exchange(cls(self.host, self.port, timeout=self.timeout), method, f"{self.path}{path}",
+                        headers=headers, body=body, timeout=self.timeout)
 
     def _token(self) -> str:
         with _tokens_lock:
@@ -131,51 +140,53 @@ class DarajaClient:
             if cached and cached[1] > time.monotonic():
                 return cached[0]
         basic = base64.b64encode(f"{self._key}:{self._secret}".encode()).decode()
-        connection = self._connect()
         try:
-            connection.request("GET", f"{self.path}/oauth/v1/generate?grant_type=client_credentials",
-                               headers={"Authorization": f"Basic {basic}", "Accept": "application/json"})
-            response = connection.getresponse()
-            status, payload = response.status, response.read()
-        except (OSError, http.client.HTTPException) as exc:
+            answer = self._exchange("GET", "/oauth/v1/generate?grant_type=client_credentials",
+                                    headers={"Authorization": f"Basic {basic}", "Accept": "application/json"})
+        except NotSent as exc:
+            raise TransientError(f"M-Pesa (Daraja) not reached ({exc.why}): nothing was sent") from None
+        except NoAnswer as exc:
             # Asking for a token pushes nothing: safe to try again.
-            raise TransientError(f"no token from M-Pesa ({_why(exc)}): nothing was sent") from None
-        finally:
-            connection.close()
-        if status >= 500:
+            raise TransientError(f"no token from M-Pesa ({exc.why}): nothing was sent") from None
+        status, payload = answer.status, answer.body
+        if status >= 500 or status == 429:  # down, or too many token requests: try again later
             raise TransientError(f"M-Pesa's token service answered HTTP {status}: nothing was sent")
         try:
             answer = json.loads(payload)
             token, expires_in = str(answer["access_token"]), int(answer.get("expires_in") or 3599)
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, RecursionError):
             raise RejectedError(f"HTTP {status}", "no access token: check MPESA_CONSUMER_KEY / _SECRET") from None
         with _tokens_lock:
             _tokens[(self._origin, self._key)] = (token, time.monotonic() + max(expires_in - 60, 0))
         return token
 
+    def _forget_token(self) -> None:
+        with _tokens_lock:
+            _tokens.pop((self._origin, self._key), None)
+
     def _post(self, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any] | None]:
-        token = self._token()
+        """POST with a token: (HTTP status, the JSON object answered or None). A token Daraja refuses
+        (expired early, revoked) is renewed once and the request sent once more: Daraja refused it at
+        the door without acting on it, so the second try cannot push twice. A second refusal is final."""
         data = json.dumps(body, separators=(",", ":")).encode()
-        connection = self._connect()
-        try:
-            connection.request("POST", f"{self.path}{path}", body=data, headers={
-                "Authorization": f"Bearer {token}", "Content-Type": "application/json", "Accept": "application/json",
-            })
-            response = connection.getresponse()
-            status, payload = response.status, response.read()
-        except (OSError, http.client.HTTPException) as exc:
-            raise UncertainError(f"no answer from M-Pesa after the request was sent ({_why(exc)})") from None
-        finally:
-            connection.close()
-        try:
-            answer = json.loads(payload)
-        except ValueError:
-            answer = None
-        if status in (401, 403) or (isinstance(answer, dict) and answer.get("errorCode") == "404.001.03"):
-            # The token expired early or was revoked: forget it, so the next attempt asks again.
-            with _tokens_lock:
-                _tokens.pop((self._origin, self._key), None)
-        return status, answer if isinstance(answer, dict) else None
+        for last_try in (False, True):
+            token = self._token()
+            try:
+                reply = self._exchange("POST", path, body=data, headers={
+                    "Authorization": f"Bearer {token}", "Content-Type": "application/json",
+                    "Accept": "application/json",
+                })
+            except NotSent as exc:
+                raise TransientError(f"M-Pesa (Daraja) not reached ({exc.why}): nothing was sent") from None
+            except NoAnswer as exc:
+                raise UncertainError(f"no answer from M-Pesa after the request was sent ({exc.why})") from None
+            answer = _json_object(reply.body)
+            if not _token_refused(reply.status, answer):
+                break
+            self._forget_token()
+            if last_try:
+                break
+        return reply.status, answer
 
     def _credentials(self) -> dict[str, str]:
         stamp = timestamp()
@@ -192,11 +203,19 @@ class DarajaClient:
                 "PartyA": phone, "PartyB": self.shortcode, "PhoneNumber": phone, "CallBackURL": callback_url,
                 "AccountReference": account_reference, "TransactionDesc": description[:13]}
         status, answer = self._post("/mpesa/stkpush/v1/processrequest", body)
-        if status >= 500 or answer is None:
+        if status >= 500:
             raise UncertainError(f"M-Pesa answered HTTP {status} to the push: it may have reached the phone")
-        if status >= 400 or str(answer.get("ResponseCode", "")) != "0":
-            code = str(answer.get("errorCode") or answer.get("ResponseCode") or f"HTTP {status}")
-            raise RejectedError(code, str(answer.get("errorMessage") or answer.get("ResponseDescription") or "")[:150])
+        if status >= 300:
+            # Refused before it was acted on (a 4xx, or a redirect we do not follow): an error body,
+            # an HTML page from a gateway, or nothing readable at all.
+            raise RejectedError(str((answer or {}).get("errorCode") or f"HTTP {status}"),
+                                str((answer or {}).get("errorMessage") or "")[:150])
+        if answer is None or "ResponseCode" not in answer:
+            # 2xx without Daraja's answer (a proxy's page, another shape): the push may have gone.
+            raise UncertainError(f"M-Pesa answered HTTP {status} to the push with an unreadable reply: "
+                                 "it may have reached the phone")
+        if str(answer["ResponseCode"]) != "0":
+            raise RejectedError(str(answer["ResponseCode"]), str(answer.get("ResponseDescription") or "")[:150])
         checkout = str(answer.get("CheckoutRequestID") or "")
         if not checkout:
             raise UncertainError("M-Pesa accepted the push without a CheckoutRequestID")

@@ -19,6 +19,11 @@ class AddressRefused(Exception):
     """The URL or the address its host resolves to is not one we send to; the message says why."""
 
 
+class AddressUnresolved(AddressRefused):
+    """The host name did not resolve now: refused when registering, retried when sending (a DNS
+    outage, ours or the receiver's, passes)."""
+
+
 @dataclass(frozen=True)
 class Target:
     scheme: str
@@ -95,10 +100,10 @@ def resolve(url: str) -> Target:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
-        raise AddressRefused(f"The host name {host!r} does not resolve.") from None
+        raise AddressUnresolved(f"The host name {host!r} does not resolve.") from None
     addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     if not addresses:
-        raise AddressRefused(f"The host name {host!r} does not resolve.")
+        raise AddressUnresolved(f"The host name {host!r} does not resolve.")
     refused = [a for a in addresses if not _address_allowed(a)]
     if refused:
         raise AddressRefused(

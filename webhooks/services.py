@@ -30,7 +30,7 @@ from notifications.models import NotificationType
 from notifications.services import notification_create
 
 from . import transport
-from .addresses import AddressRefused, resolve
+from .addresses import AddressRefused, AddressUnresolved, resolve
 from .models import Delivery, DeliveryState, Endpoint, EndpointState
 from .payloads import event_body
 from .signing import secret_new, signature
@@ -126,7 +126,8 @@ def delivery_deliver(*, delivery_id: uuid.UUID | str, now: datetime.datetime | N
     try:
         target = resolve(endpoint.url)
     except AddressRefused as exc:
-        result = transport.Result(None, f"not sent: {exc}"[:300], retry=False)
+        # A name that does not resolve now may later; one that resolves to a private address is refused.
+        result = transport.Result(None, f"not sent: {exc}"[:300], retry=isinstance(exc, AddressUnresolved))
     else:
         result = transport.post(target=target, body=delivery.body.encode(),
                                 headers=_headers(delivery=delivery, secret=endpoint.secret, now=now),
@@ -137,7 +138,8 @@ def delivery_deliver(*, delivery_id: uuid.UUID | str, now: datetime.datetime | N
         Endpoint.objects.filter(pk=endpoint.pk).update(failing_since=None, last_success_at=now)
         return Outcome("delivered")
     if result.retry and delivery.attempts < settings.WEBHOOKS_MAX_ATTEMPTS:
-        delay = retry_delay(delivery.attempts)
+        # Not sooner than the receiver asked (429/503 Retry-After), nor later than the cap.
+        delay = min(max(retry_delay(delivery.attempts), result.retry_after or 0), settings.WEBHOOKS_RETRY_CAP_SECONDS)
         ours.update(state=DeliveryState.PENDING, claimed_at=None, response_code=result.status,
                     last_error=result.error, next_attempt_at=now + timedelta(seconds=delay))
         outcome = Outcome("retry", retry_in=delay)

@@ -505,6 +505,10 @@ ETIMS_QR_BASE_URL = env(
 )
 if ETIMS_RETRY_CAP_SECONDS >= CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]:
     raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must exceed ETIMS_RETRY_CAP_SECONDS")
+# A send is at most four exchanges of ETIMS_TIMEOUT each (initialisation, the sale, a fresh key, the
+# sale again): a worker still inside them must not be taken for lost.
+if ETIMS_CLAIM_TIMEOUT_SECONDS <= 4 * ETIMS_TIMEOUT:
+    raise ImproperlyConfigured("ETIMS_CLAIM_TIMEOUT_SECONDS must exceed 4 x ETIMS_TIMEOUT")
 CELERY_BEAT_SCHEDULE["sweep-etims"] = {"task": "etims.tasks.sweep_transmissions", "schedule": ETIMS_SWEEP_INTERVAL}
 
 # --- M-Pesa through Safaricom Daraja (docs/payments.md) ---
@@ -536,6 +540,9 @@ MPESA_TIMEOUT = env.float("MPESA_TIMEOUT", default=15.0)
 # one `sending` this long lost its worker and is marked uncertain (never pushed again).
 MPESA_QUERY_AFTER_SECONDS = env.int("MPESA_QUERY_AFTER_SECONDS", default=120)
 MPESA_SWEEP_INTERVAL = env.float("MPESA_SWEEP_INTERVAL", default=60.0)
+# A push is at most four exchanges of MPESA_TIMEOUT each (token, push, a renewed token, the push again).
+if MPESA_QUERY_AFTER_SECONDS <= 4 * MPESA_TIMEOUT:
+    raise ImproperlyConfigured("MPESA_QUERY_AFTER_SECONDS must exceed 4 x MPESA_TIMEOUT")
 CELERY_BEAT_SCHEDULE["sweep-mpesa"] = {"task": "payments.tasks.sweep_mpesa_requests", "schedule": MPESA_SWEEP_INTERVAL}
 
 # Predicted services (docs/predictions.md): the km per day assumed for a car with too few readings and

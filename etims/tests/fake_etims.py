@@ -11,6 +11,7 @@ Misbehaviour, as from a service across the internet:
 - fail_next: answer that many sale requests with HTTP 503 (nothing recorded).
 - result_code: answer every sale with this resultCd and message instead (nothing recorded).
 - hang_next: record that many sales, then answer only after `hang_seconds` (past the client's timeout).
+- trickle_next: record that many sales, then answer one byte every `trickle_interval` seconds.
 - hold_next: record the next sale, then wait for `release()` before answering (`held` is set).
 """
 
@@ -105,6 +106,7 @@ class FakeEtims(StallingServer):
                     fake.sales.append(body)
                     number = len(fake.sales)
                     hang, hold = fake._take_stall()
+                    self.trickle = fake._take_trickle()
                 fake._stall(hang, hold)
                 return self._result("000", "It is succeeded", {
                     "curRcptNo": number, "totRcptNo": number, "intrlData": f"INTRL{number:021d}",

@@ -2,6 +2,7 @@
 uncertain ones left for a person, nothing sent when eTIMS is not configured."""
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -16,6 +17,7 @@ from etims.services import (
     queue_transmission, transmission_record_receipt, transmission_requeue, transmission_send, transmissions_sweep,
 )
 from etims.tasks import send_transmission
+from notifications.tests.local_server import TricklingServer, raw_http
 
 from .factories import credit_note, invoice
 
@@ -91,6 +93,50 @@ def test_a_timeout_after_sending_is_uncertain_and_never_resent_automatically(eti
     assert transmissions_sweep() == {"requeued": 0, "abandoned": 0}
     assert queued_args(broker, send_transmission) == []
     assert len(etims_server.sale_requests()) == 1 and len(etims_server.sales) == 1
+
+
+def test_an_answer_trickled_a_byte_at_a_time_ends_within_the_timeout_as_uncertain(etims_settings, etims_server):
+    # KRA records the sale, then answers a byte every quarter second: each read is inside the 1 s
+    # timeout, the whole answer would take over a minute.
+    etims_server.trickle_next = 1
+    row = queue_transmission(invoice(19))
+    started = time.monotonic()
+    assert transmission_send(transmission_id=row.pk).state == TransmissionState.UNCERTAIN
+    assert time.monotonic() - started < 3
+    row.refresh_from_db()
+    assert "(timed out)" in row.last_error and "KRA may have recorded it" in row.last_error
+    assert transmission_send(transmission_id=row.pk).state == "skipped" and len(etims_server.sales) == 1
+
+
+def inits(etims_server):
+    return [op for op, _, _ in etims_server.requests if op == "selectInitOsdcInfo"]
+
+
+def test_a_key_kra_no_longer_takes_is_fetched_again_once_and_the_sale_sent_once_more(etims_settings, etims_server):
+    assert transmission_send(transmission_id=queue_transmission(invoice(21)).pk).state == TransmissionState.ACCEPTED
+    etims_server.cmc_key = "a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5"  # the device was initialised again: a new key
+    row = queue_transmission(invoice(22))
+    assert transmission_send(transmission_id=row.pk).state == TransmissionState.ACCEPTED
+    assert len(inits(etims_server)) == 2 and len(etims_server.sale_requests()) == 3 and len(etims_server.sales) == 2
+    assert etims_server.requests[-1][1]["cmckey"] == etims_server.cmc_key
+
+
+def test_a_key_refused_again_after_a_fresh_one_is_rejected_not_asked_for_in_a_loop(etims_settings, etims_server):
+    etims_server.result_code, etims_server.result_message = "901", "It is not valid device"
+    row = queue_transmission(invoice(23))
+    assert transmission_send(transmission_id=row.pk).state == TransmissionState.REJECTED
+    row.refresh_from_db()
+    assert row.result_code == "901" and row.last_error == "KRA eTIMS refused it: 901 It is not valid device"
+    assert len(inits(etims_server)) == 2 and len(etims_server.sale_requests()) == 2 and etims_server.sales == []
+
+
+def test_a_device_kra_does_not_know_is_rejected_for_a_person_not_retried_forever(etims_settings, etims_server):
+    etims_settings.ETIMS_DEVICE_SERIAL = "NOT-OUR-DEVICE"
+    row = queue_transmission(invoice(24))
+    assert transmission_send(transmission_id=row.pk).state == TransmissionState.REJECTED
+    row.refresh_from_db()
+    assert row.result_code == "901" and "check ETIMS_PIN, ETIMS_BRANCH_ID, ETIMS_DEVICE_SERIAL" in row.last_error
+    assert len(inits(etims_server)) == 1 and etims_server.sale_requests() == []
 
 
 def test_a_person_resolves_an_uncertain_one_by_recording_the_receipt_kra_has(
@@ -228,3 +274,24 @@ def test_a_send_while_another_worker_holds_the_claim_sends_nothing(etims_setting
     etims_server.release()
     thread.join(20)
     assert first == ["accepted"] and len(etims_server.sale_requests()) == 1
+
+
+def _kra_answering(etims_settings, body: bytes):
+    server = TricklingServer(answer=raw_http(200, body), interval=0)
+    etims_settings.ETIMS_BASE_URL, etims_settings.ETIMS_CMC_KEY = server.base_url, "a-key-set-by-hand"
+    return server
+
+
+@pytest.mark.parametrize("body, state", [
+    (b"[" * 100_000 + b"]" * 100_000, TransmissionState.UNCERTAIN),  # nested past the JSON parser
+    (b'{"resultCd": "' + b"9" * 50 + b'", "resultMsg": "odd"}', TransmissionState.REJECTED),
+    (b'{"resultCd": "000", "resultMsg": "' + b"m" * 500 + b'", "data": {"curRcptNo": "' + b"1" * 60
+     + b'", "rcptSign": "' + b"S" * 150 + b'", "intrlData": "' + b"I" * 300 + b'", "sdcDateTime": "'
+     + b"2" * 20 + b'"}}', TransmissionState.UNCERTAIN),
+])
+def test_an_odd_answer_from_kra_is_recorded_not_a_crash(etims_settings, body, state):
+    with _kra_answering(etims_settings, body):
+        row = queue_transmission(invoice(31))
+        assert transmission_send(transmission_id=row.pk).state == state
+    row.refresh_from_db()
+    assert row.state == state and row.claimed_at is None and row.last_error

@@ -22,7 +22,9 @@ class DeliveryError(Exception):
 
 
 class TransientDeliveryError(DeliveryError):
-    pass
+    def __init__(self, message: str, *, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after  # seconds the provider asked us to wait (Retry-After), if it said
 
 
 class PermanentDeliveryError(DeliveryError):

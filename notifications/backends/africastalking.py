@@ -10,7 +10,9 @@ uncertain"). The connection is opened first, on its own: a failure there (refuse
 DNS, TLS handshake) means no byte of the request left, so the message provably did not go out. Once
 the request is being written, a lost answer (read timeout, connection dropped) is uncertain: the
 provider may have sent the text. urllib hides that line (both phases raise URLError), hence
-http.client here.
+http.client here, through concierge.http_deadline: the whole exchange ends within AFRICASTALKING_TIMEOUT
+(a provider trickling its answer a byte at a time does not hold the worker), and a deadline passed
+after the request left is uncertain like any lost answer.
 """
 
 import http.client
@@ -21,6 +23,8 @@ import urllib.parse
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from concierge.http_deadline import NoAnswer, NotSent, exchange
 
 from . import PermanentDeliveryError, TransientDeliveryError, UncertainDeliveryError
 
@@ -38,6 +42,7 @@ STATUS_NAMES = {
 # the gateway gave up on it: not a refusal.
 HTTP_GATEWAY_UNCERTAIN = {502, 504}
 HTTP_TRANSIENT = {408, 429}
+MESSAGE_ID_MAX = 100  # Notification.provider_message_id
 
 
 def _scrub(text):
@@ -45,9 +50,10 @@ def _scrub(text):
     return PHONE_LIKE.sub("[number]", text[:200].strip())
 
 
-def _why(exc):
-    if isinstance(exc, (TimeoutError, socket.timeout)):
-        return "timed out"
+def _why(failure):
+    exc = failure.cause
+    if exc is None or isinstance(exc, (TimeoutError, socket.timeout)):
+        return failure.why
     return type(exc).__name__ if not str(exc) else f"{type(exc).__name__}: {exc}"
 
 
@@ -80,23 +86,19 @@ class AfricasTalkingSMSBackend:
             "apiKey": self.api_key, "Accept": "application/json",
             "Content-Type": "application/x-www-form-urlencoded",
         }
-        connection = self._connection()
         try:
-            try:
-                connection.connect()
-            except OSError as exc:
-                raise TransientDeliveryError(f"Africa's Talking not reached ({_why(exc)}): nothing was sent") from None
-            try:
-                connection.request("POST", self.path, body=body, headers=headers)
-                response = connection.getresponse()
-                status, payload = response.status, response.read()
-            except (OSError, http.client.HTTPException) as exc:
-                raise UncertainDeliveryError(
-                    f"no answer from Africa's Talking after the request was sent ({_why(exc)})"
-                ) from None
-        finally:
-            connection.close()
-        return self._outcome(status, payload)
+            answer = exchange(self._connection(), "POST", self.path, body=body, headers=headers, timeout=self.timeout)
+        except NotSent as exc:
+            raise TransientDeliveryError(f"Africa's Talking not reached ({_why(exc)}): nothing was sent") from None
+        except NoAnswer as exc:
+            raise UncertainDeliveryError(
+                f"no answer from Africa's Talking after the request was sent ({_why(exc)})"
+            ) from None
+        try:
+            return self._outcome(answer.status, answer.body)
+        except TransientDeliveryError as exc:
+            exc.retry_after = answer.retry_after()
+            raise
 
     @staticmethod
     def _outcome(status, payload):
@@ -115,10 +117,13 @@ class AfricasTalkingSMSBackend:
                 raise PermanentDeliveryError(f"Africa's Talking refused: {_scrub(str(data.get('Message', '')))}")
             recipient = recipients[0]
             code = int(recipient["statusCode"])
-        except (ValueError, KeyError, IndexError, TypeError):
+        except (ValueError, KeyError, IndexError, TypeError, RecursionError):
             raise UncertainDeliveryError(f"Africa's Talking answered HTTP {status} with an unreadable reply") from None
         if code in ACCEPTED:
-            return recipient.get("messageId", "")
+            message_id = recipient.get("messageId")
+            # Taken is taken: an id we cannot keep (not text, longer than the column) is dropped, and
+            # only its delivery reports go unmatched.
+            return message_id if isinstance(message_id, str) and len(message_id) <= MESSAGE_ID_MAX else ""
         if code not in STATUS_NAMES:
             raise UncertainDeliveryError(f"Africa's Talking answered with the unknown status code {code}")
         reason = f"Africa's Talking refused: {code} {STATUS_NAMES[code]}"

@@ -1,10 +1,12 @@
 import socket
+import time
 
 import pytest
 
 from notifications.backends import PermanentDeliveryError, TransientDeliveryError, UncertainDeliveryError
 from notifications.backends.africastalking import AfricasTalkingSMSBackend
 from notifications.tests.fake_provider import FakeAfricasTalking
+from notifications.tests.local_server import TricklingServer, raw_http
 
 
 @pytest.fixture
@@ -111,6 +113,18 @@ def test_a_connect_timeout_is_transient_nothing_was_sent(at_settings):
                 connection.close()
 
 
+def test_an_answer_trickled_a_byte_at_a_time_ends_within_the_timeout_as_uncertain(at_settings):
+    # Each read gets a byte in a quarter second (inside the per-read timeout); the whole answer would
+    # take half a minute. The provider read the request: the text may have gone out.
+    with TricklingServer(interval=0.25) as server:
+        at_settings.AFRICASTALKING_BASE_URL, at_settings.AFRICASTALKING_TIMEOUT = server.base_url, 1
+        started = time.monotonic()
+        with pytest.raises(UncertainDeliveryError, match="after the request was sent \\(timed out\\)"):
+            send()
+        assert time.monotonic() - started < 3
+        assert server.requests == 1
+
+
 @pytest.mark.parametrize("code, error, reason", [
     (403, PermanentDeliveryError, "403 InvalidPhoneNumber"),
     (406, PermanentDeliveryError, "406 UserInBlacklist"),
@@ -146,3 +160,30 @@ def test_an_unreadable_success_answer_is_uncertain(provider):
     provider.failure_rate, provider.error_status, provider.error_body = 1.0, 200, "<html>OK</html>"
     with pytest.raises(UncertainDeliveryError, match="unreadable reply"):
         send()
+
+
+def test_an_answer_nested_past_the_json_parser_is_uncertain_not_a_crash(at_settings):
+    with TricklingServer(answer=raw_http(201, b"[" * 100_000 + b"]" * 100_000), interval=0) as server:
+        at_settings.AFRICASTALKING_BASE_URL = server.base_url
+        with pytest.raises(UncertainDeliveryError, match="unreadable reply"):
+            send()
+
+
+@pytest.mark.parametrize("message_id", [b'{"id": 1}', b'"' + b"A" * 101 + b'"', b"null"])
+def test_a_taken_message_with_an_odd_message_id_is_sent_without_one(at_settings, message_id):
+    # Taken is taken (statusCode 101): resending would text the client twice. Only the id is lost,
+    # so delivery reports cannot be matched to it.
+    body = b'{"SMSMessageData": {"Recipients": [{"statusCode": 101, "messageId": ' + message_id + b"}]}}"
+    with TricklingServer(answer=raw_http(201, body), interval=0) as server:
+        at_settings.AFRICASTALKING_BASE_URL = server.base_url
+        assert send() == ""
+
+
+def test_an_answer_without_end_is_read_up_to_a_cap_not_forever(at_settings):
+    head = b"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"
+    with TricklingServer(answer=head + b'{"SMSMessageData": ', interval=0, endless=True) as server:
+        at_settings.AFRICASTALKING_BASE_URL, at_settings.AFRICASTALKING_TIMEOUT = server.base_url, 30
+        started = time.monotonic()
+        with pytest.raises(UncertainDeliveryError, match="unreadable reply"):
+            send()
+        assert time.monotonic() - started < 5

@@ -1,4 +1,5 @@
 import datetime
+import email.utils
 
 import pytest
 from django.core import mail
@@ -13,6 +14,7 @@ from notifications.services import (
     notifications_requeue_stale, retry_delay,
 )
 from notifications.tests.fake_provider import FakeAfricasTalking
+from notifications.tests.local_server import TricklingServer, raw_http
 
 pytestmark = pytest.mark.django_db
 AT = "notifications.backends.africastalking.AfricasTalkingSMSBackend"
@@ -118,6 +120,18 @@ def test_a_phone_removed_before_delivery_fails_with_the_reason():
     assert notification_deliver(notification_id=notification.pk).status == "failed"
     notification.refresh_from_db()
     assert notification.error == "not sent: no phone number on file"
+
+
+@pytest.mark.parametrize("retry_after", ["300", "{date}"])
+def test_a_provider_asking_to_wait_is_not_asked_again_sooner(settings, retry_after):
+    when = email.utils.format_datetime(timezone.now() + datetime.timedelta(seconds=302), usegmt=True)
+    answer = raw_http(429, b"Too Many Requests", "text/plain", Retry_After=retry_after.format(date=when))
+    with TricklingServer(answer=answer, interval=0) as provider:
+        settings.SMS_BACKEND, settings.AFRICASTALKING_BASE_URL = AT, provider.base_url
+        settings.AFRICASTALKING_USERNAME, settings.AFRICASTALKING_API_KEY = "ndegwa", "test-key"
+        settings.NOTIFICATION_RETRY_BASE_SECONDS, settings.NOTIFICATION_RETRY_CAP_SECONDS = 30, 600
+        outcome = notification_deliver(notification_id=create().pk)
+    assert outcome.status == "retry" and 295 <= outcome.retry_in <= 600  # not the 15-30 s of a first retry
 
 
 def test_a_transient_failure_is_released_for_a_later_retry(settings):

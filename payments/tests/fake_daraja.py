@@ -13,7 +13,10 @@ callback Daraja would POST (Body.stkCallback with CallbackMetadata.Item[{Name, V
 `call_back(...)` POSTs it to the push's CallBackURL over real HTTP. `paybill(...)` builds (and
 `post_json` sends) a C2B confirmation, as a Paybill payment made from the owner's phone.
 
-Misbehaviour: fail_next (HTTP 503 on a push, nothing recorded), hang_next (push recorded, answer only
+Misbehaviour: fail_next (HTTP 503 on a push, nothing recorded), trickle_next (push recorded, its
+answer sent one byte every trickle_interval seconds), odd_answer (the next push answered
+with a given status and raw body), expire_token() / refuse_every_token (Bearer tokens refused with
+401 "404.001.03" Invalid Access Token), hang_next (push recorded, answer only
 after hang_seconds: past the client's timeout), hold_next (push recorded, answer held until
 release(); `held` is set), refuse()/resume() (nothing listening).
 """
@@ -52,6 +55,10 @@ class FakeDaraja(StallingServer):
         self.results = {}  # CheckoutRequestID -> ResultCode once the owner answered
         self.registered = None  # the last C2B register-URL body
         self.fail_next = 0
+        # (HTTP status, raw body) for the next push instead of Daraja's answer; a 2xx one records the
+        # push (the phone is prompted, the answer is odd), any other does not.
+        self.odd_answer = None
+        self.refuse_every_token = False  # every Bearer token is "Invalid Access Token", even new ones
         self._stalls(hang_seconds)
         self._lock = threading.Lock()
         self._counter = 0
@@ -60,6 +67,10 @@ class FakeDaraja(StallingServer):
     @property
     def base_url(self):
         return f"http://127.0.0.1:{self.port}"
+
+    def expire_token(self):
+        """The token handed out is no longer valid (expired early, revoked): the next one is new."""
+        self.token = f"fakeToken{self.tokens_issued + 1:x}" + "y" * 20
 
     def push_for(self, checkout_id):
         return next(body for body, cid in self.pushes if cid == checkout_id)
@@ -130,7 +141,7 @@ class FakeDaraja(StallingServer):
                 except ValueError:
                     return self._error(400, "400.002.02", "Bad Request - Invalid Body")
                 fake.requests.append((self.path, headers, body))
-                if headers.get("authorization") != f"Bearer {fake.token}":
+                if headers.get("authorization") != f"Bearer {fake.token}" or fake.refuse_every_token:
                     return self._error(401, "404.001.03", "Invalid Access Token")
                 if self.path == "/mpesa/c2b/v1/registerurl":
                     return self._register(body)
@@ -153,6 +164,14 @@ class FakeDaraja(StallingServer):
                     if fake.fail_next:
                         fake.fail_next -= 1
                         return self._error(503, "503.001.01", "Service Unavailable")
+                    odd, fake.odd_answer = fake.odd_answer, None
+                if odd is not None:
+                    status, raw = odd
+                    if 200 <= status < 300:
+                        with fake._lock:
+                            fake._counter += 1
+                            fake.pushes.append(({**body, "_merchant_id": "odd"}, f"ws_CO_odd{fake._counter}"))
+                    return self._reply(status, raw)
                 missing = [f for f in PUSH_FIELDS if f not in body]
                 if missing:
                     return self._error(400, "400.002.02", f"Bad Request - Invalid {missing[0]}")
@@ -171,6 +190,7 @@ class FakeDaraja(StallingServer):
                     body = {**body, "_merchant_id": f"29115-3462{n:04d}-1"}
                     fake.pushes.append((body, checkout))
                     hang, hold = fake._take_stall()
+                    self.trickle = fake._take_trickle()
                 fake._stall(hang, hold)
                 return self._reply(200, {"MerchantRequestID": body["_merchant_id"], "CheckoutRequestID": checkout,
                                          "ResponseCode": "0",
