@@ -6,6 +6,7 @@ The job page is servicing's ServiceAdmin with the estimate added: re-registered 
 so servicing never imports billing.
 """
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -288,6 +289,13 @@ class InvoiceAdmin(ViewOnlyAdminMixin, LargeTableAdminMixin, admin.ModelAdmin):
               "shop_kra_pin", "customer_name", "customer_kra_pin", "vehicle_registration", "reason", "net_total",
               "tax_total", "total", "print_links", "credit_note_action")
     readonly_fields = fields
+
+    def get_fields(self, request: HttpRequest, obj: Invoice | None = None) -> Sequence[str]:
+        fields = super().get_fields(request, obj)
+        if request.user.has_perm(CREDIT_PERMISSION):
+            return fields
+        # The button leads to a form only managers may use: the front desk was shown it, then refused.
+        return [name for name in fields if name != "credit_note_action"]
 
     @admin.display(description="number", ordering="number")
     def display_number(self, invoice: Invoice) -> str:
