@@ -1,0 +1,63 @@
+"""Add service sent twice (a double click on Save, a resend) books one job (concierge.admin.once)."""
+
+import re
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from concierge.accounts.tests.factories import login_verified
+from fleet.tests.factories import VehicleFactory
+from servicing.models import Service
+
+pytestmark = pytest.mark.django_db
+
+ADD = reverse("admin:servicing_service_add")
+
+
+@pytest.fixture
+def desk(client, superuser):
+    login_verified(client, superuser)
+    return client
+
+
+def opened_add_page(browser, vehicle, **fields):
+    page = browser.get(ADD).content.decode()
+    token = re.search(r'name="add_once" value="([0-9a-f-]{36})"', page).group(1)
+    return {"vehicle": str(vehicle.pk), "service_type": "Oil Change", "scheduled_date": "2026-12-01",
+            "cost": "4500", "status": "pending", "completed_date": "", "technician": "", "notes": "",
+            "description": "", "add_once": token, **fields}
+
+
+def test_an_add_page_sent_twice_books_one_job_and_says_so(desk):
+    data = opened_add_page(desk, VehicleFactory())
+
+    first = desk.post(ADD, data)
+    second = desk.post(ADD, data)
+
+    assert first.status_code == second.status_code == 302
+    assert Service.objects.count() == 1
+    assert second["Location"] == reverse("admin:servicing_service_changelist")
+    assert any("sent twice" in str(m) for m in get_messages(second.wsgi_request))
+
+
+def test_a_page_shown_again_with_its_errors_is_taken_once_corrected(desk):
+    data = opened_add_page(desk, VehicleFactory(), status="completed")
+
+    refused = desk.post(ADD, data)
+    corrected = desk.post(ADD, {**data, "status": "pending"})
+
+    assert refused.status_code == 200 and "status" in refused.context["adminform"].form.errors
+    assert corrected.status_code == 302
+    assert Service.objects.count() == 1
+
+
+def test_two_add_pages_book_two_jobs(desk):
+    car = VehicleFactory()
+    first, second = opened_add_page(desk, car), opened_add_page(desk, car)
+    assert first["add_once"] != second["add_once"]
+
+    desk.post(ADD, first)
+    desk.post(ADD, second)
+
+    assert Service.objects.count() == 2
