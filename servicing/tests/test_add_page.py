@@ -1,4 +1,5 @@
-"""Add service sent twice (a double click on Save, a resend) books one job (concierge.admin.once)."""
+"""The Add service page: sent twice it books one job (concierge.admin.once); prefilled from its address
+it takes only values its fields can hold (concierge.admin.initial)."""
 
 import re
 
@@ -61,3 +62,16 @@ def test_two_add_pages_book_two_jobs(desk):
     desk.post(ADD, second)
 
     assert Service.objects.count() == 2
+
+
+@pytest.mark.parametrize("query", ["vehicle=abc", "vehicle=99999999999999999999", "scheduled_date=31/02/2026"])
+def test_an_add_page_prefilled_with_a_value_its_field_cannot_hold_opens_without_it(desk, query):
+    response = desk.get(f"{ADD}?{query}")
+    assert response.status_code == 200
+    assert response.context["adminform"].form.initial.get(query.split("=")[0]) is None
+
+
+def test_an_add_page_prefilled_with_a_car_opens_with_the_car(desk):
+    car = VehicleFactory()
+    response = desk.get(f"{ADD}?vehicle={car.pk}")
+    assert str(response.context["adminform"].form.initial["vehicle"]) == str(car.pk)
