@@ -23,7 +23,6 @@ from django.utils.html import format_html
 
 from concierge.accounts.models import User
 from concierge.admin.changelists import LargeTableAdminMixin
-from concierge.admin.initial import QueryInitialAdminMixin
 from concierge.admin.readonly import ViewOnlyAdminMixin
 from concierge.audit.admin_mixins import AuditHistoryMixin
 from servicing.admin import ServiceAdmin
@@ -77,7 +76,7 @@ class PriceListItemAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
 
 @admin.register(CustomerTaxPin)
-class CustomerTaxPinAdmin(QueryInitialAdminMixin, AuditHistoryMixin, admin.ModelAdmin):
+class CustomerTaxPinAdmin(AuditHistoryMixin, admin.ModelAdmin):
     """A client's KRA PIN, printed on invoices issued after it is set."""
 
     list_display = ("client",)

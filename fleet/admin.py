@@ -7,7 +7,6 @@ from concierge.admin.inlines import INLINE_ROWS_SHOWN, BoundedInlineMixin, Quick
 from concierge.admin.changelists import LargeTableAdminMixin, QuickRowsAdminMixin
 from concierge.admin.concurrency import StaleEditAdminMixin, changed_columns
 from concierge.admin.filters import IndexedValuesListFilter
-from concierge.admin.initial import QueryInitialAdminMixin
 from concierge.admin.once import AddOnceAdminMixin
 from concierge.audit.admin_mixins import AuditHistoryMixin
 from forecasting.admin import predicted_services_html
@@ -82,7 +81,7 @@ def _detail_shown(key: str):
 
 
 @admin.register(Vehicle)
-class VehicleAdmin(QueryInitialAdminMixin, AddOnceAdminMixin, StaleEditAdminMixin, AuditHistoryMixin, QuickRowsAdminMixin, LargeTableAdminMixin, admin.ModelAdmin):
+class VehicleAdmin(AddOnceAdminMixin, StaleEditAdminMixin, AuditHistoryMixin, QuickRowsAdminMixin, LargeTableAdminMixin, admin.ModelAdmin):
     form = VehicleForm
     list_display = ("license_plate", "make", "model", "year", "client", "mileage")
     # Choices by loose index scan ((make, model) and year indexes), not SELECT DISTINCT over every car.

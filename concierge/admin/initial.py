@@ -2,8 +2,10 @@
 only the values its fields can hold.
 
 Django puts `?vehicle=abc` into the form's initial data as it is; the autocomplete widget then looks
-the car up by that id while the page renders, and a value that is no UUID raised there: a 500. A
-value the field cannot read is left out, as if it had not been given.
+the car up by that id while the page renders, and a value that is no UUID raised there: a 500 (as
+did `?expires_at=abc` in the split date-and-time widget). A value the field cannot read is left out,
+as if it had not been given. The staff site mixes this into every ModelAdmin it registers
+(concierge.accounts.sites.StaffAdminSite.register).
 """
 
 from typing import TYPE_CHECKING, Any

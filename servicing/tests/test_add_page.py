@@ -75,3 +75,4 @@ def test_an_add_page_prefilled_with_a_car_opens_with_the_car(desk):
     car = VehicleFactory()
     response = desk.get(f"{ADD}?vehicle={car.pk}")
     assert str(response.context["adminform"].form.initial["vehicle"]) == str(car.pk)
+
