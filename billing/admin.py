@@ -6,7 +6,6 @@ The job page is servicing's ServiceAdmin with the estimate added: re-registered 
 so servicing never imports billing.
 """
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -290,7 +289,7 @@ class InvoiceAdmin(ViewOnlyAdminMixin, LargeTableAdminMixin, admin.ModelAdmin):
               "tax_total", "total", "print_links", "credit_note_action")
     readonly_fields = fields
 
-    def get_fields(self, request: HttpRequest, obj: Invoice | None = None) -> Sequence[str]:
+    def get_fields(self, request: HttpRequest, obj: Invoice | None = None) -> Any:
         fields = super().get_fields(request, obj)
         if request.user.has_perm(CREDIT_PERMISSION):
             return fields
