@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 
-from concierge.admin.initial import QueryInitialAdminMixin
+from concierge.admin.bad_input import BadInputAdminMixin
 
 
 # The staff home lists the apps by daily use, not alphabetically (where the audit trail came first and the
@@ -36,10 +36,11 @@ class StaffAdminSite(admin.AdminSite):
     login_template = "accounts/login.html"
 
     def register(self, model_or_iterable, admin_class=None, **options):
-        # Every add page, of every app: a prefilled value its field cannot hold is dropped, not a 500.
+        # Every app's pages: a value a field cannot hold (prefilled, posted, a selected row's id) is not
+        # a 500 (concierge.admin.bad_input).
         admin_class = admin_class or admin.ModelAdmin
-        if not issubclass(admin_class, QueryInitialAdminMixin):
-            admin_class = type(admin_class.__name__, (QueryInitialAdminMixin, admin_class),
+        if not issubclass(admin_class, BadInputAdminMixin):
+            admin_class = type(admin_class.__name__, (BadInputAdminMixin, admin_class),
                                {"__module__": admin_class.__module__, "__qualname__": admin_class.__qualname__})
         return super().register(model_or_iterable, admin_class, **options)
 
