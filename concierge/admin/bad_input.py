@@ -61,10 +61,10 @@ class BadInputAdminMixin(_ModelAdminBase):
             kwargs["widget"] = ReadableAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def response_action(self, request, queryset):
+    def response_action(self, request, queryset, *args, **kwargs):
         selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
         if not all(_readable(self.opts.pk, value) for value in selected):
             self.message_user(request, "Nothing changed: the rows sent are not rows of this list. Select them again.",
                               messages.WARNING)
             return HttpResponseRedirect(request.get_full_path())
-        return super().response_action(request, queryset)
+        return super().response_action(request, queryset, *args, **kwargs)
