@@ -289,6 +289,13 @@ class InvoiceAdmin(ViewOnlyAdminMixin, LargeTableAdminMixin, admin.ModelAdmin):
               "tax_total", "total", "print_links", "credit_note_action")
     readonly_fields = fields
 
+    def get_fields(self, request: HttpRequest, obj: Invoice | None = None) -> Any:
+        fields = super().get_fields(request, obj)
+        if request.user.has_perm(CREDIT_PERMISSION):
+            return fields
+        # The button leads to a form only managers may use: the front desk was shown it, then refused.
+        return [name for name in fields if name != "credit_note_action"]
+
     @admin.display(description="number", ordering="number")
     def display_number(self, invoice: Invoice) -> str:
         return invoice.display_number

@@ -6,6 +6,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
 from concierge.admin.concurrency import StaleEditAdminMixin, StaleEditInlineFormSet
+from concierge.admin.once import AddOnceAdminMixin
 from concierge.admin.inlines import INLINE_ROWS_SHOWN, BoundedInlineFormSet, BoundedInlineMixin, QuickInputsInlineMixin
 from concierge.admin.changelists import LargeTableAdminMixin, QuickRowsAdminMixin
 from concierge.audit.admin_mixins import AuditHistoryMixin
@@ -79,7 +80,7 @@ class VehicleInline(StaleEditAdminMixin, QuickInputsInlineMixin, BoundedInlineMi
 
 @admin.register(Client)
 class ClientAdmin(
-    MessagingConsentAdminMixin, StaleEditAdminMixin, PersonalDataAdminMixin, AuditHistoryMixin, QuickRowsAdminMixin, LargeTableAdminMixin, admin.ModelAdmin,
+    AddOnceAdminMixin, MessagingConsentAdminMixin, StaleEditAdminMixin, PersonalDataAdminMixin, AuditHistoryMixin, QuickRowsAdminMixin, LargeTableAdminMixin, admin.ModelAdmin,
 ):
     form = ClientForm
     list_display = ("last_name", "first_name", "email", "phone_display", "vehicle_count", "consent_gdpr", "created_at")

@@ -7,6 +7,7 @@ from concierge.admin.inlines import INLINE_ROWS_SHOWN, BoundedInlineMixin, Quick
 from concierge.admin.changelists import LargeTableAdminMixin, QuickRowsAdminMixin
 from concierge.admin.concurrency import StaleEditAdminMixin, changed_columns
 from concierge.admin.filters import IndexedValuesListFilter
+from concierge.admin.once import AddOnceAdminMixin
 from concierge.audit.admin_mixins import AuditHistoryMixin
 from forecasting.admin import predicted_services_html
 from servicing.models import CLIENT_DETAILS_PERMISSION, PRICE_VIEW_PERMISSION, Service
@@ -63,8 +64,24 @@ class ServiceInline(QuickInputsInlineMixin, BoundedInlineMixin, admin.TabularInl
         return self.get_fields(request, obj)
 
 
+def _detail_shown(key: str):
+    """The read-only display of one of the car form's details (a key of the metadata column).
+
+    Those who may only view a car (technicians) get every field read-only, and Django's read-only
+    display, finding no `colour` on the car, printed the word None whatever the car's metadata held."""
+    field = VehicleForm.base_fields[key]
+    labels = dict(getattr(field, "choices", ()))
+
+    @admin.display(description=field.label or key.replace("_", " "))
+    def shown(self, vehicle: Vehicle) -> str:
+        value = (vehicle.metadata or {}).get(key)
+        return str(labels.get(value, value)) if value not in (None, "") else self.get_empty_value_display()
+
+    return shown
+
+
 @admin.register(Vehicle)
-class VehicleAdmin(StaleEditAdminMixin, AuditHistoryMixin, QuickRowsAdminMixin, LargeTableAdminMixin, admin.ModelAdmin):
+class VehicleAdmin(AddOnceAdminMixin, StaleEditAdminMixin, AuditHistoryMixin, QuickRowsAdminMixin, LargeTableAdminMixin, admin.ModelAdmin):
     form = VehicleForm
     list_display = ("license_plate", "make", "model", "year", "client", "mileage")
     # Choices by loose index scan ((make, model) and year indexes), not SELECT DISTINCT over every car.
@@ -82,8 +99,18 @@ class VehicleAdmin(StaleEditAdminMixin, AuditHistoryMixin, QuickRowsAdminMixin, 
         ("Details", {"fields": ("colour", "engine", "transmission", "fuel", "body_type")}),
     )
 
+    colour = _detail_shown("colour")
+    engine = _detail_shown("engine")
+    transmission = _detail_shown("transmission")
+    fuel = _detail_shown("fuel")
+    body_type = _detail_shown("body_type")
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = tuple(super().get_fieldsets(request, obj))  # with the stale-edit version, when editing
+        if obj is not None and not self.has_change_permission(request, obj):
+            # The correction tick means nothing on a page that changes nothing.
+            fieldsets = tuple((name, {**options, "fields": tuple(f for f in options["fields"] if f != "mileage_correction")})
+                              for name, options in fieldsets)
         if not request.user.has_perm(CLIENT_DETAILS_PERMISSION):
             # The owner's first name, not the client record (a link to it, and the full name).
             first, *rest = fieldsets

@@ -2,13 +2,14 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator
 
 from concierge.admin.concurrency import StaleEditFormMixin
 
 from .models import Vehicle
 from .validators import (
-    normalise_plate, normalise_vin, validate_mileage, vin_check_digit_matches, vin_uses_check_digit,
+    ODOMETER_MAX_KM, ODOMETER_TOO_HIGH, normalise_plate, normalise_vin, validate_mileage, vin_check_digit_matches,
+    vin_uses_check_digit,
 )
 
 METADATA_KEYS = ("colour", "engine", "transmission", "fuel", "body_type")
@@ -18,6 +19,22 @@ METADATA_KEYS = ("colour", "engine", "transmission", "fuel", "body_type")
 PLATE_TAKEN = cast(str, next(
     c for c in Vehicle._meta.constraints if c.name == "vehicles_plate_compact_uniq"
 ).violation_error_message)
+
+
+def odometer_field(**kwargs: Any) -> forms.IntegerField:
+    """A mileage box: whole kilometres from 0 to ODOMETER_MAX_KM, the limit said when it is passed."""
+    kwargs.setdefault("widget", forms.NumberInput(attrs={"inputmode": "numeric"}))
+    return odometer_limit(forms.IntegerField(min_value=0, **kwargs))
+
+
+def odometer_limit(field: forms.IntegerField) -> forms.IntegerField:
+    """Put ODOMETER_MAX_KM on a mileage box, in place of the column's own limit (2,147,483,647, whose
+    message would not say why)."""
+    field.max_value = ODOMETER_MAX_KM
+    field.validators = [v for v in field.validators if not isinstance(v, MaxValueValidator)]
+    field.validators.append(MaxValueValidator(ODOMETER_MAX_KM, message=ODOMETER_TOO_HIGH))
+    field.widget.attrs["max"] = str(ODOMETER_MAX_KM)
+    return field
 
 
 class VehicleForm(StaleEditFormMixin, forms.ModelForm):
@@ -72,6 +89,8 @@ class VehicleForm(StaleEditFormMixin, forms.ModelForm):
                 field.max_length = None
                 field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
                 field.widget.attrs.pop("maxlength", None)
+        if "mileage" in self.fields:
+            odometer_limit(cast(forms.IntegerField, self.fields["mileage"]))
         if "license_plate" in self.fields:
             # Spaces alone are kept, to be refused by normalise_plate rather than saved as no plate.
             cast(forms.CharField, self.fields["license_plate"]).strip = False

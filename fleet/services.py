@@ -12,6 +12,7 @@ from django.utils import timezone
 from . import signals
 from .models import OdometerReading, ReadingSource, Vehicle
 from .odometer import flags_write
+from .validators import validate_mileage
 
 
 @transaction.atomic
@@ -64,7 +65,9 @@ def vehicle_mileage_record(
 ) -> bool:
     """A reading taken with a job (at booking, at completion): the car's mileage moves to it when it
     is higher, as a staff edit would; a lower one is kept as a reading only (flagged backwards), never
-    lowering the car's mileage without the "correct the mileage" tick. Returns whether the car changed."""
+    lowering the car's mileage without the "correct the mileage" tick. Returns whether the car changed.
+    A reading outside 0..ODOMETER_MAX_KM raises ValidationError, nothing written."""
+    validate_mileage(mileage)
     locked = Vehicle.objects.select_for_update().only("mileage").get(pk=vehicle.pk)
     if mileage > locked.mileage:
         vehicle.mileage = mileage

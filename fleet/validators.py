@@ -18,6 +18,12 @@ _VIN_VALUES = {**{str(d): d for d in range(10)}, **dict(zip("ABCDEFGH", range(1,
 _VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
 
 OLDEST_YEAR = 1900
+# The most kilometres any reading may say: above what a car's odometer ever shows (a high-mileage taxi
+# or matatu runs about a million), well inside the integer columns (2,147,483,647), so a slip of the
+# finger is a form error naming the limit, not a database error. Every form, view and service that
+# takes a mileage checks it (validate_mileage, fleet.forms.odometer_field).
+ODOMETER_MAX_KM = 3_000_000
+ODOMETER_TOO_HIGH = f"An odometer reads at most {ODOMETER_MAX_KM:,} km: check the number typed."
 
 
 # The first character of a VIN's maker code (WMI) for North America (ISO 3780): only these makers must
@@ -124,6 +130,8 @@ def validate_mileage(mileage, *, previous=None, correction=False):
         return
     if mileage < 0:
         raise ValidationError("Mileage cannot be negative.", code="mileage_negative")
+    if mileage > ODOMETER_MAX_KM:
+        raise ValidationError(ODOMETER_TOO_HIGH, code="mileage_too_high")
     if previous is not None and mileage < previous and not correction:
         raise ValidationError(
             f"Mileage {mileage:,} km is lower than the last recorded {previous:,} km. "

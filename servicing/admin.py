@@ -10,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 from concierge.admin.filters import IndexedValuesListFilter
 from concierge.admin.changelists import LargeTableAdminMixin, QuickRowsAdminMixin
 from concierge.admin.concurrency import StaleEditAdminMixin, changed_columns
+from concierge.admin.once import AddOnceAdminMixin
 from concierge.audit.admin_mixins import AuditHistoryMixin
 from fleet.models import ReadingSource
 from fleet.services import vehicle_mileage_record
@@ -84,7 +85,7 @@ class ServiceTypeAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
 
 @admin.register(Service)
-class ServiceAdmin(StaleEditAdminMixin, AuditHistoryMixin, QuickRowsAdminMixin, LargeTableAdminMixin, admin.ModelAdmin):
+class ServiceAdmin(AddOnceAdminMixin, StaleEditAdminMixin, AuditHistoryMixin, QuickRowsAdminMixin, LargeTableAdminMixin, admin.ModelAdmin):
     change_list_template = "admin/servicing/service/change_list.html"  # the job board's link
     change_form_template = "admin/servicing/service/change_form.html"  # Mark collected
     form = ServiceForm

@@ -1,6 +1,7 @@
 from django import forms
 
 from concierge.admin.concurrency import StaleEditFormMixin
+from fleet.forms import odometer_field
 
 from .lifecycle import InvalidTransition, check_transition
 from .models import Service, ServiceStatus, ServiceType
@@ -14,8 +15,8 @@ class ServiceForm(StaleEditFormMixin, forms.ModelForm):
 
     # Not a column of the job: the car's odometer as read now, kept as a dated reading of the car
     # (fleet.OdometerReading) at booking, at completion, or as a plain reading (ServiceAdmin.save_model).
-    odometer = forms.IntegerField(
-        label="Odometer (km)", required=False, min_value=0, max_value=3_000_000,
+    odometer = odometer_field(
+        label="Odometer (km)", required=False,
         help_text="The car's mileage as read now, if someone read it: kept in the car's odometer history.",
     )
 

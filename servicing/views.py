@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from fleet.validators import validate_mileage
+
 from . import selectors
 from .lifecycle import InvalidTransition, next_status
 from .models import CLIENT_DETAILS_PERMISSION, Service, ServiceStatus
@@ -152,10 +154,16 @@ def workshop_advance(request: HttpRequest, service_id: uuid.UUID) -> HttpRespons
     raw_mileage = (request.POST.get("mileage") or "").replace(",", "").replace(" ", "")
     mileage = None
     if target == ServiceStatus.COMPLETED and raw_mileage:
-        if not raw_mileage.isdigit():
+        # isdecimal, not isdigit: "²" is a digit that int() refuses. Digits of other scripts (Arabic-Indic
+        # ١٢٣) are read as the intake and admin forms read them.
+        if not raw_mileage.isdecimal():
             return workshop(request, errors={str(service.pk): "Type the mileage in whole kilometres, e.g. 86500."},
                             status=400)
         mileage = int(raw_mileage)
+        try:
+            validate_mileage(mileage)
+        except ValidationError as error:
+            return workshop(request, errors={str(service.pk): " ".join(error.messages)}, status=400)
     by = request.user if isinstance(request.user, AbstractBaseUser) else None
     plate = service.vehicle.license_plate or service.vehicle.vin
     try:

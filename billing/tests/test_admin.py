@@ -167,6 +167,18 @@ def test_invoices_are_view_only_and_only_a_manager_issues_a_credit_note(client):
     assert Service.objects.get(pk=job.pk).cost == D("1000.00")
 
 
+def test_the_credit_note_button_is_shown_only_to_those_who_may_issue_one(client):
+    invoice = an_invoiced_job().invoices.get()
+    page = reverse("admin:billing_invoice_change", args=[invoice.pk])
+    button = reverse("admin:billing_invoice_credit_note", args=[invoice.pk])
+    browser, _ = _browser(client, FRONT_DESK)
+    text = browser.get(page).content.decode()
+    assert button not in text and "Issue a credit note" not in text
+    client.logout()
+    browser, _ = _browser(client, MANAGER)
+    assert button in browser.get(page).content.decode()
+
+
 def test_an_invoiced_jobs_cost_is_not_typed_over(client):
     browser, _ = _browser(client, MANAGER)
     job = an_invoiced_job()

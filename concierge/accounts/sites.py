@@ -11,6 +11,8 @@ from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 
+from concierge.admin.bad_input import BadInputAdminMixin
+
 
 # The staff home lists the apps by daily use, not alphabetically (where the audit trail came first and the
 # jobs in the middle): the day's work, then the managers' pages, then staff and the audit trail. App
@@ -32,6 +34,15 @@ def _app_rank(app: dict) -> tuple[int, str]:
 
 class StaffAdminSite(admin.AdminSite):
     login_template = "accounts/login.html"
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        # Every app's pages: a value a field cannot hold (prefilled, posted, a selected row's id) is not
+        # a 500 (concierge.admin.bad_input).
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, BadInputAdminMixin):
+            admin_class = type(admin_class.__name__, (BadInputAdminMixin, admin_class),
+                               {"__module__": admin_class.__module__, "__qualname__": admin_class.__qualname__})
+        return super().register(model_or_iterable, admin_class, **options)
 
     def get_app_list(self, request, app_label=None):
         apps = sorted(self._build_app_dict(request, app_label).values(), key=_app_rank)

@@ -95,9 +95,28 @@ class StaleEditFormMixin(_FormBase):
     def clean(self):
         super().clean()
         cleaned = self.cleaned_data  # what Form.clean() returns
+        self.keep_empty_as_null(cleaned)
         if self.editing_existing_row():
             self.check_not_stale(cleaned.get(VERSION_FIELD) or "")
         return cleaned
+
+    def keep_empty_as_null(self, cleaned: dict) -> None:
+        """An empty box of a nullable text column is NULL, as the seed's columns hold "no value".
+
+        Django's form for a TextField gives '' whatever the column allows, so an emptied note was
+        stored as '' and, as '' differs from NULL, every save of a page wrote '' over each NULL the
+        user never touched (save_changed). A column already holding '' keeps it: nothing untouched
+        is written."""
+        opts = self.instance._meta
+        for name, value in cleaned.items():
+            if value != "":
+                continue
+            try:
+                field = opts.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if field.concrete and field.null and getattr(self.instance, field.attname, None) != "":
+                cleaned[name] = None
 
     def check_not_stale(self, opened: str) -> None:
         model = type(self.instance)

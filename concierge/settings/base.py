@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "concierge.observability.requestid.RequestIdMiddleware",
     "concierge.health.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # A NUL in the address or a form field: 400 before it can reach a query (concierge/nul_bytes.py).
+    "concierge.nul_bytes.NulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -7,7 +7,8 @@ from .base import env
 DEBUG = env.bool("DEBUG", default=True)
 # A development-only key; production.py refuses to start without a real SECRET_KEY.
 SECRET_KEY = env("SECRET_KEY", default=_dev_keys.SECRET_KEY)
-EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Our console backend: Django's, but printed whole from the Celery worker too (notifications/backends/email.py).
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="notifications.backends.email.ConsoleEmailBackend")
 
 # Development-only keys for personal-data encryption and lookup hashes; production.py requires real ones.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[_dev_keys.FIELD_ENCRYPTION_KEY])

@@ -64,6 +64,8 @@ def test_north_american_vin_with_a_wrong_check_digit_is_saved_with_a_warning(adm
         ("vin", "JTDBT92350123456O", "may not contain O"),
         ("year", "1899", "from 1900"),
         ("mileage", "-5", ""),
+        ("mileage", "99999999999", "at most 3,000,000 km"),
+        ("mileage", "3000001", "at most 3,000,000 km"),
     ],
 )
 def test_bad_input_is_a_form_error_next_to_the_field(admin_browser, field, value, message):

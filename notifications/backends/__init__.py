@@ -13,6 +13,8 @@ uncertain"):
   automatically: a person decides.
 """
 
+import sys
+
 from django.conf import settings
 from django.utils.module_loading import import_string
 
@@ -33,6 +35,12 @@ class PermanentDeliveryError(DeliveryError):
 
 class UncertainDeliveryError(DeliveryError):
     """The message may or may not have gone out: resending could text the client twice."""
+
+
+def console_stream():
+    """The process's own stdout, for the development console backends: Celery's worker replaces
+    sys.stdout with a proxy into the logging, whose redaction cuts the links they print."""
+    return sys.__stdout__ or sys.stdout
 
 
 def get_sms_backend(path=None):

@@ -1,10 +1,9 @@
 """SMS backends for development and tests. Africa's Talking lives in africastalking.py."""
 
 import itertools
-import sys
 import threading
 
-from . import mask_number
+from . import console_stream, mask_number
 
 # What LocmemSMSBackend "sent", like django.core.mail.outbox: a list of (to, message) tuples.
 outbox: list[tuple[str, str]] = []
@@ -13,15 +12,21 @@ _lock = threading.Lock()
 
 
 class ConsoleSMSBackend:
-    """Writes each message to stdout (development, `make run`). The number is masked."""
+    """Writes each message to the process's own stdout (development, `make run`), the sign-in or status
+    link whole so that the developer can open it. The number is masked.
 
-    stream = sys.stdout
+    Not to sys.stdout: in a Celery worker that is a proxy into the logging, whose redaction (rightly,
+    for logs) turned the link's token into `[token]`. The stored text never holds a live link (the
+    link is made at sending: notifications/links.py); only this console line does."""
+
+    stream = None  # a test may give it one
 
     def send(self, *, to, message, sender=None):
         with _lock:
             message_id = f"console-{next(_counter)}"
-        self.stream.write(f"SMS to {mask_number(to)} [{message_id}]: {message}\n")
-        self.stream.flush()
+        stream = self.stream or console_stream()
+        stream.write(f"SMS to {mask_number(to)} [{message_id}]: {message}\n")
+        stream.flush()
         return message_id
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from clients.forms import ClientForm
 from concierge.accounts.roles import TECHNICIAN
-from fleet.forms import METADATA_KEYS, VehicleForm
+from fleet.forms import METADATA_KEYS, VehicleForm, odometer_field
 
 from ..selectors import service_type_choices
 from ..validators import validate_scheduled_date
@@ -42,9 +42,8 @@ class BookingForm(forms.Form):
         widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
     )
     technician = forms.ChoiceField(label="Technician", required=False)
-    mileage = forms.IntegerField(
-        label="Mileage now (km)", required=False, min_value=0,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    mileage = odometer_field(
+        label="Mileage now (km)", required=False,
         help_text="The odometer as the car came in; leave empty if not read.",
     )
     # A fresh one per page: a second submission of the same page (a double click, a resend after a

@@ -161,6 +161,15 @@ def test_a_lower_reading_than_the_last_is_refused_beside_the_mileage_and_nothing
     assert car.mileage == 85_000
 
 
+@pytest.mark.parametrize("typed", ["99999999999", "3000001"])
+def test_a_mileage_past_the_limit_is_refused_beside_the_mileage_saying_the_limit(desk, typed):
+    response = desk.post(BOOK, new_client_and_car(mileage=typed))
+
+    assert response.status_code == 400
+    assert re.search(r'id="id_mileage_error".*?at most 3,000,000 km', response.content.decode(), re.S)
+    assert not Service.objects.exists() and not Vehicle.objects.exists()
+
+
 def test_no_service_and_no_car_picked_are_said_beside_their_fields(desk):
     response = desk.post(BOOK, booking(service_types=[], scheduled_date="31/02/2026"))
 

@@ -49,3 +49,27 @@ def test_a_nonsense_odometer_is_refused_beside_the_field_and_nothing_is_saved(cl
     job.refresh_from_db()
     assert job.status == ServiceStatus.IN_PROGRESS
     assert OdometerReading.objects.filter(vehicle=job.vehicle).count() == 1
+
+
+def test_an_odometer_past_the_limit_is_refused_beside_the_field_saying_the_limit(client, superuser):
+    job = ServiceFactory(vehicle=VehicleFactory(mileage=80_000), status=ServiceStatus.IN_PROGRESS)
+    login_verified(client, superuser)
+    url = reverse("admin:servicing_service_change", args=[job.pk])
+    response = client.post(url, posted_as_opened(client.get(url), odometer="99999999999"))
+    assert response.status_code == 200
+    assert "at most 3,000,000 km" in str(response.context["adminform"].form.errors["odometer"])
+    assert OdometerReading.objects.filter(vehicle=job.vehicle).count() == 1
+
+
+def test_the_service_recording_a_reading_refuses_one_past_the_limit():
+    from django.core.exceptions import ValidationError
+
+    from fleet.models import ReadingSource
+    from fleet.services import vehicle_mileage_record
+    from fleet.validators import ODOMETER_MAX_KM
+
+    car = VehicleFactory(mileage=80_000)
+    with pytest.raises(ValidationError):
+        vehicle_mileage_record(vehicle=car, mileage=ODOMETER_MAX_KM + 1, source=ReadingSource.COMPLETION)
+    car.refresh_from_db()
+    assert car.mileage == 80_000

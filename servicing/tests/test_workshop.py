@@ -118,3 +118,37 @@ def test_the_front_desk_sees_the_view_too(client):
     client.force_login(staff_in_role(FRONT_DESK))
 
     assert client.get(MINE).status_code == 200
+
+
+@pytest.mark.parametrize("typed", ["99999999999", "3000001", "²", "12.5"])
+def test_a_mileage_too_high_or_not_in_plain_digits_is_refused_beside_the_job(ann, typed):
+    car = VehicleFactory(mileage=100)
+    job = ServiceFactory(vehicle=car, technician="Ann Wanjiku", status=ServiceStatus.PENDING)
+    ann.post(advance(job), {"from_status": "pending"})
+
+    response = ann.post(advance(job), {"from_status": "in_progress", "mileage": typed})
+
+    assert response.status_code == 400
+    assert f'id="mileage-{job.pk}-error"' in response.content.decode()
+    job.refresh_from_db(), car.refresh_from_db()
+    assert (job.status, car.mileage) == (ServiceStatus.IN_PROGRESS, 100)
+
+
+def test_the_highest_reading_is_taken(ann):
+    job = ServiceFactory(vehicle=VehicleFactory(mileage=100), technician="Ann Wanjiku", status=ServiceStatus.IN_PROGRESS)
+
+    response = ann.post(advance(job), {"from_status": "in_progress", "mileage": "3,000,000"})
+
+    assert response.status_code == 302
+    job.vehicle.refresh_from_db()
+    assert job.vehicle.mileage == 3_000_000
+
+
+def test_digits_of_other_scripts_are_read_as_the_forms_read_them(ann):
+    job = ServiceFactory(vehicle=VehicleFactory(mileage=100), technician="Ann Wanjiku", status=ServiceStatus.IN_PROGRESS)
+
+    response = ann.post(advance(job), {"from_status": "in_progress", "mileage": "١٢٣"})
+
+    assert response.status_code == 302
+    job.vehicle.refresh_from_db()
+    assert job.vehicle.mileage == 123
