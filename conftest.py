@@ -99,6 +99,21 @@ def _erasure_ledger(settings, tmp_path_factory):
 
 
 @pytest.fixture
+def page(page):
+    yield page
+    # The database is flushed (TRUNCATE) after a live-server test, while the page may still be loading
+    # the last address it was sent to: the server's request, inside a transaction, then holds a lock the
+    # flush needs and waits for one the flush holds (a deadlock seen once, after an intake test ended on
+    # a redirect). Letting the page's requests finish first leaves the server idle.
+    from playwright.sync_api import Error
+
+    try:
+        page.wait_for_load_state("networkidle", timeout=10_000)
+    except Error:
+        pass
+
+
+@pytest.fixture
 def staff_password():
     from concierge.accounts.tests.factories import PASSWORD
 

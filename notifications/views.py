@@ -9,6 +9,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from concierge.nul_bytes import nul_bytes_exempt
+
 from .consent import inbound_message_receive
 from .delivery_reports import delivery_report_receive
 from .models import InboundOutcome, ReportOutcome
@@ -23,6 +25,7 @@ def _check_secret(secret: str) -> None:
 
 
 @csrf_exempt
+@nul_bytes_exempt  # kept with its NULs shown and refused by the view (notifications/tests/test_hostile_callbacks.py)
 @require_POST
 def africastalking_delivery_report(request: HttpRequest, secret: str) -> HttpResponse:
     _check_secret(secret)
@@ -36,6 +39,7 @@ def africastalking_delivery_report(request: HttpRequest, secret: str) -> HttpRes
 
 
 @csrf_exempt
+@nul_bytes_exempt  # a STOP with a NUL in it is still honoured
 @require_POST
 def africastalking_inbound_message(request: HttpRequest, secret: str) -> HttpResponse:
     """An owner's text to the shop's number (STOP, ONDOKA, START…): docs/notifications.md, "Opt-out,

@@ -127,8 +127,8 @@ def test_every_setting_read_from_the_environment_is_in_env_example():
     read = set()
     for path in (BASE_DIR / "concierge" / "settings").glob("*.py"):
         read |= set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z0-9_]+)"', path.read_text()))
-    # test.py's own switch for worker subprocesses is not a deployment setting.
-    missing = {name for name in read - {"TEST_SMS_BACKEND"} if not re.search(rf"^#? ?{name}=", example, re.M)}
+    # test.py's own switches for worker subprocesses are not deployment settings.
+    missing = {name for name in read - {"TEST_SMS_BACKEND", "TEST_EMAIL_BACKEND"} if not re.search(rf"^#? ?{name}=", example, re.M)}
     assert missing == set()
 
 
