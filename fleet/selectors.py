@@ -2,6 +2,7 @@
 
 import datetime
 import uuid
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -10,16 +11,17 @@ from .models import Vehicle, VehicleOwnership
 from .validators import normalise_plate
 
 
-def owned_by_at(*, client_id: object, vehicle: str = "vehicle", at: str = "created_at") -> Exists:
+def owned_by_at(*, client_id: Any, vehicle: str = "vehicle", at: str = "created_at") -> Exists:
     """For a queryset of rows that name a car and a moment (a job: its car and its created_at): whether
     `client_id` owned that car at that moment. The portal and the data-subject requests filter jobs by
-    it, never by the car's current client (a sold car's old jobs are its old owner's)."""
+    it, never by the car's current client (a sold car's old jobs are its old owner's). `client_id`: an
+    id, or an expression (OuterRef) naming one."""
     return Exists(VehicleOwnership.objects.filter(
         vehicle=OuterRef(vehicle), client_id=client_id, started_at__lte=OuterRef(at),
     ).filter(Q(ended_at__isnull=True) | Q(ended_at__gt=OuterRef(at))))
 
 
-def vehicles_ever_owned(*, client_id: object) -> QuerySet[Vehicle]:
+def vehicles_ever_owned(*, client_id: uuid.UUID | str) -> QuerySet[Vehicle]:
     """The cars `client_id` owns or has owned."""
     return Vehicle.objects.filter(Exists(VehicleOwnership.objects.filter(vehicle=OuterRef("pk"), client_id=client_id)))
 

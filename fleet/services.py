@@ -5,6 +5,7 @@ from collections.abc import Collection
 
 from django.contrib.auth.models import AbstractBaseUser
 import datetime
+import uuid
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -58,7 +59,7 @@ def vehicle_update(
         old_client_id = locked.client_id if "client" in fields else None
     vehicle.save(update_fields=list(fields))
     if old_client_id is not None and old_client_id != vehicle.client_id:
-        vehicle_ownership_transfer(vehicle=vehicle, old_client_id=old_client_id)
+        vehicle_ownership_transfer(vehicle=vehicle)
         signals.vehicle_client_changed.send(
             sender=Vehicle, vehicle=vehicle, old_client_id=old_client_id, new_client_id=vehicle.client_id, by=by,
         )
@@ -72,7 +73,7 @@ def vehicle_update(
 
 
 @transaction.atomic
-def vehicle_client_change(*, vehicle: Vehicle, client_id: object, by: AbstractBaseUser | None = None) -> bool:
+def vehicle_client_change(*, vehicle: Vehicle, client_id: uuid.UUID | str, by: AbstractBaseUser | None = None) -> bool:
     """The car was sold (or registered to the wrong client): it is `client_id`'s from now on, its
     earlier jobs stay its earlier owner's. The row is locked first, so two changes at once run one
     after the other, each ending the period the other began. Returns whether the client changed."""
@@ -84,7 +85,7 @@ def vehicle_client_change(*, vehicle: Vehicle, client_id: object, by: AbstractBa
     return True
 
 
-def vehicle_ownership_transfer(*, vehicle: Vehicle, old_client_id: object) -> VehicleOwnership:
+def vehicle_ownership_transfer(*, vehicle: Vehicle) -> VehicleOwnership:
     """End the car's open period and open `vehicle.client_id`'s, at this transaction's time (the clock
     jobs' created_at is read from, so a job belongs to exactly one side of the change). Called by
     vehicle_update with the car's row locked. A period begun in this same transaction (a car added and

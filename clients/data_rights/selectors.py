@@ -55,6 +55,8 @@ def client_record_ids(*, client_id: uuid.UUID) -> dict[str, set[uuid.UUID]]:
         if record_id in services or Service.objects.filter(pk=record_id).exists():
             continue  # a job still on file: owned_by_at has decided
         vehicle_id = values.get("vehicle_id")
+        if not vehicle_id:
+            continue
         if uuid.UUID(vehicle_id) not in on_file or _made_within(values.get("created_at"), vehicle_id, spans):
             services.add(record_id)
     notifications = set(Notification.objects.filter(

@@ -58,7 +58,7 @@ class PortalTokenAdmin(admin.ModelAdmin):
                 except NoJobOwner:
                     self.message_user(request, NO_JOB_OWNER, messages.ERROR)
                     return redirect(request.path)
-                self.message_user(request, f"Status link queued by {channel.label} to {sent.client.first_name}.",
+                self.message_user(request, f"Status link queued by {channel.label} to {sent.client.first_name if sent.client else 'the client'}.",
                                   messages.SUCCESS)
                 return redirect(request.path)
             if "revoke_all" in request.POST:

@@ -15,6 +15,7 @@ from concierge.admin.concurrency import row_version
 from concierge.audit.models import AuditLog
 from fleet.models import Vehicle, VehicleOwnership
 from fleet.ownership import history_recover, ownerships_open_missing
+from fleet import signals
 from fleet.services import vehicle_client_change
 from fleet.tests.factories import VehicleFactory
 from fleet.tests.test_admin import vehicle_post
@@ -124,8 +125,8 @@ def test_the_backfill_recovers_earlier_owners_from_the_audit_trail():
 
 @pytest.mark.django_db(transaction=True)
 def test_two_client_changes_at_once_run_one_after_the_other():
-    """The first holds the car's row; the second waits for it, then ends the period the first began.
-    Without the row lock both would close the same period and open two (the database refuses the second)."""
+    """The first holds the car's row; the second waits for it, then ends the period the first began and
+    says it took the car from the first (the client read on the locked row, not the one loaded before)."""
     first, second = ClientFactory(), ClientFactory()
     car = VehicleFactory(created_at=DAYS_AGO_30)
     original = car.client_id
@@ -147,6 +148,9 @@ def test_two_client_changes_at_once_run_one_after_the_other():
         first_holds_the_row.set()
         let_first_commit.wait(10)
 
+    told = []
+    receiver = lambda **kwargs: told.append((kwargs["old_client_id"], kwargs["new_client_id"]))  # noqa: E731
+    signals.vehicle_client_changed.connect(receiver, weak=False)
     one = threading.Thread(target=change, args=(first, hold))
     one.start()
     assert first_holds_the_row.wait(10)
@@ -157,8 +161,10 @@ def test_two_client_changes_at_once_run_one_after_the_other():
     let_first_commit.set()
     one.join(10)
     two.join(10)
+    signals.vehicle_client_changed.disconnect(receiver)
 
     assert errors == []
+    assert told == [(original, first.pk), (first.pk, second.pk)]
     history = periods(car)
     assert [p[0] for p in history] == [original, first.pk, second.pk]
     assert history[0][2] == history[1][1] and history[1][2] == history[2][1] and history[2][2] is None
