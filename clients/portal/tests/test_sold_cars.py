@@ -83,3 +83,18 @@ def test_a_message_about_the_sellers_job_addressed_to_the_buyer_carries_no_link(
     with pytest.raises(PermanentDeliveryError):
         message_for_sending(stray)
     assert not PortalToken.objects.filter(service=sold["seller_job"]).exists()
+
+
+def test_staff_are_told_when_an_old_jobs_client_is_gone_and_no_link_is_made(client, superuser, sold):
+    from concierge.accounts.tests.factories import login_verified
+
+    sold["seller"].delete()  # a hard delete: their owner period goes with them, the car stays the buyer's
+    login_verified(client, superuser)
+    page = reverse("admin:portal_portaltoken_status_link", args=[sold["seller_job"].pk])
+
+    made = client.post(page, {"make": "1"}, follow=True).content.decode()
+    sent = client.post(page, {"send": "sms"}, follow=True).content.decode()
+
+    assert "no longer on file" in made and "no longer on file" in sent
+    assert not PortalToken.objects.filter(service=sold["seller_job"]).exists()
+    assert not sold["seller_job"].notifications.exists()
