@@ -118,6 +118,7 @@ def jobs_in_progress(count):
     by one as the front desk does (each save fires its creation events, as in the shop)."""
     from clients.models import Client
     from fleet.models import Vehicle
+    from fleet.services import vehicle_create
     from servicing.models import Service, ServiceStatus
 
     run = uuid.uuid4().hex[:8]
@@ -126,9 +127,10 @@ def jobs_in_progress(count):
         client = Client.objects.create(
             first_name="Wanjiru", last_name="Ndegwa", email=f"bench-{run}-{n}@example.co.ke",
             phone=f"+2547{n % 100000000:08d}", address="Ngong Road, Nairobi", consent_gdpr=True)
-        car = Vehicle.objects.create(
+        # Through fleet.services, as the desk's: the car's owner period with it (the status links need it).
+        car = vehicle_create(vehicle=Vehicle(
             client=client, make="Toyota", model="Fielder", year=2014, vin=f"JTDBT923{n:09d}",
-            license_plate=f"KD{chr(65 + n // 26000 % 26)} {n % 1000:03d}{chr(65 + n // 1000 % 26)}", mileage=85000)
+            license_plate=f"KD{chr(65 + n // 26000 % 26)} {n % 1000:03d}{chr(65 + n // 1000 % 26)}", mileage=85000))
         services.append(Service.objects.create(
             vehicle=car, service_type="Oil Change", description="Engine oil and filter",
             status=ServiceStatus.IN_PROGRESS, scheduled_date=datetime.date.today(), cost=Decimal("4500.00"),

@@ -4,6 +4,8 @@ and credit notes issued to them, the estimate lines of their jobs, and the KRA P
 from typing import Any
 
 from clients.data_rights.sections import export_section_register
+from fleet.selectors import owned_by_at
+from servicing.models import Service
 
 from .models import CustomerTaxPin, EstimateLine, Invoice
 
@@ -21,7 +23,9 @@ def _documents(client: Any) -> list[dict[str, Any]]:
 
 
 def _estimate_lines(client: Any) -> list[dict[str, Any]]:
-    lines = EstimateLine.objects.filter(service__vehicle__client=client).order_by("service__created_at", "position")
+    # Their jobs' lines: the jobs made while the car was theirs (a car bought second-hand brings none).
+    jobs = Service.objects.filter(owned_by_at(client_id=client.pk)).values("pk")
+    lines = EstimateLine.objects.filter(service__in=jobs).order_by("service__created_at", "position")
     return [
         {
             "service_id": line.service_id, "description": line.description, "quantity": line.quantity,

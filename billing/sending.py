@@ -19,6 +19,7 @@ from notifications.links import PLACEHOLDERS, LinkKind
 from notifications.models import Notification, NotificationType
 from notifications.services import notification_create
 from servicing.models import Service, ServiceStatus
+from servicing.selectors import service_client
 
 from .selectors import estimate_summary
 from .services.errors import BillingRefused
@@ -72,16 +73,20 @@ def estimate_send(
     if not summary.line_count:
         raise EstimateNotSent("This job has no estimate lines to send: price it first.")
     vehicle = job.vehicle
+    # The job's own client (the car's owner when it was booked): a car sold since has another client.
+    owner = service_client(service=job)
+    if owner is None:
+        raise EstimateNotSent("The client this job was booked for is no longer on file: there is nobody to send it to.")
     values = {
         "job": job.service_type, "plate": vehicle.license_plate or vehicle.vin,
         "total": f"KES {money(summary.all.total)}", "url": PLACEHOLDERS[LinkKind.STATUS_LINK],
     }
-    with translation.override(_language(vehicle.client)):
+    with translation.override(_language(owner)):
         message = _("Your estimate for the %(job)s on %(plate)s: %(total)s incl. VAT. "
                     "See each item and tell us which to do: %(url)s") % values
         subject = _("Estimate for %(plate)s") % values
     notification = notification_create(
-        channel=channel, client=vehicle.client, service=job, vehicle=vehicle, message=message,
+        channel=channel, client=owner, service=job, vehicle=vehicle, message=message,
         subject=subject if channel == NotificationType.EMAIL else "", link=LinkKind.STATUS_LINK,
     )
     return EstimateSendResult(sent=True, notification=notification)

@@ -8,12 +8,13 @@ import datetime
 import random
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from clients.models import Client
 from fleet.models import OdometerReading, ReadingSource, Vehicle
 from fleet.odometer import reading_flags
+from fleet.ownership import ownerships_open_missing
 from notifications.models import Notification, NotificationStatus, NotificationType
 from servicing.models import Service, ServiceStatus, ServiceType
 
@@ -160,6 +161,9 @@ def build_demo_shop(*, clients=120, seed=2026, today=None):
         Client.objects.bulk_create(client_rows)
         Vehicle.objects.bulk_create(vehicle_rows)
         Service.objects.bulk_create(service_rows)
+        # bulk_create skips fleet.services: each car's owner from its first day, or the portal shows it nothing.
+        with connection.cursor() as cursor:
+            ownerships_open_missing(cursor)
         OdometerReading.objects.bulk_create(reading_rows)
         Notification.objects.bulk_create(notification_rows)
     return {

@@ -12,6 +12,7 @@ from django.db import connections, transaction
 from psycopg import sql
 
 from concierge.audit.services import partitions_create_ahead
+from fleet.ownership import ownerships_open_missing
 
 from .scale import Shop, client_rows, notification_rows, odometer_rows, service_rows, vehicle_rows
 from .scale_audit import audit_rows
@@ -98,6 +99,8 @@ def seed_scale(*, scale, seed, today, using="default", replace=False, progress=T
         for table, rows in steps:
             bar.set_description(table)
             counts[table] = copy_rows(cursor, table, rows(), bar)
+        # COPY skips fleet.services: each car's owner from its first day, or the portal shows it nothing.
+        counts["vehicle_ownerships"] = ownerships_open_missing(cursor)
         # Every completed job invoiced (issue 16), before the audit top-up counts what the triggers wrote.
         bar.set_description("invoices")
         counts["billing_invoices"] = invoice_completed_jobs(cursor, seed=seed, replace=replace)

@@ -1,7 +1,8 @@
 from django.contrib import admin, messages
 from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from concierge.admin.inlines import INLINE_ROWS_SHOWN, BoundedInlineMixin, QuickInputsInlineMixin
 from concierge.admin.changelists import LargeTableAdminMixin, QuickRowsAdminMixin
@@ -14,7 +15,7 @@ from servicing.models import CLIENT_DETAILS_PERMISSION, PRICE_VIEW_PERMISSION, S
 
 from .forms import VehicleForm
 from .models import ReadingSource, Vehicle
-from .selectors import vehicle_admin_search_filter
+from .selectors import vehicle_admin_search_filter, vehicle_owners
 from .services import vehicle_create, vehicle_update
 
 
@@ -32,6 +33,31 @@ def vehicle_save_from_form(
     # correction, which replaces the mistyped reading in the car's history (fleet/odometer.py).
     source = ReadingSource.CORRECTION if form.cleaned_data.get("mileage_correction") else ReadingSource.ADMIN
     vehicle_update(vehicle=vehicle, fields=changed_columns(vehicle, stored), by=by, locked=stored, source=source)
+
+
+def _owners_html(vehicle: Vehicle, *, details: bool) -> str:
+    """The car's owners, newest first. Read-only: a period is opened and closed by changing the car's
+    client (fleet.services), never edited. `details`: full names linked to the client, else first names
+    (staff who may not see clients)."""
+    rows = list(vehicle_owners(vehicle=vehicle))
+    if not rows:
+        return "—"
+
+    def who(period):
+        if not details:
+            return format_html("{}", period.client.first_name)
+        url = reverse("admin:clients_client_change", args=[period.client_id])
+        return format_html('<a href="{}">{} {}</a>', url, period.client.first_name, period.client.last_name)
+
+    body = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", (
+        (who(p), f"{timezone.localtime(p.started_at):%d/%m/%Y %H:%M}",
+         f"{timezone.localtime(p.ended_at):%d/%m/%Y %H:%M}" if p.ended_at else "now")
+        for p in rows))
+    return format_html(
+        '<table class="vehicle-owners"><thead><tr><th>Owner</th><th>From</th><th>Until</th></tr></thead>'
+        '<tbody>{}</tbody></table><p class="help">Each job belongs to whoever owned the car when it was booked: '
+        "that client alone sees it in the portal and in their data export. Changing the car's client above "
+        "ends one period and starts the next.</p>", body)
 
 
 class ServiceInline(QuickInputsInlineMixin, BoundedInlineMixin, admin.TabularInline):
@@ -92,7 +118,8 @@ class VehicleAdmin(AddOnceAdminMixin, StaleEditAdminMixin, AuditHistoryMixin, Qu
     search_help_text = "Plate (with or without the space), VIN, make, model, or the owner's name or phone."
     autocomplete_fields = ("client",)
     inlines = [ServiceInline]
-    readonly_fields = ("book_service", "jobs_shown", "owner_first_name", "predicted_services")
+    readonly_fields = ("book_service", "jobs_shown", "owner_first_name", "predicted_services", "owners",
+                       "owners_first_names")
     fieldsets = (
         (None, {"fields": ("client", "license_plate", "vin", "make", "model", "year")}),
         ("Odometer", {"fields": ("mileage", "mileage_correction")}),
@@ -119,7 +146,8 @@ class VehicleAdmin(AddOnceAdminMixin, StaleEditAdminMixin, AuditHistoryMixin, Qu
             return fieldsets
         top = ("book_service", "jobs_shown") if request.user.has_perm("servicing.add_service") else ("jobs_shown",)
         predicted = (("Predicted next services", {"fields": ("predicted_services",)}),)
-        return ((None, {"fields": top}),) + tuple(fieldsets) + predicted
+        owners = (("Owners", {"fields": ("owners" if request.user.has_perm(CLIENT_DETAILS_PERMISSION) else "owners_first_names",)}),)
+        return ((None, {"fields": top}),) + tuple(fieldsets) + predicted + owners
 
     @admin.display(description="")
     def predicted_services(self, vehicle):
@@ -133,6 +161,14 @@ class VehicleAdmin(AddOnceAdminMixin, StaleEditAdminMixin, AuditHistoryMixin, Qu
     @admin.display(description="owner", ordering="client__first_name")
     def owner_first_name(self, vehicle):
         return vehicle.client.first_name if vehicle.client_id else "—"
+
+    @admin.display(description="")
+    def owners(self, vehicle):
+        return _owners_html(vehicle, details=True)
+
+    @admin.display(description="")
+    def owners_first_names(self, vehicle):
+        return _owners_html(vehicle, details=False)
 
     @admin.display(description="")
     def book_service(self, vehicle):

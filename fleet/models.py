@@ -1,3 +1,5 @@
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import RangeOperators
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.core.validators import MinValueValidator
@@ -5,7 +7,7 @@ from django.db.models.functions import ExtractYear, Replace, Upper
 
 from concierge.audit.triggers import audit_trigger
 from concierge.db.functions import CurrentDate, CurrentTimestamp
-from concierge.db.models import TimestampedModel, set_updated_at_trigger
+from concierge.db.models import TimestampedModel, UUIDModel, set_updated_at_trigger
 
 from .validators import validate_year
 
@@ -105,3 +107,59 @@ class OdometerReading(models.Model):
 
     def __str__(self):
         return f"{self.mileage:,} km on {self.read_on:%d/%m/%Y}"
+
+
+class TimestampRange(models.Func):
+    """SQL `tsrange(lower, upper, '[)')` over two `timestamp` columns: an open period's NULL end is
+    an unbounded range, as PostgreSQL reads it."""
+
+    function = "TSRANGE"
+    template = "%(function)s(%(expressions)s, '[)')"
+    output_field = models.DateTimeField()  # never read back: only compared inside the constraint
+
+
+class VehicleOwnership(UUIDModel):
+    """Who owned a car, and when: one row per period, the open one (no `ended_at`) the car's current
+    client, the same as `vehicles.client_id`. The seed's schema hangs jobs off the car and the car off
+    one client; when a car is sold, its old jobs still belong to the old owner, and only these periods
+    say so (the portal, the status links and the data-subject requests read them: docs/schema.md).
+    Written by fleet.services only (vehicle_create, vehicle_update), in the car's transaction."""
+
+    vehicle = models.ForeignKey(Vehicle, on_delete=models.CASCADE, related_name="ownerships")
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="vehicle_ownerships")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(db_default=CurrentTimestamp(), editable=False)
+
+    class Meta:
+        db_table = "vehicle_ownerships"
+        ordering = ["vehicle", "started_at"]
+        indexes = [
+            # The portal's question for each job: did this client own this car when the job was made?
+            models.Index(fields=["vehicle", "client", "started_at"], name="vehicle_ownerships_lookup_idx"),
+            # A client's cars, past and present (the portal's list, a data export).
+            models.Index(fields=["client", "started_at"], name="vehicle_ownerships_client_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vehicle"], condition=models.Q(ended_at__isnull=True), name="vehicle_ownerships_one_open",
+                violation_error_message="This car already has a current owner.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_at__isnull=True) | models.Q(ended_at__gt=models.F("started_at")),
+                name="vehicle_ownerships_ends_after_start",
+            ),
+            # Two owners never hold one car at the same moment, open period or not.
+            ExclusionConstraint(
+                name="vehicle_ownerships_no_overlap",
+                expressions=[
+                    ("vehicle", RangeOperators.EQUAL),
+                    (TimestampRange("started_at", "ended_at"), RangeOperators.OVERLAPS),
+                ],
+            ),
+        ]
+        triggers = [audit_trigger()]
+
+    def __str__(self):
+        until = f"{self.ended_at:%d/%m/%Y}" if self.ended_at else "now"
+        return f"{self.started_at:%d/%m/%Y} – {until}"

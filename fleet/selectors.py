@@ -1,9 +1,41 @@
 """Reads about vehicles."""
 
-from django.core.exceptions import ValidationError
-from django.db.models import Q
+import datetime
+import uuid
+from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from .models import Vehicle, VehicleOwnership
 from .validators import normalise_plate
+
+
+def owned_by_at(*, client_id: Any, vehicle: str = "vehicle", at: str = "created_at") -> Exists:
+    """For a queryset of rows that name a car and a moment (a job: its car and its created_at): whether
+    `client_id` owned that car at that moment. The portal and the data-subject requests filter jobs by
+    it, never by the car's current client (a sold car's old jobs are its old owner's). `client_id`: an
+    id, or an expression (OuterRef) naming one."""
+    return Exists(VehicleOwnership.objects.filter(
+        vehicle=OuterRef(vehicle), client_id=client_id, started_at__lte=OuterRef(at),
+    ).filter(Q(ended_at__isnull=True) | Q(ended_at__gt=OuterRef(at))))
+
+
+def vehicles_ever_owned(*, client_id: uuid.UUID | str) -> QuerySet[Vehicle]:
+    """The cars `client_id` owns or has owned."""
+    return Vehicle.objects.filter(Exists(VehicleOwnership.objects.filter(vehicle=OuterRef("pk"), client_id=client_id)))
+
+
+def vehicle_owner_id_at(*, vehicle_id: uuid.UUID, at: datetime.datetime) -> uuid.UUID | None:
+    """Whose the car was at `at` (a job's created_at: the job's own client), or None in a gap (a period
+    whose client was deleted)."""
+    return (VehicleOwnership.objects.filter(vehicle_id=vehicle_id, started_at__lte=at)
+            .filter(Q(ended_at__isnull=True) | Q(ended_at__gt=at)).values_list("client_id", flat=True).first())
+
+
+def vehicle_owners(*, vehicle: Vehicle) -> QuerySet[VehicleOwnership]:
+    """The car's owners, newest first (the admin's car page)."""
+    return VehicleOwnership.objects.filter(vehicle=vehicle).select_related("client").order_by("-started_at")
 
 
 def vehicle_search_filter(term: str, *, prefix: str = "") -> Q | None:

@@ -9,6 +9,10 @@ Event row commits or rolls back with the change). A plain Vehicle.save() says no
 - vehicle_mileage_changed(vehicle, old_mileage, new_mileage, by): the odometer reading changed. Sent by
   vehicle_update when the reading differs from the row as locked in its transaction.
 
+- vehicle_client_changed(vehicle, old_client_id, new_client_id, by): the car changed hands (sold, or
+  put right); its ownership periods were moved in the same transaction. Sent by vehicle_update. No
+  workflow listens yet: kept so that one can without the service changing.
+
 - odometer_reading_recorded(vehicle, reading): a dated odometer reading was kept (and flagged). Sent
   by odometer_reading_record; forecasting refreshes the car's predictions from it.
 
@@ -27,6 +31,7 @@ from .models import Vehicle
 
 vehicle_added = Signal()
 vehicle_mileage_changed = Signal()
+vehicle_client_changed = Signal()
 odometer_reading_recorded = Signal()
 
 

@@ -3,7 +3,7 @@
 import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.contrib.postgres.fields import ArrayField
@@ -18,7 +18,24 @@ from notifications.models import Notification, NotificationStatus
 from .lifecycle import next_status
 from .models import Service, ServiceStatus
 
+if TYPE_CHECKING:
+    from clients.models import Client
+
 OPEN_STATUSES = (ServiceStatus.PENDING, ServiceStatus.IN_PROGRESS)
+
+
+def service_client(*, service: Service) -> "Client | None":
+    """The job's own client: whoever owned the car when the job was made (fleet's ownership periods),
+    not the car's client now, who may have bought it since. None when that period's client was deleted."""
+    from clients.models import Client
+    from fleet.selectors import vehicle_owner_id_at
+
+    owner_id = vehicle_owner_id_at(vehicle_id=service.vehicle_id, at=service.created_at)
+    if owner_id is None:
+        return None
+    if service.vehicle.client_id == owner_id:
+        return service.vehicle.client
+    return Client.objects.get(pk=owner_id)
 
 
 def overdue_q(*, today: datetime.date) -> Q:

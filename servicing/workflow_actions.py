@@ -14,6 +14,7 @@ from concierge.workflows.registry import ActionContext, Outcome, registry
 from . import workflow_events
 from .lifecycle import InvalidTransition
 from .models import Service, ServiceStatus
+from .selectors import service_client
 from .services import service_change_status, service_create
 from .validators import SCHEDULE_AHEAD_DAYS
 from .workflow_defaults import DEFAULT_WORKFLOWS
@@ -105,7 +106,10 @@ SCHEDULE_FOLLOW_UP_SCHEMA = {
 
 
 def register() -> None:
-    registry.subject_register("job", label="job", parent_of=lambda service: service.vehicle, find=_find, recent=_recent)
+    # A job's messages go to its own client (the car's owner when it was booked), not the car's client
+    # now: a reminder about a sold car's old job must not reach its buyer.
+    registry.subject_register("job", label="job", parent_of=lambda service: service.vehicle, find=_find, recent=_recent,
+                              client_of=lambda service: service_client(service=service))
     for name, label in workflow_events.SERVICE_EVENTS.items():
         registry.event_register(name, label=label, subject="job")
     registry.action_register("set_status", handler=set_status, schema=SET_STATUS_SCHEMA, subjects={"job"})

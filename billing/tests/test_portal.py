@@ -76,3 +76,42 @@ def test_the_estimate_and_invoice_read_in_swahili(client):
     assert "Makadirio ya gharama" in page and "Imekataliwa" in page and "Kazi iliyokubaliwa" in page
     page = client.get(reverse("portal_billing:invoice", args=[invoice.pk])).content.decode()
     assert "Ankara ya kodi" in page and "Haijatumwa kwa KRA eTIMS" in page and "Pakua PDF" in page
+
+
+def test_a_sold_cars_old_estimate_and_invoice_are_its_sellers_not_its_buyers(client):
+    from clients.tests.factories import ClientFactory
+    from fleet.services import vehicle_client_change
+    from fleet.tests.factories import backdate
+
+    job, invoice = _invoiced_job()
+    seller, buyer = job.vehicle.client, ClientFactory()
+    backdate(job.vehicle, days=20)
+    vehicle_client_change(vehicle=job.vehicle, client_id=buyer.pk)
+
+    portal_sign_in_as(client, buyer)
+    assert client.get(reverse("portal:service", args=[job.pk])).status_code == 404
+    assert client.get(reverse("portal_billing:invoice", args=[invoice.pk])).status_code == 404
+    car_page = client.get(reverse("portal:vehicle", args=[job.vehicle.pk])).content.decode()
+    assert "Full Service" not in car_page
+
+    portal_sign_in_as(client, seller)
+    page = client.get(reverse("portal:service", args=[job.pk])).content.decode()
+    assert "Wiper blades" in page and reverse("portal_billing:invoice", args=[invoice.pk]) in page
+    assert client.get(reverse("portal_billing:invoice", args=[invoice.pk])).status_code == 200
+
+
+def test_the_estimate_lines_in_an_export_are_of_the_clients_own_jobs(client):
+    import json
+
+    from clients.data_rights.export import client_export_json
+    from clients.tests.factories import ClientFactory
+    from fleet.services import vehicle_client_change
+    from fleet.tests.factories import backdate
+
+    job = a_job_priced_in_every_tax_category()
+    seller, buyer = job.vehicle.client, ClientFactory()
+    backdate(job.vehicle, days=20)
+    vehicle_client_change(vehicle=job.vehicle, client_id=buyer.pk)
+
+    assert len(json.loads(client_export_json(client=seller))["estimate_lines"]) == 7
+    assert json.loads(client_export_json(client=buyer))["estimate_lines"] == []

@@ -18,7 +18,8 @@ def client_export_json(*, client: Client) -> str:
 def client_export_html(*, client: Client, json_url: str | None = None) -> str:
     data = client_personal_data(client=client)
     sections = [
-        ("Vehicles", data["vehicles"]), ("Services", data["services"]),
+        ("Vehicles", data["vehicles"]), ("When each vehicle was theirs", data["vehicle_ownerships"]),
+        ("Services", data["services"]),
         ("Notifications", data["notifications"]), ("Texting consent of the phone number", data["phone_consent"]),
         *((section.title, data[section.key]) for section in export_sections()),
         ("Audit trail", data["audit_trail"]),

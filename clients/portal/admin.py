@@ -12,6 +12,10 @@ from servicing.models import Service
 
 from .models import PortalToken, TokenPurpose
 from .services import status_link_send, status_link_url, status_links_revoke
+from .tokens import NoJobOwner
+
+NO_JOB_OWNER = ("No link made: the client who owned this car when the job was booked is no longer on file, "
+                "and a status link goes only to the job's own client.")
 
 
 @admin.register(PortalToken)
@@ -49,15 +53,23 @@ class PortalTokenAdmin(admin.ModelAdmin):
         if request.method == "POST":
             if "send" in request.POST:
                 channel = NotificationType.EMAIL if request.POST["send"] == "email" else NotificationType.SMS
-                status_link_send(service=service, channel=channel)
-                self.message_user(request, f"Status link queued by {channel.label} to {service.vehicle.client.first_name}.",
+                try:
+                    sent = status_link_send(service=service, channel=channel)
+                except NoJobOwner:
+                    self.message_user(request, NO_JOB_OWNER, messages.ERROR)
+                    return redirect(request.path)
+                self.message_user(request, f"Status link queued by {channel.label} to {sent.client.first_name if sent.client else 'the client'}.",
                                   messages.SUCCESS)
                 return redirect(request.path)
             if "revoke_all" in request.POST:
                 count = status_links_revoke(tokens=PortalToken.objects.filter(service=service))
                 self.message_user(request, f"Revoked {count} link(s) to this service.", messages.SUCCESS)
                 return redirect(request.path)
-            new_url = status_link_url(service=service)
+            try:
+                new_url = status_link_url(service=service)
+            except NoJobOwner:
+                self.message_user(request, NO_JOB_OWNER, messages.ERROR)
+                return redirect(request.path)
         context = {
             **self.admin_site.each_context(request),
             "title": f"Status link: {service}",

@@ -17,11 +17,13 @@ from django.utils.translation import gettext as _
 
 from clients.models import Client
 from notifications.models import Notification, NotificationType
+from notifications.backends import PermanentDeliveryError
 from notifications.links import PLACEHOLDERS, LinkKind, link_maker_register
 from notifications.services import notification_create
 from servicing.models import Service
+from servicing.selectors import service_client
 
-from .tokens import sign_in_token_issue
+from .tokens import NoJobOwner, sign_in_token_issue
 
 
 @transaction.atomic
@@ -37,8 +39,13 @@ def send_sign_in_link(*, client: Client, channel: str) -> Notification:
 
 @transaction.atomic
 def send_status_link(*, service: Service, channel: str) -> Notification:
+    """Text or email the job's status link to the job's own client (the car's owner when the job was
+    made: a car sold since has another client now, who must not get it). NoJobOwner when that client
+    is no longer on file."""
     vehicle = service.vehicle
-    client = vehicle.client
+    client = service_client(service=service)
+    if client is None:
+        raise NoJobOwner(service)
     with translation.override(client.preferred_language):
         message = _("Follow the %(job)s on %(plate)s here: %(url)s") % {
             "job": service.service_type, "plate": vehicle.license_plate or vehicle.vin,
@@ -76,7 +83,16 @@ def _make_status_link(notification):
 
     if notification.service is None:
         return ""
+    # A message about an old job of a car sold since (a reminder, an overdue invoice) may have been
+    # addressed to the car's new client: the link opens the job to its own client only, never to them.
+    if notification.client_id is not None and _job_client_id(notification.service) != notification.client_id:
+        raise PermanentDeliveryError("not sent: the status link is for the job's own client, not this one")
     return status_link_url(service=notification.service)
+
+
+def _job_client_id(service):
+    client = service_client(service=service)
+    return client.pk if client is not None else None
 
 
 def register_link_makers():

@@ -8,13 +8,14 @@ import datetime
 from typing import Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, Model, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
 from clients.models import Client
 from concierge.audit.models import AuditLog
 from fleet.models import Vehicle
+from fleet.selectors import owned_by_at, vehicles_ever_owned
 from forecasting.models import ServicePrediction
 from forecasting.selectors import next_prediction_subqueries
 from notifications.models import Notification, NotificationType
@@ -28,7 +29,13 @@ _M = TypeVar("_M", bound=Model)
 
 
 class PortalScope:
-    """What one client may see. `service` narrows it to a single job (a status link)."""
+    """What one client may see. `service` narrows it to a single job (a status link).
+
+    Cars and jobs follow ownership periods (fleet.models.VehicleOwnership), not the car's current
+    client: a client sees the cars they own or have owned, and of each only the jobs made while it was
+    theirs. A car bought second-hand shows none of its earlier owner's jobs (nor their estimates,
+    invoices or messages, which are reached through these jobs); a car sold stays listed, marked sold,
+    with its seller's own jobs and nothing of the buyer's."""
 
     def __init__(self, *, client: Client, service: Service | None = None) -> None:
         self.client = client
@@ -36,22 +43,28 @@ class PortalScope:
 
     # --- base querysets: the only place the client filter is written -------------------------
     def vehicles(self) -> QuerySet[Vehicle]:
-        qs = Vehicle.objects.filter(client=self.client)
+        qs = vehicles_ever_owned(client_id=self.client.pk)
         if self.service is not None:
             qs = qs.filter(pk=self.service.vehicle_id)
         return qs
 
     def services(self) -> QuerySet[Service]:
-        qs = Service.objects.filter(vehicle__client=self.client)
+        qs = Service.objects.filter(owned_by_at(client_id=self.client.pk))
         if self.service is not None:
             qs = qs.filter(pk=self.service.pk)
         return qs
 
     def notifications(self) -> QuerySet[Notification]:
+        # Messages are addressed to a client (notifications.client_id, written when sent), so a
+        # message about a car's job went to the job's owner of the time: their own, whoever owns it now.
         qs = Notification.objects.filter(client=self.client)
         if self.service is not None:
             qs = qs.filter(service=self.service)
         return qs
+
+    def _with_owned_now(self, vehicles: QuerySet[Vehicle]) -> QuerySet[Vehicle]:
+        # A car sold since is shown as sold, without what is the buyer's now (its mileage, its predictions).
+        return vehicles.annotate(owned_now=ExpressionWrapper(Q(client_id=self.client.pk), output_field=BooleanField()))
 
     # --- pages -------------------------------------------------------------------------------
     def vehicles_by_plate(self) -> QuerySet[Vehicle]:
@@ -74,7 +87,7 @@ class PortalScope:
         vehicles = self.vehicles_by_plate()
         if page is not None:
             vehicles = vehicles.filter(pk__in=page.values("pk"))
-        return vehicles.annotate(
+        return self._with_owned_now(vehicles).annotate(
             current_status=Subquery(current.values("status")[:1]),
             current_service_type=Subquery(current.values("service_type")[:1]),
             next_service_date=Subquery(upcoming.values("scheduled_date")[:1]),
@@ -84,11 +97,13 @@ class PortalScope:
         )
 
     def vehicle(self, vehicle_id: object) -> Vehicle:
-        return _get(self.vehicles(), vehicle_id)
+        return _get(self._with_owned_now(self.vehicles()), vehicle_id)
 
     def vehicle_predictions(self, vehicle: Vehicle) -> QuerySet[ServicePrediction]:
-        """The predicted next services of one of the client's cars (`vehicle` from self.vehicle())."""
-        return ServicePrediction.objects.filter(vehicle__in=self.vehicles().filter(pk=vehicle.pk)).select_related(
+        """The predicted next services of one of the client's cars (`vehicle` from self.vehicle()); none
+        for a car they have sold."""
+        owned = self.vehicles().filter(pk=vehicle.pk, client_id=self.client.pk).values("pk")
+        return ServicePrediction.objects.filter(vehicle__in=owned).select_related(
             "service_type").order_by("due_date")
 
     def vehicle_history(self, vehicle: Vehicle) -> QuerySet[Service]:

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from servicing.models import ServiceStatus
+from servicing.selectors import service_client
 
 from .lookup import clients_sharing_phone_hash
 from .models import PortalToken, TokenPurpose
@@ -23,6 +24,10 @@ CLOSED_STATUSES = (ServiceStatus.COMPLETED, ServiceStatus.CANCELLED)
 
 class InvalidToken(Exception):
     """The link is unknown, tampered with, expired, used or revoked: the page says only that."""
+
+
+class NoJobOwner(Exception):
+    """The job's car belonged, when the job was made, to a client deleted since: nobody to send it to."""
 
 
 class OwnerNotChosen(Exception):
@@ -59,9 +64,14 @@ STATUS_LINK_TOKEN_BYTES = 16
 
 
 def status_link_token_issue(*, service):
+    """A status link for the job's own client (the car's owner when the job was made, who may have sold
+    it since), never the car's client now. NoJobOwner when that client is no longer on file."""
+    client = service_client(service=service)
+    if client is None:
+        raise NoJobOwner(service)
     raw = secrets.token_urlsafe(STATUS_LINK_TOKEN_BYTES)
     PortalToken.objects.create(
-        token_hash=token_hash(raw), client=service.vehicle.client, purpose=TokenPurpose.STATUS_LINK, service=service,
+        token_hash=token_hash(raw), client=client, purpose=TokenPurpose.STATUS_LINK, service=service,
     )
     return raw
 
@@ -128,13 +138,14 @@ def status_link_expires_at(service, closed_at):
 
 
 def status_link_service(raw, *, closed_at_for):
-    """The one service a status link opens. `closed_at_for(service)` says when the job was closed."""
+    """The one service a status link opens, and the client it was issued to (whose scope the page
+    reads it through). `closed_at_for(service)` says when the job was closed."""
     token = _live(
-        PortalToken.objects.select_related("service__vehicle__client").filter(purpose=TokenPurpose.STATUS_LINK),
+        PortalToken.objects.select_related("service__vehicle", "client").filter(purpose=TokenPurpose.STATUS_LINK),
         raw, timezone.now(),
     )
     service = token.service
     expires_at = status_link_expires_at(service, closed_at_for(service))
     if expires_at is not None and expires_at <= timezone.now():
         raise InvalidToken
-    return service
+    return service, token.client

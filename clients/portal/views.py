@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -189,19 +189,23 @@ class StatusLinkView(View):
 
     def get(self, request, token):
         try:
-            service = status_link_service(token, closed_at_for=service_closed_at)
+            service, client = status_link_service(token, closed_at_for=service_closed_at)
         except InvalidToken:
             return _link_invalid(request)
-        client = service.vehicle.client
+        # The client the link was issued to (the job's own, at the job's time), never the car's client
+        # now: read through their scope, a link to a job that is not theirs opens nothing.
         scope = PortalScope(client=client, service=service)
-        context = _service_context(scope, scope.service_detail(service.pk))
+        try:
+            context = _service_context(scope, scope.service_detail(service.pk))
+        except Http404:
+            return _link_invalid(request)
         if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES and client.preferred_language in dict(settings.LANGUAGES):
             # A link opened without a choice on this phone shows in the client's language, as the text
             # that carried it was written (a cookie set on this phone wins). For this response only
             # (LocaleMiddleware activates afresh per request) and no cookie: the link may be forwarded.
             translation.activate(client.preferred_language)
             request.LANGUAGE_CODE = client.preferred_language
-        return TemplateResponse(request, "portal/service.html", {**context, "status_link": True})
+        return TemplateResponse(request, "portal/service.html", {**context, "status_link": True, "link_client": client})
 
 
 def _language_cookie_set(response: HttpResponseBase, language: str) -> None:

@@ -76,6 +76,9 @@ class SubjectSpec:
     # For the admin's dry run: an id → the instance (or None), and recent ones as (id, text).
     find: Callable[[Any], Any] | None = None
     recent: Callable[[], list[tuple[Any, str]]] | None = None
+    # The instance → its client, when that is not its parent's (a job's client is whoever owned the car
+    # when it was booked; the car's client now may have bought it since). None: the parent's.
+    client_of: Callable[[Any], Any] | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -140,12 +143,13 @@ class WorkflowRegistry:
     def subject_register(
         self, name: str, *, label: str, parent_of: Callable[[Any], Any] | None = None,
         find: Callable[[Any], Any] | None = None, recent: Callable[[], list[tuple[Any, str]]] | None = None,
+        client_of: Callable[[Any], Any] | None = None,
     ) -> None:
         self._check_subject(name, "subject")
         self._check_new(name, self.subjects, "subject")
         if (parent_of is None) != (SUBJECT_PARENTS[name] is None):
             raise ImproperlyConfigured(f"subject {name!r}: parent_of is required exactly when it has a parent")
-        self.subjects[name] = SubjectSpec(name, label, parent_of, find, recent)
+        self.subjects[name] = SubjectSpec(name, label, parent_of, find, recent, client_of)
 
     def action_register(
         self, type: str, *, handler: Callable[[dict, ActionContext], Outcome], schema: dict,
@@ -213,9 +217,24 @@ class WorkflowRegistry:
         return chain
 
     def parents_fill(self, objects: dict[str, Any]) -> dict[str, Any]:
-        """{subject: instance or None} with each missing parent taken from its child (a job's car and owner)."""
+        """{subject: instance or None} with each missing parent taken from its child (a job's car and owner).
+
+        The client is asked of the nearest subject that names it itself (`client_of`: a job's client is
+        whoever owned the car when it was booked), else taken from the car."""
         objects = {name: objects.get(name) for name in SUBJECT_FIELDS}
         chain = self.subjects_of("job")
+        root = chain[-1]
+        for name in chain[:-1]:  # the nearest subject that names its client itself says who it is
+            spec = self.subjects.get(name)
+            if objects[name] is not None and objects[root] is None and spec is not None and spec.client_of:
+                client = spec.client_of(objects[name])
+                if client is None:  # nobody's (its client was deleted): never the parent's client instead
+                    return {**self._parents_from_children(objects, chain[:-1]), root: None}
+                objects[root] = client
+                break
+        return self._parents_from_children(objects, chain)
+
+    def _parents_from_children(self, objects: dict[str, Any], chain: list[str]) -> dict[str, Any]:
         for name, parent in zip(chain, chain[1:]):  # job → car, car → client
             if objects[name] is not None and objects[parent] is None:
                 spec = self.subjects.get(name)

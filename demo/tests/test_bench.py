@@ -66,6 +66,10 @@ def test_the_notifications_bench_books_jobs_in_progress_for_clients_with_a_phone
     assert [s.status for s in services] == [ServiceStatus.IN_PROGRESS] * 3
     clients = {s.vehicle.client for s in services}
     assert len(clients) == 3 and all(c.phone and c.email for c in clients)
+    # Each car has its owner period, so each job has its own client for the status links the bench sends.
+    from servicing.selectors import service_client
+
+    assert [service_client(service=s) for s in services] == [s.vehicle.client for s in services]
 
 
 def test_the_front_desks_search_booking_lookups_and_phone_view_are_measured(tiny_shop):

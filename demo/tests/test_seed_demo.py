@@ -56,3 +56,14 @@ def test_seed_demo_installs_the_default_workflows_once():
     call_command("seed_demo", clients=5)
     call_command("seed_demo", clients=5)
     assert sorted(Workflow.objects.values_list("name", flat=True)) == sorted(w["name"] for w in default_workflows())
+
+
+def test_every_demo_car_has_its_owner_from_its_first_job_so_the_portal_shows_its_history():
+    from clients.portal.selectors import PortalScope
+    from fleet.models import VehicleOwnership
+
+    call_command("seed_demo", clients=20)
+    assert VehicleOwnership.objects.filter(ended_at=None).count() == Vehicle.objects.count()
+    assert not VehicleOwnership.objects.exclude(client=F("vehicle__client")).exists()
+    for owner in Client.objects.all():
+        assert PortalScope(client=owner).services().count() == Service.objects.filter(vehicle__client=owner).count()

@@ -136,3 +136,16 @@ def test_messages_carry_their_delivery_history():
     assert not Notification.objects.filter(status="sent").filter(Q(sent_at__lt=F("created_at")) | ~Q(error="")).exists()
     # Spread over the years, not all written on the day of seeding.
     assert Notification.objects.filter(created_at__year__lt=datetime.date.today().year - 2).exists()
+
+
+def test_every_scaled_car_has_its_owner_from_its_first_job():
+    from django.db.models import OuterRef
+
+    from fleet.models import VehicleOwnership
+    from fleet.selectors import owned_by_at
+
+    seed(0.001)
+    assert VehicleOwnership.objects.filter(ended_at=None).count() == Vehicle.objects.count()
+    assert not VehicleOwnership.objects.exclude(client=F("vehicle__client")).exists()
+    owned = Service.objects.filter(owned_by_at(client_id=OuterRef("vehicle__client"))).count()
+    assert owned == Service.objects.count()

@@ -74,7 +74,7 @@ def test_export_contains_profile_vehicles_services_notifications_and_audit_rows(
     assert len(data["services"]) == 2
     assert [n["message"] for n in data["notifications"]] == [history["notification"].message]
     tables = {row["table_name"] for row in data["audit_trail"]}
-    assert tables == {"clients", "vehicles", "services", "notifications"}
+    assert tables == {"clients", "vehicles", "vehicle_ownerships", "services", "notifications"}
     status_change = [row for row in data["audit_trail"] if row["new_values"] == {"status": "in_progress"}]
     assert status_change and status_change[0]["user"] == "Grace Wairimu"
 
