@@ -8,6 +8,7 @@ from .v1 import api
 # platform's 400 for NULs would skip.
 patterns, app_name, namespace = api.urls
 for pattern in patterns:
-    pattern.callback = nul_bytes_exempt(pattern.callback)
+    if pattern.callback is not None:
+        pattern.callback = nul_bytes_exempt(pattern.callback)
 
 urlpatterns = [path("v1/", (patterns, app_name, namespace))]
