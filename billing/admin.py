@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from concierge.accounts.models import User
+from concierge.admin.bad_input import ReadableAutocompleteMixin
 from concierge.admin.changelists import LargeTableAdminMixin
 from concierge.admin.readonly import ViewOnlyAdminMixin
 from concierge.audit.admin_mixins import AuditHistoryMixin
@@ -112,7 +113,7 @@ class EstimateLineFormSet(BaseInlineFormSet):
         super().full_clean()
 
 
-class EstimateLineInline(admin.TabularInline):
+class EstimateLineInline(ReadableAutocompleteMixin, admin.TabularInline):
     model = EstimateLine
     formset = EstimateLineFormSet
     fk_name = "service"

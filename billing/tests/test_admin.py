@@ -90,6 +90,17 @@ def test_front_desk_prices_a_job_from_the_price_list_and_records_one_line_approv
     assert (disc.decision, disc.follow_up_date) == (Decision.DECLINED, follow_up)
 
 
+def test_an_estimate_line_posted_with_a_price_list_item_that_is_no_id_is_a_form_error(client):
+    browser, _ = _browser(client, FRONT_DESK)
+    job = ServiceFactory(cost=D("0.00"))
+    response = _estimate_post(browser, job, [{"price_list_item": "abc", "kind": "part", "description": "Disc",
+                                              "quantity": "1", "unit_price": "100.00"}])
+    assert response.status_code == 200  # the page again, with its error (the autocomplete box raised on "abc")
+    formset = next(f.formset for f in response.context["inline_admin_formsets"] if f.formset.model is EstimateLine)
+    assert "price_list_item" in formset.forms[0].errors
+    assert not EstimateLine.objects.filter(service=job).exists()
+
+
 def test_an_answer_needs_how_it_was_given_beside_the_field(client):
     browser, _ = _browser(client, FRONT_DESK)
     job = ServiceFactory()

@@ -21,8 +21,10 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.http import HttpResponseRedirect
 
 if TYPE_CHECKING:
+    _BaseAdmin = admin.options.BaseModelAdmin[Any]
     _ModelAdminBase = admin.ModelAdmin[Any]
 else:
+    _BaseAdmin = object
     _ModelAdminBase = object
 
 
@@ -44,7 +46,18 @@ class ReadableAutocompleteSelect(AutocompleteSelect):
         return super().optgroups(name, value, attr)
 
 
-class BadInputAdminMixin(_ModelAdminBase):
+class ReadableAutocompleteMixin(_BaseAdmin):
+    """For a ModelAdmin or an inline: its autocomplete boxes are ReadableAutocompleteSelect. The site
+    mixes it into every ModelAdmin (through BadInputAdminMixin); an inline with autocomplete_fields
+    names it itself (concierge/tests/test_admin_bad_input.py checks that every one does)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = ReadableAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class BadInputAdminMixin(ReadableAutocompleteMixin, _ModelAdminBase):
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
         for name, value in list(initial.items()):
@@ -55,11 +68,6 @@ class BadInputAdminMixin(_ModelAdminBase):
             if field.concrete and not isinstance(value, list) and not _readable(field, value):
                 del initial[name]
         return initial
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
-            kwargs["widget"] = ReadableAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def response_action(self, request, queryset, *args, **kwargs):
         selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)

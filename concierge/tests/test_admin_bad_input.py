@@ -7,7 +7,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from concierge.accounts.tests.factories import login_verified
-from concierge.admin.bad_input import BadInputAdminMixin
+from concierge.admin.bad_input import BadInputAdminMixin, ReadableAutocompleteMixin
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +28,16 @@ def test_an_add_page_prefilled_with_a_value_it_cannot_read_opens_without_it(clie
 
 def test_every_registered_admin_is_guarded():
     assert all(isinstance(model_admin, BadInputAdminMixin) for model_admin in admin.site._registry.values())
+
+
+def test_every_inline_with_an_autocomplete_box_reads_its_value_first():
+    unguarded = [
+        inline.__name__
+        for model_admin in admin.site._registry.values()
+        for inline in model_admin.inlines
+        if inline.autocomplete_fields and not issubclass(inline, ReadableAutocompleteMixin)
+    ]
+    assert unguarded == []
 
 
 @pytest.mark.parametrize(("page", "data", "field"), [
