@@ -13,7 +13,7 @@ shown, and refuse it themselves, which a 400 here would lose. The check runs onc
 
 import functools
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 
@@ -43,8 +43,8 @@ def nul_bytes_exempt(view: View) -> View:
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         return view(*args, **kwargs)
 
-    wrapped.nul_bytes_exempt = True  # type: ignore[attr-defined]
-    return wrapped  # type: ignore[return-value]
+    wrapped.__dict__["nul_bytes_exempt"] = True
+    return cast(View, wrapped)
 
 
 class NulBytesMiddleware:
