@@ -6,13 +6,15 @@ from typing import Any
 
 from django.utils import timezone
 
+from concierge.rawbody import NUL
+
 from .writes import FormRefused
 
 
 def text(value: str | None, name: str) -> str | None:
     if value is None:
         return None
-    if "\x00" in value:
+    if NUL in value:
         raise FormRefused([(name, "Null characters are not allowed.")])
     return value
 

@@ -17,8 +17,9 @@ from typing import Any, TypeVar, cast
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 
+from concierge.rawbody import NUL
+
 FORM_CONTENT_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
-NUL = "\x00"
 
 
 def _has_nul(data) -> bool:

@@ -28,7 +28,7 @@ from concierge.crypto.keys import keyed_hash
 from concierge.crypto.normalise import normalise_phone
 from concierge.rawbody import NUL, storable
 
-from .backends import mask_number
+from .backends import PROVIDER_PHONE_MAX, mask_number
 from .models import (
     ConsentChange, ConsentMethod, InboundMessage, InboundOutcome, MessageCategory, Notification, NotificationType,
     PhoneConsent,
@@ -56,8 +56,6 @@ CONFIRMATIONS: dict[tuple[bool, str], str] = {
     (False, "sw"): "{shop}: utapokea tena vikumbusho na matangazo kwa SMS. Tuma ONDOKA kuyasitisha.",
 }
 ID_MAX = 100
-# E.164 is at most 15 digits; with a "+" and the spaces or dashes a provider might keep, 32 is ample.
-PHONE_MAX = 32
 
 
 def keyword_of(text: str) -> str:
@@ -83,7 +81,7 @@ def inbound_message_store(*, fields: dict[str, str]) -> tuple[InboundMessage, bo
     processed). Returns the row and whether it is new: the provider's retry of a message already
     stored returns the first row."""
     provider_id, phone = fields.get("id", "").strip(), fields.get("from", "").strip()
-    usable_phone = bool(phone) and len(phone) <= PHONE_MAX and NUL not in phone
+    usable_phone = bool(phone) and len(phone) <= PROVIDER_PHONE_MAX and NUL not in phone
     values = {
         "phone_hash": phone_hash_of(phone) if usable_phone else "",
         "phone_masked": _masked(phone) if usable_phone else "",

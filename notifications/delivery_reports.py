@@ -26,7 +26,7 @@ from concierge.crypto.keys import keyed_hash
 from concierge.crypto.normalise import normalise_phone
 from concierge.rawbody import NUL, storable
 
-from .backends import mask_number
+from .backends import PROVIDER_PHONE_MAX, mask_number
 from .models import DeliveryReport, DeliveryState, Notification, NotificationType, ReportOutcome
 
 logger = logging.getLogger(__name__)
@@ -36,8 +36,6 @@ FINAL = {"Success": DeliveryState.DELIVERED, "Failed": DeliveryState.FAILED, "Re
 KNOWN_STATUSES = INTERMEDIATE | set(FINAL)
 # The longest value a report's field may have to be applied: the columns' lengths.
 ID_MAX, REASON_MAX = 100, 100
-# E.164 is at most 15 digits; with a "+" and the spaces or dashes a provider might keep, 32 is ample.
-PHONE_MAX = 32
 
 
 def delivery_state_of(status: str) -> str:
@@ -65,7 +63,7 @@ def _unstorable(fields: dict[str, str]) -> str | None:
     (shown as \\u0000 in what is kept), or a phone number no network has."""
     if any(NUL in key or NUL in value for key, value in fields.items()):
         return "NUL character in a field"
-    if len(fields.get("phoneNumber", "")) > PHONE_MAX:
+    if len(fields.get("phoneNumber", "")) > PROVIDER_PHONE_MAX:
         return "phone number too long"
     return None
 
@@ -75,7 +73,7 @@ def delivery_report_store(*, fields: dict[str, str]) -> DeliveryReport:
     that could not be stored as it came is kept with NULs shown and a long number cut, already
     refused: it is never applied, now or by the sweeper."""
     problem = _unstorable(fields)
-    phone = storable(fields.get("phoneNumber", ""))[:PHONE_MAX]
+    phone = storable(fields.get("phoneNumber", ""))[:PROVIDER_PHONE_MAX]
     kept = {storable(key): storable(value) for key, value in fields.items()}
     if "phoneNumber" in fields:
         kept["phoneNumber"] = mask_number(phone)

@@ -47,6 +47,11 @@ def get_sms_backend(path=None):
     return import_string(path or settings.SMS_BACKEND)()
 
 
+# The longest phone number a provider's callback may carry to be read as one: E.164 is at most 15
+# digits; with a "+" and the spaces or dashes a provider might keep, 32 is ample.
+PROVIDER_PHONE_MAX = 32
+
+
 def mask_number(number):
     """+254712345678 → +2547******78: enough to tell numbers apart in a console, not to dial one."""
     number = number or ""
